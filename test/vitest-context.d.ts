@@ -1,0 +1,8 @@
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Base URL of the shared test server on 127.0.0.1 (test/server). */
+    testServerUrl: string;
+  }
+}

@@ -1,0 +1,65 @@
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Test naming:
+ *   *.test.ts          runs in Node only (may use node: built-ins)
+ *   *.shared.test.ts   runs in Node AND in Chromium (same cases, both runtimes)
+ *   *.browser.test.ts  runs in Chromium only (IndexedDB, BroadcastChannel, ...)
+ * Every project gets the local test server on 127.0.0.1 from test/global-setup.ts,
+ * read in tests through `inject("testServerUrl")`.
+ */
+const chromiumFlags = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+  "--disable-gpu",
+];
+
+export default defineConfig({
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          environment: "node",
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "packages/*/test/**/*.test.ts",
+            "apps/*/server/**/*.test.ts",
+          ],
+          exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "chromium",
+          include: [
+            "packages/*/src/**/*.shared.test.ts",
+            "packages/*/src/**/*.browser.test.ts",
+            "packages/*/test/**/*.shared.test.ts",
+            "packages/*/test/**/*.browser.test.ts",
+          ],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+                args: chromiumFlags,
+              },
+            }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+    ],
+  },
+});
