@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import "./server/routes.js";
 import { startTestServer } from "./server/index.js";
 
 /** Starts the shared fault-injecting test server on 127.0.0.1 for every project. */
