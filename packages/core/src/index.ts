@@ -1,1 +1,3 @@
 export const VERSION = "0.1.0";
+export * from "./errors.js";
+export type * from "./types/index.js";
