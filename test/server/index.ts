@@ -15,6 +15,13 @@ export function route(pathname: string, handler: Handler): void {
   routes.set(pathname, handler);
 }
 
+const prefixRoutes: [string, Handler][] = [];
+
+/** Registers a handler for every pathname that starts with `prefix` (exact routes win). */
+export function routePrefix(prefix: string, handler: Handler): void {
+  prefixRoutes.push([prefix, handler]);
+}
+
 route("/ping", (_req, res) => {
   res.writeHead(200, { "content-type": "text/plain" });
   res.end("pong");
@@ -32,7 +39,8 @@ export async function startTestServer(port = 0): Promise<TestServer> {
       return;
     }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const handler = routes.get(url.pathname);
+    const handler =
+      routes.get(url.pathname) ?? prefixRoutes.find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
     if (!handler) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
