@@ -1,0 +1,324 @@
+// The smoke suite's own OpenAI-compatible server on 127.0.0.1: small, deterministic, and with exactly
+// the behaviour the cross-runtime cases assert (an echo reply, a stall for the abort case, a 429 that
+// happens once per nonce, a multipart echo). Plain ESM JavaScript so that it runs on every Node the
+// suite uses without a build or type stripping.
+//
+// CORS is deliberately strict about request headers: a browser preflight is allowed only for the
+// headers an OpenAI-compatible call needs (DESIGN.md §2). A client that adds telemetry headers
+// (openai-node's X-Stainless-*) fails in Chromium here, as it does against Ollama or a local proxy.
+import { createServer } from "node:http";
+
+/** The request headers a browser may send (the preflight allow-list). */
+export const ALLOWED_HEADERS = ["authorization", "content-type", "openai-organization", "openai-project"];
+
+/** The user message every case sends, with multi-byte characters to catch split UTF-8 sequences. */
+export const ECHO_PREFIX = "Echo: ";
+
+const encoder = new TextEncoder();
+
+/**
+ * Starts the smoke server.
+ * @param {{ port?: number, staticFiles?: Map<string, { type: string, body: string | Uint8Array }> }} [options]
+ * @returns {Promise<{ url: string, origin: string, stats: SmokeStats, close(): Promise<void> }>}
+ */
+export async function startSmokeServer(options = {}) {
+  /** @typedef {{ attempts: Map<string, number>, closedEarly: Set<string>, requests: number }} SmokeStats */
+  /** @type {SmokeStats} */
+  const stats = { attempts: new Map(), closedEarly: new Set(), requests: 0 };
+  const staticFiles = options.staticFiles ?? new Map();
+  const server = createServer((req, res) => {
+    handle(req, res, stats, staticFiles).catch((error) => {
+      if (!res.headersSent) sendJson(res, 500, errorBody(String(error), "server_error"));
+      else res.destroy();
+    });
+  });
+  await new Promise((resolve) => server.listen(options.port ?? 0, "127.0.0.1", () => resolve(undefined)));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/v1`,
+    origin,
+    stats,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve(undefined));
+      }),
+  };
+}
+
+/**
+ * @param {import("node:http").IncomingMessage} req
+ * @param {import("node:http").ServerResponse} res
+ * @param {any} stats
+ * @param {Map<string, { type: string, body: string | Uint8Array }>} staticFiles
+ */
+async function handle(req, res, stats, staticFiles) {
+  stats.requests++;
+  res.setHeader("access-control-allow-origin", "*");
+  res.setHeader("access-control-expose-headers", "*");
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  if (req.method === "OPTIONS") {
+    const asked = String(req.headers["access-control-request-headers"] ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
+    const extra = asked.filter((h) => !ALLOWED_HEADERS.includes(h));
+    // Like a strict server: an unexpected header is simply not allowed, and the browser blocks the call.
+    res.setHeader("access-control-allow-headers", ALLOWED_HEADERS.join(", "));
+    res.setHeader("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
+    if (extra.length) res.setHeader("x-smoke-rejected-headers", extra.join(", "));
+    res.writeHead(204).end();
+    return;
+  }
+  const file = staticFiles.get(url.pathname === "/" ? "/index.html" : url.pathname);
+  if (file && req.method === "GET") {
+    res.writeHead(200, { "content-type": file.type, "cache-control": "no-store" });
+    res.end(file.body);
+    return;
+  }
+  const path = url.pathname.replace(/^\/v1(?=\/)/, "");
+  res.setHeader("x-request-id", `req_smoke_${stats.requests}`);
+
+  if (req.method === "GET" && path === "/models") {
+    sendJson(res, 200, {
+      object: "list",
+      data: [
+        { id: "smoke-model", object: "model", created: 1_700_000_000, owned_by: "oaikit-smoke" },
+        { id: "smoke-stall", object: "model", created: 1_700_000_000, owned_by: "oaikit-smoke" },
+      ],
+    });
+    return;
+  }
+  // The abort case asks whether the server saw the client go away (the abort reached the socket).
+  if (req.method === "GET" && path === "/__smoke/closed") {
+    const id = url.searchParams.get("id") ?? "";
+    sendJson(res, 200, { id, closed: stats.closedEarly.has(id) });
+    return;
+  }
+  if (req.method === "POST" && path === "/chat/completions") {
+    const body = await readJson(req);
+    if (!body) return void sendJson(res, 400, errorBody("The body must be a JSON object.", "invalid_json"));
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      return void sendJson(res, 400, errorBody("'messages' is a required property", null, "messages"));
+    }
+    if (typeof body.model !== "string" || body.model === "") {
+      return void sendJson(res, 400, errorBody("you must provide a model parameter", null, "model"));
+    }
+    const model = body.model;
+    const retryOnce = /^smoke-429-once:(.+)$/.exec(model);
+    if (retryOnce) {
+      const key = retryOnce[1];
+      const attempt = (stats.attempts.get(key) ?? 0) + 1;
+      stats.attempts.set(key, attempt);
+      res.setHeader("x-smoke-attempt", String(attempt));
+      if (attempt === 1) {
+        res.setHeader("retry-after", "1");
+        res.setHeader("retry-after-ms", "50");
+        sendJson(
+          res,
+          429,
+          errorBody("Rate limit reached for smoke-model. Please try again in 50ms.", "requests"),
+        );
+        return;
+      }
+    }
+    const reply = `${ECHO_PREFIX}${lastText(body.messages)}`;
+    if (body.stream === true) {
+      const stall = /^smoke-stall:(.+)$/.exec(model);
+      await streamChat(req, res, reply, model, stall ? stall[1] : undefined, stats);
+      return;
+    }
+    sendJson(res, 200, {
+      id: "chatcmpl-smoke",
+      object: "chat.completion",
+      created: 1_700_000_000,
+      model,
+      choices: [{ index: 0, message: { role: "assistant", content: reply }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+    });
+    return;
+  }
+  if (req.method === "POST" && path === "/responses") {
+    const body = await readJson(req);
+    if (!body || body.input === undefined) {
+      return void sendJson(res, 400, errorBody("Missing required parameter: 'input'.", null, "input"));
+    }
+    const text = `${ECHO_PREFIX}${inputText(body.input)}`;
+    if (body.stream === true) await streamResponse(res, text, String(body.model ?? "smoke-model"));
+    else sendJson(res, 200, responseObject(text, String(body.model ?? "smoke-model"), "completed"));
+    return;
+  }
+  if (req.method === "POST" && path === "/files") {
+    const bytes = await readBody(req);
+    const request = new Request("http://127.0.0.1/files", {
+      method: "POST",
+      headers: { "content-type": String(req.headers["content-type"] ?? "") },
+      body: bytes,
+    });
+    let form;
+    try {
+      form = await request.formData();
+    } catch (error) {
+      return void sendJson(res, 400, errorBody(`Not a multipart body: ${error}`, "invalid_request_error"));
+    }
+    const upload = form.get("file");
+    if (!upload || typeof upload === "string") {
+      return void sendJson(res, 400, errorBody("'file' is a required multipart field", null, "file"));
+    }
+    sendJson(res, 200, {
+      id: "file-smoke-1",
+      object: "file",
+      bytes: upload.size,
+      created_at: 1_700_000_000,
+      filename: upload.name,
+      purpose: form.get("purpose"),
+      status: "processed",
+      // Not part of OpenAI's file object: lets the case check the bytes arrived intact.
+      smoke_text: await upload.text(),
+      smoke_content_type: String(req.headers["content-type"] ?? "").split(";")[0],
+    });
+    return;
+  }
+  sendJson(res, 404, errorBody(`Unknown route ${req.method} ${url.pathname}`, "invalid_request_error"));
+}
+
+/** Streams a chat completion: role, the reply in small pieces (one split inside a UTF-8 sequence), usage. */
+async function streamChat(req, res, reply, model, stallId, stats) {
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+  const base = {
+    id: "chatcmpl-smoke-stream",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model,
+  };
+  const chunk = (delta, finish = null) =>
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  res.write(chunk({ role: "assistant", content: "" }));
+  if (stallId) {
+    // The abort case: one piece of content, then nothing until the client goes away.
+    res.write(chunk({ content: "partial" }));
+    const guard = setTimeout(() => res.destroy(), 20_000);
+    req.socket.on("close", () => {
+      clearTimeout(guard);
+      stats.closedEarly.add(stallId);
+    });
+    return;
+  }
+  for (const piece of splitWords(reply)) {
+    await writeSplit(res, chunk({ content: piece }));
+  }
+  res.write(chunk({}, "stop"));
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 } })}\n\n`,
+  );
+  res.end("data: [DONE]\n\n");
+}
+
+/** Streams a Responses API answer with the event sequence OpenAI sends. */
+async function streamResponse(res, text, model) {
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+  let sequence = 0;
+  const send = (type, fields) =>
+    writeSplit(
+      res,
+      `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`,
+    );
+  const item = { id: "msg_smoke", type: "message", status: "in_progress", role: "assistant", content: [] };
+  await send("response.created", { response: responseObject("", model, "in_progress") });
+  await send("response.output_item.added", { output_index: 0, item });
+  await send("response.content_part.added", {
+    item_id: item.id,
+    output_index: 0,
+    content_index: 0,
+    part: { type: "output_text", text: "", annotations: [] },
+  });
+  for (const delta of splitWords(text)) {
+    await send("response.output_text.delta", { item_id: item.id, output_index: 0, content_index: 0, delta });
+  }
+  await send("response.output_text.done", { item_id: item.id, output_index: 0, content_index: 0, text });
+  await send("response.completed", { response: responseObject(text, model, "completed") });
+  res.end();
+}
+
+function responseObject(text, model, status) {
+  return {
+    id: "resp_smoke",
+    object: "response",
+    created_at: 1_700_000_000,
+    status,
+    model,
+    output: text
+      ? [
+          {
+            id: "msg_smoke",
+            type: "message",
+            status: "completed",
+            role: "assistant",
+            content: [{ type: "output_text", text, annotations: [] }],
+          },
+        ]
+      : [],
+    usage: status === "completed" ? { input_tokens: 3, output_tokens: 5, total_tokens: 8 } : null,
+  };
+}
+
+/** Writes one SSE frame as two separate writes cut inside a multi-byte character when there is one. */
+async function writeSplit(res, frame) {
+  const bytes = encoder.encode(frame);
+  const multiByte = bytes.findIndex((b) => b >= 0xc0);
+  if (multiByte <= 0) {
+    res.write(bytes);
+    return;
+  }
+  res.write(bytes.subarray(0, multiByte + 1));
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  res.write(bytes.subarray(multiByte + 1));
+}
+
+/** "Echo: héllo wörld" → ["Echo: ", "héllo ", "wörld"]: keeps the spaces, so the pieces join back. */
+function splitWords(text) {
+  return text.match(/\S+\s*|\s+/g) ?? [text];
+}
+
+function lastText(messages) {
+  const last = messages[messages.length - 1];
+  if (typeof last?.content === "string") return last.content;
+  if (Array.isArray(last?.content)) return last.content.map((p) => p?.text ?? "").join("");
+  return "";
+}
+
+function inputText(input) {
+  if (typeof input === "string") return input;
+  if (Array.isArray(input)) {
+    const last = input[input.length - 1];
+    if (typeof last?.content === "string") return last.content;
+    if (Array.isArray(last?.content)) return last.content.map((p) => p?.text ?? "").join("");
+  }
+  return "";
+}
+
+function errorBody(message, type, param = null) {
+  return { error: { message, type, param, code: null } };
+}
+
+function sendJson(res, status, value) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(value));
+}
+
+async function readBody(req) {
+  const parts = [];
+  for await (const part of req) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+async function readJson(req) {
+  try {
+    const value = JSON.parse((await readBody(req)).toString("utf8"));
+    return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
