@@ -3,3 +3,20 @@ export * from "./errors.js";
 export type { Hooks, RetryOptions, SendInit, TransportOptions } from "./http/transport.js";
 export { send } from "./http/transport.js";
 export type * from "./types/index.js";
+export { createStreamFilter } from "./stream/stream-filter.js";
+export type { StreamFilter, StreamFilterCallback } from "./stream/stream-filter.js";
+export { ChatSession } from "./sessions/chat-session.js";
+export type { ChatChunkCallback, ChatReply, ChatSendOptions, ChatSessionOptions } from "./sessions/chat-session.js";
+export { ResponsesChatSession } from "./sessions/responses-session.js";
+export type {
+  ResponsesChatSessionOptions,
+  ResponsesChunkCallback,
+  ResponsesSendOptions,
+} from "./sessions/responses-session.js";
+export { ContentChunk } from "./sessions/content-chunk.js";
+export { SessionStream } from "./sessions/session-stream.js";
+export { getImages, getOutputText, withResponseHelpers } from "./sessions/response-helpers.js";
+export type { GeneratedImage, ResponseHelpers, ResponseWithHelpers } from "./sessions/response-helpers.js";
+export type { ChatSessionObserver, ResponsesSessionObserver, ResponsesTurn } from "./sessions/observer.js";
+export type { ChatSessionClient, ResponsesSessionClient, SessionRequestOptions } from "./sessions/client-contract.js";
+export type { FunctionDeclaration } from "./sessions/validate.js";

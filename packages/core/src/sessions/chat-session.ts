@@ -1,0 +1,514 @@
+/**
+ * `ChatSession`: the seed's Chat Completions conversation (lua-openai `ChatSession`), with the
+ * DESIGN.md fixes: `developer` role and any content parts accepted, replies without `usage` accepted,
+ * any 2xx is success, errors are thrown as `ChatSessionError` with the seed's texts. Beyond the seed:
+ * an async-iterator form (`sendStream`), `truncate`/`regenerate` for chat UIs, and an observer that a
+ * store (`@oaikit/sessions`) uses to persist every change as it happens.
+ */
+import { APIError, ChatSessionError } from "../errors.js";
+import type {
+  AssistantMessage,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatFunctionCall,
+  ChatMessage,
+  ChatTool,
+  ChatToolCall,
+} from "../types/chat.js";
+import type { ChatSessionClient, SessionRequestOptions } from "./client-contract.js";
+import { type ContentChunk, toContentChunk } from "./content-chunk.js";
+import type { ChatSessionObserver } from "./observer.js";
+import { SessionStream } from "./session-stream.js";
+import {
+  anySignal,
+  apiErrorOf,
+  assignDefined,
+  chatStatusMessage,
+  checkOptions,
+  incompleteReason,
+  notify,
+} from "./shared.js";
+import {
+  assertChatMessage,
+  assertFunctionDeclaration,
+  type FunctionDeclaration,
+  parseChatReply,
+} from "./validate.js";
+
+/** Called for every streamed chunk: `chunk.content` / `String(chunk)` is the text; `raw` the chunk as sent. */
+export type ChatChunkCallback = (chunk: ContentChunk, raw: ChatCompletionChunk) => void;
+
+/** What `send()` and `generateResponse()` return: the reply text, or the assistant message of a tool/function call. */
+export type ChatReply = string | AssistantMessage;
+
+/** Options of `new ChatSession(client, opts)` / `client.newChatSession(opts)`. */
+export interface ChatSessionOptions {
+  /** Model; default: the client's `defaultModel`. */
+  model?: string;
+  /** Sampling temperature; default: the server's. */
+  temperature?: number;
+  /** Tools offered to the model (also `session.tools`, mutable between sends). */
+  tools?: ChatTool[];
+  /** `tool_choice` for every request. */
+  tool_choice?: ChatCompletionCreateParams["tool_choice"];
+  /** `parallel_tool_calls` for every request. */
+  parallel_tool_calls?: boolean;
+  /** `response_format` for every request (structured output). */
+  response_format?: ChatCompletionCreateParams["response_format"];
+  /** Legacy function declarations (also `session.functions`). */
+  functions?: FunctionDeclaration[];
+  /** Legacy `function_call` for every request. */
+  function_call?: ChatCompletionCreateParams["function_call"];
+  /** Any other API parameters sent with every request (`max_completion_tokens`, `seed`, ...). */
+  params?: ChatCompletionCreateParams;
+  /** The initial history, or a restored one. Validated; does not fire `observer.onAppend`. */
+  messages?: ChatMessage[];
+  /** Reports every change of the history (used by `@oaikit/sessions` to persist it). */
+  observer?: ChatSessionObserver;
+  /** Per-call options for every request (headers, timeouts, retries). */
+  requestOptions?: SessionRequestOptions;
+}
+
+/** Per-request options: API parameters that override the session's, plus the keys below (never sent). */
+export interface ChatSendOptions extends ChatCompletionCreateParams {
+  /** Streams the reply and calls this per chunk (the seed's name). */
+  stream_callback?: ChatChunkCallback;
+  /** Same as `stream_callback`. */
+  onChunk?: ChatChunkCallback;
+  /** Aborts the request; a streamed partial reply is kept and reported as incomplete. */
+  signal?: AbortSignal;
+  /** Per-call options for this request (headers, timeouts, retries). */
+  requestOptions?: SessionRequestOptions;
+}
+
+/** Keys of send options that are not API parameters. */
+const LOCAL_KEYS = ["stream_callback", "onChunk", "signal", "requestOptions"] as const;
+
+/** The assistant message kept in the history: only what the next request needs. */
+function historyMessage(reply: Record<string, unknown>): AssistantMessage {
+  const message: AssistantMessage = { role: "assistant" };
+  // Kept exactly, `null` included (seed test "with functions": content null must be preserved).
+  if ("content" in reply) message.content = reply.content as AssistantMessage["content"];
+  if (reply.function_call) message.function_call = reply.function_call as ChatFunctionCall;
+  if (Array.isArray(reply.tool_calls) && reply.tool_calls.length > 0) {
+    message.tool_calls = reply.tool_calls as ChatToolCall[];
+  }
+  // A refusal is the reply's text when content is null; keep it rather than lose it.
+  if (typeof reply.refusal === "string") message.refusal = reply.refusal;
+  return message;
+}
+
+/** The text of a content value: the string, or the text parts of an array joined. */
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part) => (part && typeof part.text === "string" && part.type === "text" ? part.text : ""))
+    .join("");
+}
+
+/** `send()`'s return value: the message for a tool or function call, else the text. */
+function replyValue(message: AssistantMessage): ChatReply {
+  if (message.function_call || (message.tool_calls && message.tool_calls.length > 0)) return message;
+  return textOf(message.content);
+}
+
+/** Aggregates a streamed reply the seed's way: text concatenated, tool calls keyed by `index`. */
+class ReplyBuilder {
+  text = "";
+  received = false;
+  readonly #calls = new Map<number, { id?: string; type?: string; name?: string; arguments?: string }>();
+  #functionCall: { name?: string; arguments?: string } | undefined;
+
+  add(chunk: ContentChunk, raw: ChatCompletionChunk): void {
+    this.received = true;
+    if (chunk.content !== undefined) this.text += chunk.content;
+    chunk.tool_calls?.forEach((delta, position) => {
+      if (!delta || typeof delta !== "object") return;
+      const index = typeof delta.index === "number" ? delta.index : position;
+      const slot = this.#calls.get(index) ?? {};
+      if (typeof delta.id === "string" && delta.id !== "") slot.id = delta.id;
+      if (typeof delta.type === "string") slot.type = delta.type;
+      const fn = delta.function;
+      if (fn && typeof fn === "object") {
+        if (typeof fn.name === "string" && fn.name !== "") slot.name = fn.name;
+        if (typeof fn.arguments === "string") slot.arguments = (slot.arguments ?? "") + fn.arguments;
+      }
+      this.#calls.set(index, slot);
+    });
+    const functionCall = raw.choices?.[0]?.delta?.function_call;
+    if (functionCall && typeof functionCall === "object") {
+      this.#functionCall ??= {};
+      const current = this.#functionCall;
+      if (typeof functionCall.name === "string" && functionCall.name !== "") current.name = functionCall.name;
+      if (typeof functionCall.arguments === "string") {
+        current.arguments = (current.arguments ?? "") + functionCall.arguments;
+      }
+    }
+  }
+
+  /** The reply so far: `content` only when there is text (seed), tool calls in index order. */
+  build(): AssistantMessage {
+    const message: AssistantMessage = { role: "assistant" };
+    if (this.text !== "") message.content = this.text;
+    if (this.#calls.size > 0) {
+      message.tool_calls = [...this.#calls.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([, slot]) => {
+          const fn: Record<string, string> = {};
+          if (slot.name !== undefined) fn.name = slot.name;
+          if (slot.arguments !== undefined) fn.arguments = slot.arguments;
+          const call: Record<string, unknown> = {};
+          if (slot.id !== undefined) call.id = slot.id;
+          call.type = slot.type ?? "function";
+          call.function = fn;
+          return call as unknown as ChatToolCall;
+        });
+    }
+    if (this.#functionCall) {
+      message.function_call = {
+        name: this.#functionCall.name ?? "",
+        arguments: this.#functionCall.arguments ?? "",
+      };
+    }
+    return message;
+  }
+}
+
+/**
+ * A Chat Completions conversation kept in memory: every `send` appends your message, sends the whole
+ * history, and appends the reply.
+ *
+ * ```ts
+ * const chat = client.newChatSession({ messages: [{ role: "system", content: "Be brief." }] });
+ * console.log(await chat.send("Name three colours"));
+ * await chat.send("And one more", (chunk) => process.stdout.write(String(chunk)));
+ * ```
+ */
+export class ChatSession {
+  /** The client requests go through. */
+  readonly client: ChatSessionClient;
+  /** The session options (a copy of what was given; change `model` etc. here between sends). */
+  readonly options: Omit<ChatSessionOptions, "messages" | "functions" | "tools" | "observer">;
+  /** The history, oldest first. Use `appendMessage`/`truncate` to change it so the observer hears of it. */
+  readonly messages: ChatMessage[] = [];
+  /** Legacy function declarations sent with every request (mutable between sends). */
+  functions: FunctionDeclaration[] | undefined;
+  /** Tools sent with every request (mutable between sends). */
+  tools: ChatTool[] | undefined;
+  /** The observer given at construction. */
+  readonly observer: ChatSessionObserver | undefined;
+  /** The last non-streamed `chat.completion` (usage, ids, ...), or undefined. */
+  lastCompletion: ChatCompletion | undefined;
+
+  #busy = false;
+
+  /**
+   * @param client - the OpenAI client (or anything with `createChatCompletion` and `streamChatCompletion`).
+   * @param opts - model and parameters, the initial or restored `messages`, an `observer`.
+   */
+  constructor(client: ChatSessionClient, opts: ChatSessionOptions = {}) {
+    if (!client || typeof client.createChatCompletion !== "function") {
+      throw new TypeError(
+        "new ChatSession(client, opts): client must be an OpenAI client (use client.newChatSession()).",
+      );
+    }
+    checkOptions(opts, "new ChatSession(client, opts)");
+    const { messages, functions, tools, observer, ...rest } = opts ?? {};
+    this.client = client;
+    this.options = { ...rest };
+    this.observer = observer;
+    if (messages !== undefined) {
+      if (!Array.isArray(messages))
+        throw new TypeError("new ChatSession: opts.messages must be an array of messages.");
+      messages.forEach((m, i) => {
+        assertChatMessage(m, `new ChatSession: opts.messages[${i}]`);
+      });
+      this.messages.push(...messages);
+    }
+    if (functions !== undefined) {
+      if (!Array.isArray(functions)) throw new TypeError("new ChatSession: opts.functions must be an array.");
+      functions.forEach((f, i) => {
+        assertFunctionDeclaration(f, `new ChatSession: opts.functions[${i}]`);
+      });
+      this.functions = [...functions];
+    }
+    if (tools !== undefined) {
+      if (!Array.isArray(tools)) throw new TypeError("new ChatSession: opts.tools must be an array.");
+      this.tools = [...tools];
+    }
+  }
+
+  /** Whether a reply is being generated (a second `send` meanwhile is refused). */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** Validates and appends messages (each fires `observer.onAppend`). Throws a TypeError on a malformed one. */
+  appendMessage(...messages: ChatMessage[]): void {
+    messages.forEach((m, i) => {
+      assertChatMessage(m, `ChatSession.appendMessage: message ${i}`);
+    });
+    for (const message of messages) this.#append(message);
+  }
+
+  /** The last message of the history, or undefined. */
+  lastMessage(): ChatMessage | undefined {
+    return this.messages[this.messages.length - 1];
+  }
+
+  /**
+   * Appends `message` (a string is a user message) and generates the reply. With a callback (or
+   * `{ stream_callback }`), the reply is streamed and the callback gets each chunk. Resolves to the
+   * reply text, or to the assistant message when the model called a tool or function.
+   * Throws `ChatSessionError` (`Bad status: 400: message (code)`) for an error status.
+   */
+  async send(message: string | ChatMessage, opts?: ChatSendOptions | ChatChunkCallback): Promise<ChatReply> {
+    const options = this.#sendOptions(opts, "ChatSession.send");
+    this.#claim();
+    try {
+      this.#append(this.#toMessage(message, "ChatSession.send"));
+    } catch (error) {
+      this.#busy = false;
+      throw error;
+    }
+    return this.#run(true, options);
+  }
+
+  /**
+   * Generates a reply to the history as it is. `appendResponse = false` leaves the history untouched
+   * (and the observer silent).
+   */
+  async generateResponse(
+    appendResponse = true,
+    opts?: ChatSendOptions | ChatChunkCallback,
+  ): Promise<ChatReply> {
+    const options = this.#sendOptions(opts, "ChatSession.generateResponse");
+    this.#claim();
+    return this.#run(appendResponse !== false, options);
+  }
+
+  /**
+   * `send()` as an async iterable of chunks: `for await (const chunk of chat.sendStream("Hi"))`, then
+   * `await stream.final()` (what `send` returns) or `stream.text()`; `stream.abort()` stops it.
+   */
+  sendStream(message: string | ChatMessage, opts?: ChatSendOptions): SessionStream<ChatReply> {
+    const options = this.#sendOptions(opts, "ChatSession.sendStream");
+    this.#claim();
+    try {
+      this.#append(this.#toMessage(message, "ChatSession.sendStream"));
+    } catch (error) {
+      this.#busy = false;
+      throw error;
+    }
+    return new SessionStream((push, signal) => this.#run(true, options, push, signal));
+  }
+
+  /** `generateResponse(true)` as a stream (see `sendStream`): e.g. after `truncate` to edit a message. */
+  generateStream(opts?: ChatSendOptions): SessionStream<ChatReply> {
+    const options = this.#sendOptions(opts, "ChatSession.generateStream");
+    this.#claim();
+    return new SessionStream((push, signal) => this.#run(true, options, push, signal));
+  }
+
+  /**
+   * Cuts the history back to its first `length` messages (fires `observer.onTruncate`). For a chat UI:
+   * delete (`truncate(i)`), edit (`truncate(i)` then `send(newText)`).
+   */
+  truncate(length: number): void {
+    if (this.#busy)
+      throw new TypeError("ChatSession.truncate: a reply is being generated; abort it or await it first.");
+    if (!Number.isInteger(length) || length < 0 || length > this.messages.length) {
+      throw new TypeError(
+        `ChatSession.truncate(length): length must be an integer from 0 to ${this.messages.length} (got ${String(length)}).`,
+      );
+    }
+    if (length === this.messages.length) return;
+    this.messages.length = length;
+    notify(this.observer?.onTruncate?.bind(this.observer), length);
+  }
+
+  /**
+   * Drops the last assistant reply (if the history ends with one) and generates a new one. Same
+   * options and result as `generateResponse`.
+   */
+  async regenerate(opts?: ChatSendOptions | ChatChunkCallback): Promise<ChatReply> {
+    const options = this.#sendOptions(opts, "ChatSession.regenerate");
+    this.#dropLastReply();
+    this.#claim();
+    return this.#run(true, options);
+  }
+
+  /** `regenerate()` as a stream (see `sendStream`). */
+  regenerateStream(opts?: ChatSendOptions): SessionStream<ChatReply> {
+    const options = this.#sendOptions(opts, "ChatSession.regenerateStream");
+    this.#dropLastReply();
+    this.#claim();
+    return new SessionStream((push, signal) => this.#run(true, options, push, signal));
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #dropLastReply(): void {
+    if (this.messages.length === 0) {
+      throw new TypeError("ChatSession.regenerate: the history is empty; send a message first.");
+    }
+    if (this.lastMessage()?.role === "assistant") this.truncate(this.messages.length - 1);
+  }
+
+  #claim(): void {
+    if (this.#busy) {
+      throw new TypeError(
+        "ChatSession: a reply is already being generated; await it (or abort its stream) before sending again.",
+      );
+    }
+    this.#busy = true;
+  }
+
+  #append(message: ChatMessage): void {
+    this.messages.push(message);
+    notify(this.observer?.onAppend?.bind(this.observer), message, this.messages.length - 1);
+  }
+
+  #toMessage(message: string | ChatMessage, where: string): ChatMessage {
+    const m: unknown = typeof message === "string" ? { role: "user", content: message } : message;
+    assertChatMessage(m, `${where}: message`);
+    return m;
+  }
+
+  #sendOptions(opts: ChatSendOptions | ChatChunkCallback | undefined, where: string): ChatSendOptions {
+    if (typeof opts === "function") return { stream_callback: opts };
+    checkOptions(opts, where);
+    const options = opts ?? {};
+    for (const key of ["stream_callback", "onChunk"] as const) {
+      if (options[key] !== undefined && typeof options[key] !== "function") {
+        throw new TypeError(`${where}: options.${key} must be a function.`);
+      }
+    }
+    return options;
+  }
+
+  /** The request parameters: exactly the keys that are set (seed test: `{ temperature: 0.75 }`). */
+  #params(overrides: ChatSendOptions, stream: boolean): ChatCompletionCreateParams {
+    const o = this.options;
+    const params = assignDefined({}, o.params);
+    assignDefined(params, {
+      function_call: o.function_call,
+      functions: this.functions,
+      tools: this.tools,
+      tool_choice: o.tool_choice,
+      parallel_tool_calls: o.parallel_tool_calls,
+      model: o.model,
+      temperature: o.temperature,
+      stream: stream ? true : undefined,
+      response_format: o.response_format,
+    });
+    return assignDefined(params, overrides, LOCAL_KEYS) as ChatCompletionCreateParams;
+  }
+
+  async #run(
+    appendResponse: boolean,
+    opts: ChatSendOptions,
+    sink?: (chunk: ContentChunk) => void,
+    streamSignal?: AbortSignal,
+  ): Promise<ChatReply> {
+    try {
+      const callback = opts.stream_callback ?? opts.onChunk;
+      const stream = Boolean(callback || sink || opts.stream === true);
+      const params = this.#params(opts, stream);
+      const signal = anySignal([
+        streamSignal,
+        opts.signal,
+        opts.requestOptions?.signal,
+        this.options.requestOptions?.signal,
+      ]);
+      const requestOptions: SessionRequestOptions = {
+        ...this.options.requestOptions,
+        ...opts.requestOptions,
+      };
+      if (signal) requestOptions.signal = signal;
+      // A copy: the request must not see the reply that will be appended to the live array.
+      const history = [...this.messages];
+      if (!stream) return await this.#complete(history, params, requestOptions, appendResponse);
+      return await this.#stream(history, params, requestOptions, appendResponse, callback, sink, signal);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #complete(
+    history: ChatMessage[],
+    params: ChatCompletionCreateParams,
+    requestOptions: SessionRequestOptions,
+    appendResponse: boolean,
+  ): Promise<ChatReply> {
+    const result = await this.client.createChatCompletion(history, params, undefined, requestOptions);
+    if (!result.ok) {
+      throw new ChatSessionError(chatStatusMessage(result.status, result.data), {
+        status: result.status,
+        raw: result.data,
+        cause: apiErrorOf(result.error, result.headers, result.requestId),
+      });
+    }
+    const parsed = parseChatReply(result.data);
+    if (!parsed.ok) {
+      throw new ChatSessionError(`Failed to parse response from server: ${parsed.reason}`, {
+        status: result.status,
+        raw: result.data,
+      });
+    }
+    this.lastCompletion = result.data;
+    const message = historyMessage(parsed.message);
+    if (appendResponse) this.#append(message);
+    return replyValue(message);
+  }
+
+  async #stream(
+    history: ChatMessage[],
+    params: ChatCompletionCreateParams,
+    requestOptions: SessionRequestOptions,
+    appendResponse: boolean,
+    callback: ChatChunkCallback | undefined,
+    sink: ((chunk: ContentChunk) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ChatReply> {
+    const reply = new ReplyBuilder();
+    const observer = appendResponse ? this.observer : undefined;
+    try {
+      const chunks = this.client.streamChatCompletion(history, params, requestOptions);
+      for await (const raw of chunks) {
+        const chunk = toContentChunk(raw);
+        if (!chunk) continue;
+        reply.add(chunk, raw);
+        notify(observer?.onPartial?.bind(observer), reply.build(), this.messages.length);
+        callback?.(chunk, raw);
+        sink?.(chunk);
+      }
+    } catch (error) {
+      if (error instanceof APIError) {
+        // An error status before the stream started: the seed's "Bad status" text, the body as `raw`.
+        throw new ChatSessionError(chatStatusMessage(error.status, error.error.raw), {
+          status: error.status,
+          raw: error.error.raw,
+          cause: error,
+        });
+      }
+      if (reply.received && appendResponse) {
+        // Keep what arrived (never lose a partial reply) and say why it is incomplete.
+        const partial = reply.build();
+        this.messages.push(partial);
+        notify(
+          observer?.onIncomplete?.bind(observer),
+          partial,
+          this.messages.length - 1,
+          incompleteReason(error, signal),
+        );
+      }
+      throw error;
+    }
+    const message = reply.build();
+    if (appendResponse) this.#append(message);
+    return replyValue(message);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What the sessions need from a client: four methods of `OpenAI`, described structurally so a session
+ * works with the OpenAI client, its compat subclasses, or a test double, and so this folder does not
+ * import the client (the client imports the sessions for `newChatSession()`).
+ */
+import type { ApiResult } from "../client/result.js";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatMessage,
+} from "../types/chat.js";
+import type {
+  ResponseCreateParams,
+  ResponseInput,
+  ResponseObject,
+  ResponseStreamEvent,
+} from "../types/responses.js";
+
+/** Per-call options the sessions forward to the client (a subset of the client's `RequestOptions`). */
+export interface SessionRequestOptions {
+  /** Aborts the call. */
+  signal?: AbortSignal;
+  /** Extra headers for this call; `null` removes one. */
+  headers?: Record<string, string | null | undefined>;
+  /** Overall timeout of this call in ms, or `false`. */
+  timeout?: number | false;
+  /** Retries of this call. */
+  maxRetries?: number;
+  /** Streams: ms to the first data event, or `false`. */
+  firstByteTimeout?: number | false;
+  /** Streams: ms allowed between data events, or `false`. */
+  idleTimeout?: number | false;
+}
+
+/** The part of the OpenAI client a `ChatSession` uses. */
+export interface ChatSessionClient {
+  /** Non-streamed `POST /chat/completions`. */
+  createChatCompletion(
+    messages: ChatMessage[],
+    params?: ChatCompletionCreateParams,
+    onChunk?: undefined,
+    options?: SessionRequestOptions,
+  ): Promise<ApiResult<ChatCompletion>>;
+  /** Streamed `POST /chat/completions`: an async iterable of raw chunks. */
+  streamChatCompletion(
+    messages: ChatMessage[],
+    params?: ChatCompletionCreateParams,
+    options?: SessionRequestOptions,
+  ): AsyncIterable<ChatCompletionChunk>;
+}
+
+/** The part of the OpenAI client a `ResponsesChatSession` uses. */
+export interface ResponsesSessionClient {
+  /** Non-streamed `POST /responses`. */
+  createResponse(
+    input: ResponseInput,
+    params?: ResponseCreateParams,
+    onEvent?: undefined,
+    options?: SessionRequestOptions,
+  ): Promise<ApiResult<ResponseObject>>;
+  /** Streamed `POST /responses`: an async iterable of raw events. */
+  streamResponse(
+    input: ResponseInput,
+    params?: ResponseCreateParams,
+    options?: SessionRequestOptions,
+  ): AsyncIterable<ResponseStreamEvent>;
+}

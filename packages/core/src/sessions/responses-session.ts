@@ -1,0 +1,432 @@
+/**
+ * `ResponsesChatSession`: the seed's Responses API conversation. State lives on the server, chained by
+ * `previous_response_id`; the session keeps the id, the response objects (`responseHistory`) and the
+ * `turns` (inputs and responses, for display and persistence). DESIGN.md fixes: any 2xx is success,
+ * any output item type is accepted (reasoning, image_generation_call, ...), errors are thrown as
+ * `ResponsesSessionError` with the seed's texts.
+ */
+import { APIError, ResponsesSessionError } from "../errors.js";
+import type {
+  ResponseCreateParams,
+  ResponseInput,
+  ResponseObject,
+  ResponseStreamEvent,
+} from "../types/responses.js";
+import type { ResponsesSessionClient, SessionRequestOptions } from "./client-contract.js";
+import { ContentChunk } from "./content-chunk.js";
+import type { ResponsesSessionObserver, ResponsesTurn } from "./observer.js";
+import { type ResponseWithHelpers, withResponseHelpers } from "./response-helpers.js";
+import { SessionStream } from "./session-stream.js";
+import { anySignal, apiErrorOf, assignDefined, checkOptions, incompleteReason, notify } from "./shared.js";
+import { assertResponseInput, responseShapeError } from "./validate.js";
+
+/** Called for every text delta: `chunk.content` / `String(chunk)` is the text; `raw` the event as sent. */
+export type ResponsesChunkCallback = (chunk: ContentChunk, raw: ResponseStreamEvent) => void;
+
+/** Options of `new ResponsesChatSession(client, opts)` / `client.newResponsesChatSession(opts)`. */
+export interface ResponsesChatSessionOptions {
+  /** Model; default: the client's `defaultModel`. */
+  model?: string;
+  /** Instructions sent with every request. */
+  instructions?: string;
+  /** Tools offered with every request. */
+  tools?: ResponseCreateParams["tools"];
+  /** Continue from this response (the seed's option). */
+  previous_response_id?: string;
+  /** Any other API parameters sent with every request (`temperature`, `reasoning`, `store`, ...). */
+  params?: ResponseCreateParams;
+  /** Restored turns (inputs and responses); response objects get the helpers attached. */
+  turns?: ResponsesTurn[];
+  /** Restored response objects; default: the responses in `turns`. */
+  responseHistory?: ResponseObject[];
+  /** Restored current response id; default: the last response in `turns`, else `previous_response_id`. */
+  currentResponseId?: string;
+  /** Reports every change of the turns (used by `@oaikit/sessions`). */
+  observer?: ResponsesSessionObserver;
+  /** Per-call options for every request (headers, timeouts, retries). */
+  requestOptions?: SessionRequestOptions;
+}
+
+/** Per-request options: API parameters that override the session's, plus the keys below (never sent). */
+export interface ResponsesSendOptions extends ResponseCreateParams {
+  /** Streams the response and calls this per text delta (the seed's name). */
+  stream_callback?: ResponsesChunkCallback;
+  /** Same as `stream_callback`. */
+  onChunk?: ResponsesChunkCallback;
+  /** Aborts the request; a streamed partial text is kept as a `partial` turn. */
+  signal?: AbortSignal;
+  /** Per-call options for this request. */
+  requestOptions?: SessionRequestOptions;
+}
+
+const LOCAL_KEYS = ["stream_callback", "onChunk", "signal", "requestOptions"] as const;
+
+/**
+ * A Responses API conversation: each `send` passes the previous response's id, so the server keeps
+ * the context.
+ *
+ * ```ts
+ * const session = client.newResponsesChatSession({ instructions: "Be brief." });
+ * const first = await session.send("Hello");
+ * console.log(first.getOutputText());
+ * const text = await session.send("Again, streamed", (chunk) => process.stdout.write(String(chunk)));
+ * ```
+ */
+export class ResponsesChatSession {
+  /** The client requests go through. */
+  readonly client: ResponsesSessionClient;
+  /** The session options (a copy; change `model` etc. here between sends). */
+  readonly options: Omit<
+    ResponsesChatSessionOptions,
+    "turns" | "responseHistory" | "currentResponseId" | "observer"
+  >;
+  /** Every response received, oldest first, with the helpers attached. */
+  readonly responseHistory: ResponseWithHelpers[] = [];
+  /** The id sent as `previous_response_id` by the next `send`. */
+  currentResponseId: string | undefined;
+  /** Inputs sent and responses received (and partial replies), in order: for display and persistence. */
+  readonly turns: ResponsesTurn[] = [];
+  /** The observer given at construction. */
+  readonly observer: ResponsesSessionObserver | undefined;
+
+  /** The id the conversation started from (before any response in `turns`). */
+  #baseResponseId: string | undefined;
+  #busy = false;
+
+  /**
+   * @param client - the OpenAI client (or anything with `createResponse` and `streamResponse`).
+   * @param opts - model, instructions, tools, and a restored state (`turns`, `responseHistory`, `currentResponseId`).
+   */
+  constructor(client: ResponsesSessionClient, opts: ResponsesChatSessionOptions = {}) {
+    if (!client || typeof client.createResponse !== "function") {
+      throw new TypeError(
+        "new ResponsesChatSession(client, opts): client must be an OpenAI client (use client.newResponsesChatSession()).",
+      );
+    }
+    checkOptions(opts, "new ResponsesChatSession(client, opts)");
+    const { turns, responseHistory, currentResponseId, observer, ...rest } = opts ?? {};
+    this.client = client;
+    this.options = { ...rest };
+    this.observer = observer;
+    if (turns !== undefined) {
+      if (!Array.isArray(turns))
+        throw new TypeError("new ResponsesChatSession: opts.turns must be an array.");
+      turns.forEach((turn, i) => {
+        const kind = (turn as { kind?: unknown } | null)?.kind;
+        if (kind !== "input" && kind !== "response" && kind !== "partial") {
+          throw new TypeError(
+            `new ResponsesChatSession: opts.turns[${i}] must be { kind: "input" | "response" | "partial", ... }.`,
+          );
+        }
+        if (turn.kind === "response") withResponseHelpers(turn.response);
+        this.turns.push(turn);
+      });
+    }
+    const history =
+      responseHistory ?? this.turns.flatMap((turn) => (turn.kind === "response" ? [turn.response] : []));
+    for (const response of history) this.responseHistory.push(withResponseHelpers(response));
+    const lastInTurns = this.#lastResponseId(this.turns.length);
+    this.#baseResponseId =
+      lastInTurns === undefined
+        ? (currentResponseId ?? opts.previous_response_id)
+        : opts.previous_response_id;
+    this.currentResponseId = currentResponseId ?? lastInTurns ?? opts.previous_response_id;
+  }
+
+  /** Whether a response is being generated. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /**
+   * Sends `input` with the current `previous_response_id`. Without a callback: resolves to the
+   * response object (with `getOutputText()`, `getImages()`, `toString()`). With a callback (or
+   * `{ stream_callback }`): streams, calls it per text delta, and resolves to the **text** (the seed's
+   * behaviour); the `response.completed` object goes to `responseHistory` and its id is kept.
+   */
+  send(
+    input: ResponseInput,
+    opts: ResponsesSendOptions & { stream_callback: ResponsesChunkCallback },
+  ): Promise<string>;
+  send(input: ResponseInput, opts: ResponsesChunkCallback): Promise<string>;
+  send(input: ResponseInput, opts?: ResponsesSendOptions): Promise<ResponseWithHelpers | string>;
+  send(
+    input: ResponseInput,
+    opts?: ResponsesSendOptions | ResponsesChunkCallback,
+  ): Promise<ResponseWithHelpers | string> {
+    // createResponse sends the current previous_response_id (the seed's send adds it too).
+    return this.createResponse(input, this.#sendOptions(opts, "ResponsesChatSession.send"));
+  }
+
+  /**
+   * The lower-level call: `opts` are API parameters over the session's (`model`, `instructions`,
+   * `tools`, `previous_response_id`). Same results as `send`.
+   */
+  async createResponse(
+    input: ResponseInput,
+    opts?: ResponsesSendOptions,
+    streamCallback?: ResponsesChunkCallback,
+  ): Promise<ResponseWithHelpers | string> {
+    const options = this.#sendOptions(opts, "ResponsesChatSession.createResponse");
+    if (streamCallback !== undefined && typeof streamCallback !== "function") {
+      throw new TypeError("ResponsesChatSession.createResponse: the stream callback must be a function.");
+    }
+    assertResponseInput(input, "ResponsesChatSession.createResponse");
+    this.#claim();
+    this.#appendTurn({ kind: "input", input });
+    const callback = streamCallback ?? options.stream_callback ?? options.onChunk;
+    return this.#run(input, options, callback);
+  }
+
+  /**
+   * `send()` as an async iterable of text chunks. `await stream.final()` is the response object
+   * (`response.completed`, with helpers), `await stream.text()` the text; `stream.abort()` stops it.
+   */
+  sendStream(input: ResponseInput, opts?: ResponsesSendOptions): SessionStream<ResponseWithHelpers> {
+    const options = this.#sendOptions(opts, "ResponsesChatSession.sendStream");
+    assertResponseInput(input, "ResponsesChatSession.sendStream");
+    this.#claim();
+    this.#appendTurn({ kind: "input", input });
+    return new SessionStream(async (push, signal) => {
+      return (await this.#runStream(input, options, undefined, push, signal)).response;
+    });
+  }
+
+  /**
+   * Cuts `turns` back to their first `length` entries (fires `observer.onTruncate`); the responses in
+   * the removed turns leave `responseHistory`, and `currentResponseId` goes back to the last kept one.
+   */
+  truncate(length: number): void {
+    if (this.#busy) {
+      throw new TypeError(
+        "ResponsesChatSession.truncate: a response is being generated; abort it or await it first.",
+      );
+    }
+    if (!Number.isInteger(length) || length < 0 || length > this.turns.length) {
+      throw new TypeError(
+        `ResponsesChatSession.truncate(length): length must be an integer from 0 to ${this.turns.length} (got ${String(length)}).`,
+      );
+    }
+    if (length === this.turns.length) return;
+    const removed = new Set(
+      this.turns.slice(length).flatMap((turn) => (turn.kind === "response" ? [turn.response] : [])),
+    );
+    this.turns.length = length;
+    for (let i = this.responseHistory.length - 1; i >= 0; i--) {
+      if (removed.has(this.responseHistory[i]!)) this.responseHistory.splice(i, 1);
+    }
+    this.currentResponseId = this.#lastResponseId(length) ?? this.#baseResponseId;
+    notify(this.observer?.onTruncate?.bind(this.observer), length);
+  }
+
+  /**
+   * Drops the turns after the last input (its response, or a partial one) and sends that input again
+   * from the same `previous_response_id`. Same results as `send`.
+   */
+  async regenerate(
+    opts?: ResponsesSendOptions | ResponsesChunkCallback,
+  ): Promise<ResponseWithHelpers | string> {
+    const options = this.#sendOptions(opts, "ResponsesChatSession.regenerate");
+    const input = this.#rewindToLastInput();
+    this.#claim();
+    const callback = options.stream_callback ?? options.onChunk;
+    return this.#run(input, options, callback);
+  }
+
+  /** `regenerate()` as a stream (see `sendStream`). */
+  regenerateStream(opts?: ResponsesSendOptions): SessionStream<ResponseWithHelpers> {
+    const options = this.#sendOptions(opts, "ResponsesChatSession.regenerateStream");
+    const input = this.#rewindToLastInput();
+    this.#claim();
+    return new SessionStream(async (push, signal) => {
+      return (await this.#runStream(input, options, undefined, push, signal)).response;
+    });
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #rewindToLastInput(): ResponseInput {
+    let index = this.turns.length - 1;
+    while (index >= 0 && this.turns[index]!.kind !== "input") index--;
+    const turn = this.turns[index];
+    if (turn?.kind !== "input") {
+      throw new TypeError(
+        "ResponsesChatSession.regenerate: there is no input to answer again; send one first.",
+      );
+    }
+    this.truncate(index + 1);
+    return turn.input;
+  }
+
+  #lastResponseId(length: number): string | undefined {
+    for (let i = length - 1; i >= 0; i--) {
+      const turn = this.turns[i]!;
+      if (turn.kind === "response") return turn.response.id;
+    }
+    return undefined;
+  }
+
+  #claim(): void {
+    if (this.#busy) {
+      throw new TypeError(
+        "ResponsesChatSession: a response is already being generated; await it (or abort its stream) before sending again.",
+      );
+    }
+    this.#busy = true;
+  }
+
+  #appendTurn(turn: ResponsesTurn): void {
+    this.turns.push(turn);
+    notify(this.observer?.onAppend?.bind(this.observer), turn, this.turns.length - 1, this.currentResponseId);
+  }
+
+  #record(response: ResponseObject): ResponseWithHelpers {
+    const withHelpers = withResponseHelpers(response);
+    this.currentResponseId = response.id;
+    this.responseHistory.push(withHelpers);
+    this.#appendTurn({ kind: "response", response: withHelpers });
+    return withHelpers;
+  }
+
+  #sendOptions(
+    opts: ResponsesSendOptions | ResponsesChunkCallback | undefined,
+    where: string,
+  ): ResponsesSendOptions {
+    if (typeof opts === "function") return { stream_callback: opts };
+    checkOptions(opts, where);
+    const options = opts ?? {};
+    for (const key of ["stream_callback", "onChunk"] as const) {
+      if (options[key] !== undefined && typeof options[key] !== "function") {
+        throw new TypeError(`${where}: options.${key} must be a function.`);
+      }
+    }
+    return options;
+  }
+
+  /** The request parameters: exactly the keys that are set. */
+  #params(overrides: ResponsesSendOptions, stream: boolean): ResponseCreateParams {
+    const o = this.options;
+    const params = assignDefined({}, o.params);
+    assignDefined(params, {
+      model: o.model,
+      previous_response_id: this.currentResponseId,
+      instructions: o.instructions,
+      tools: o.tools,
+    });
+    assignDefined(params, overrides, LOCAL_KEYS);
+    if (stream) params.stream = params.stream ?? true;
+    return params as ResponseCreateParams;
+  }
+
+  #requestOptions(opts: ResponsesSendOptions, streamSignal?: AbortSignal) {
+    const signal = anySignal([
+      streamSignal,
+      opts.signal,
+      opts.requestOptions?.signal,
+      this.options.requestOptions?.signal,
+    ]);
+    const requestOptions: SessionRequestOptions = { ...this.options.requestOptions, ...opts.requestOptions };
+    if (signal) requestOptions.signal = signal;
+    return { signal, requestOptions };
+  }
+
+  async #run(
+    input: ResponseInput,
+    opts: ResponsesSendOptions,
+    callback: ResponsesChunkCallback | undefined,
+  ): Promise<ResponseWithHelpers | string> {
+    if (callback || opts.stream === true) {
+      // The seed returns the streamed text, not the object (that one is in responseHistory).
+      return (await this.#runStream(input, opts, callback)).text;
+    }
+    try {
+      const params = this.#params(opts, false);
+      const { requestOptions } = this.#requestOptions(opts);
+      const result = await this.client.createResponse(input, params, undefined, requestOptions);
+      if (!result.ok) {
+        throw new ResponsesSessionError(`Request failed with status: ${result.status}`, {
+          status: result.status,
+          raw: result.data,
+          cause: apiErrorOf(result.error, result.headers, result.requestId),
+        });
+      }
+      const problem = responseShapeError(result.data);
+      if (problem) {
+        throw new ResponsesSessionError(`Failed to parse response: ${problem}`, {
+          status: result.status,
+          raw: result.data,
+        });
+      }
+      return this.#record(result.data);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /**
+   * Streams one response. Resolves to the `response.completed` object (recorded, id kept). The seed
+   * silently kept the old id when that event was missing or malformed; here a stream that ends
+   * without a usable final response is an error (the client reports truncation, this reports a bad
+   * final object), so conversation continuity is never lost without a word.
+   */
+  async #runStream(
+    input: ResponseInput,
+    opts: ResponsesSendOptions,
+    callback: ResponsesChunkCallback | undefined,
+    sink?: (chunk: ContentChunk) => void,
+    streamSignal?: AbortSignal,
+  ): Promise<{ response: ResponseWithHelpers; text: string }> {
+    let text = "";
+    let received = false;
+    let completed: ResponseObject | undefined;
+    const { signal, requestOptions } = this.#requestOptions(opts, streamSignal);
+    try {
+      const params = this.#params(opts, true);
+      const events = this.client.streamResponse(input, params, requestOptions);
+      for await (const raw of events) {
+        if (raw.type === "response.output_text.delta" && typeof raw.delta === "string") {
+          text += raw.delta;
+          received = true;
+          notify(this.observer?.onPartial?.bind(this.observer), text, this.turns.length);
+          const chunk = new ContentChunk({ content: raw.delta });
+          callback?.(chunk, raw);
+          sink?.(chunk);
+        } else if (
+          (raw.type === "response.completed" || raw.type === "response.incomplete") &&
+          raw.response &&
+          typeof raw.response === "object"
+        ) {
+          completed = raw.response;
+        }
+      }
+      if (!completed) {
+        throw new ResponsesSessionError(
+          "Failed to parse response: the stream ended without a response.completed event",
+          {
+            raw: undefined,
+          },
+        );
+      }
+      const problem = responseShapeError(completed);
+      if (problem)
+        throw new ResponsesSessionError(`Failed to parse response: ${problem}`, { raw: completed });
+      return { response: this.#record(completed), text };
+    } catch (error) {
+      if (error instanceof APIError) {
+        throw new ResponsesSessionError(`Request failed with status: ${error.status}`, {
+          status: error.status,
+          raw: error.error.raw,
+          cause: error,
+        });
+      }
+      if (received) {
+        const reason = incompleteReason(error, signal);
+        this.turns.push({ kind: "partial", text, reason });
+        notify(this.observer?.onIncomplete?.bind(this.observer), text, this.turns.length - 1, reason);
+      }
+      throw error;
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
