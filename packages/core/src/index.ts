@@ -20,3 +20,8 @@ export type { GeneratedImage, ResponseHelpers, ResponseWithHelpers } from "./ses
 export type { ChatSessionObserver, ResponsesSessionObserver, ResponsesTurn } from "./sessions/observer.js";
 export type { ChatSessionClient, ResponsesSessionClient, SessionRequestOptions } from "./sessions/client-contract.js";
 export type { FunctionDeclaration } from "./sessions/validate.js";
+export type { BodyValue, FileOptions, FormValue } from "./http/body.js";
+export type { SseEvent } from "./http/events.js";
+export type { FileDetails, RequestDetails } from "./http/request.js";
+export { HttpRequest, HttpStream, request } from "./http/request.js";
+export { HttpBody, HttpResponse } from "./http/response.js";

@@ -1,1 +1,32 @@
+/**
+ * `@oaikit/core/node`: everything from the main entry, plus Node-only helpers (reading a file by path
+ * for uploads). The main entry never imports `node:` modules; only this file does.
+ */
+import { openAsBlob } from "node:fs";
+import { basename } from "node:path";
+import { mimeTypeFor } from "./http/mime.js";
+
 export * from "./index.js";
+
+/** Options for `fileFromPath`. */
+export interface FileFromPathOptions {
+  /** The MIME type; default: guessed from the extension (`application/octet-stream` if unknown). */
+  type?: string;
+  /** The file name; default: the path's base name. */
+  name?: string;
+}
+
+/**
+ * Opens a file as a `File` (backed by the file on disk through `fs.openAsBlob`, not read into memory
+ * up front), for `request(url).setMethod("POST").setFile(await fileFromPath("./a.txt"))`. Rejects
+ * with the fs error (e.g. ENOENT) when the file cannot be opened: an upload never silently loses its file.
+ */
+export async function fileFromPath(path: string, options: FileFromPathOptions = {}): Promise<File> {
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError("fileFromPath: pass the path of a file as a non-empty string.");
+  }
+  const name = options.name ?? basename(path);
+  const type = options.type ?? mimeTypeFor(name);
+  const blob = await openAsBlob(path, { type });
+  return new File([blob], name, { type });
+}
