@@ -1,1 +1,38 @@
-export {};
+export type { SessionChangeEvent } from "./broadcast.js";
+export { subscribe as watchSessions } from "./broadcast.js";
+export { defaultStore } from "./default-store.js";
+export type { DurableControls, DurableOptions, MessageState } from "./durable.js";
+export { SessionStoreError, type SessionStoreErrorCode } from "./errors.js";
+export { createIndexedDbStore, IndexedDbSessionStore, type IndexedDbStoreOptions } from "./idb-store.js";
+export type { ImportOptions, SessionSummary, SessionsExport, StoreOption } from "./manage.js";
+export {
+  deleteSession,
+  exportSessions,
+  importSessions,
+  listSessions,
+  renameSession,
+  validateExport,
+} from "./manage.js";
+export { createMemoryStore, MemorySessionStore } from "./memory-store.js";
+export { migrateV0, type SessionV0, V0_PREFIX } from "./migrate.js";
+export { type DurableChatSession, type OpenChatSessionOptions, openChatSession } from "./open-chat.js";
+export {
+  type DurableResponsesChatSession,
+  type OpenResponsesChatSessionOptions,
+  openResponsesChatSession,
+} from "./open-responses.js";
+export { planCommit } from "./plan.js";
+export type {
+  CommitResult,
+  IncompleteReason,
+  RecordBody,
+  RecordItem,
+  RecordStatus,
+  SessionChange,
+  SessionHeader,
+  SessionKind,
+  SessionRecord,
+  StoredSession,
+} from "./schema.js";
+export { SCHEMA_VERSION } from "./schema.js";
+export type { SessionStore } from "./store.js";

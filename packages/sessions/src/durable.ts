@@ -1,0 +1,231 @@
+import { randomId, type SessionChangeEvent, subscribe } from "./broadcast.js";
+import { defaultStore } from "./default-store.js";
+import { SessionStoreError } from "./errors.js";
+import type { IncompleteReason, RecordItem, SessionKind, StoredSession } from "./schema.js";
+import type { SessionStore } from "./store.js";
+import { SessionWriter } from "./writer.js";
+
+/** Options shared by `openChatSession` and `openResponsesChatSession`, next to the core session's own. */
+export interface DurableOptions {
+  /** The session id (any non-empty string; e.g. `crypto.randomUUID()` for a new conversation). */
+  id: string;
+  /** Where the session lives (default: IndexedDB in a browser, memory elsewhere). */
+  store?: SessionStore;
+  /** Title for a new session (default: the start of its first user message). */
+  title?: string;
+  /** Minimum gap between two writes of a streaming reply, in ms (default 250). */
+  partialWriteIntervalMs?: number;
+  /** Called for every failed write; the writes stay queued and are retried (see `flush()`). */
+  onError?: (error: SessionStoreError) => void;
+}
+
+/**
+ * What a message of a durable session looks like to a UI: `streaming` while this page streams it,
+ * `incomplete` when the reply ended early (`reason`; `interrupted` means the page was closed or reloaded
+ * while it streamed), else `complete`.
+ */
+export interface MessageState {
+  status: "complete" | "streaming" | "incomplete";
+  reason?: IncompleteReason | "interrupted";
+}
+
+/** The persistence controls added to a core session by `openChatSession` / `openResponsesChatSession`. */
+export interface DurableControls {
+  /** The stored session's id. */
+  readonly sessionId: string;
+  /** The store it lives in. */
+  readonly store: SessionStore;
+  /** Local changes not yet written. */
+  readonly pendingWrites: number;
+  /** The last write error (the writes are still queued), cleared by the next successful write. */
+  readonly lastError: SessionStoreError | undefined;
+  /** The stored revision this page has seen last (every commit, from any tab, increments it). */
+  readonly revision: number;
+  /** Writes every pending change now; rejects with a {@link SessionStoreError} (the changes stay queued). */
+  flush(): Promise<void>;
+  /** Flushes and stops persisting (and listening). The core session keeps working in memory. */
+  close(): Promise<void>;
+  /**
+   * Calls `listener` when another tab (or another handle in this page) changes or deletes this session;
+   * call `refresh()` to load the change. Returns an unsubscribe function.
+   */
+  onChange(listener: (event: SessionChangeEvent) => void): () => void;
+  /**
+   * Reloads the history from the store (after `onChange`), replacing the in-memory one. Resolves to
+   * false when nothing had changed. Throws a TypeError while a reply is being generated.
+   */
+  refresh(): Promise<boolean>;
+  /** The stored state of the message (chat) or turn (Responses) at `index`. */
+  messageState(index: number): MessageState | undefined;
+}
+
+/** The parts of a durable session that differ between chat and Responses. */
+export interface DurableBinding {
+  kind: SessionKind;
+  /** Replaces the core session's history with the stored one (without firing the observer). */
+  restore(session: StoredSession): void;
+  /** Whether the core session is generating a reply. */
+  busy(): boolean;
+}
+
+/** Checks the options shared by both openers. */
+export function checkDurableOptions(options: DurableOptions | undefined, where: string): void {
+  if (!options || typeof options !== "object")
+    throw new TypeError(`${where}: options must be an object with an \`id\`.`);
+  if (typeof options.id !== "string" || options.id === "") {
+    throw new TypeError(`${where}: options.id must be a non-empty string (e.g. crypto.randomUUID()).`);
+  }
+  if (options.store !== undefined && typeof options.store?.commit !== "function") {
+    throw new TypeError(
+      `${where}: options.store must be a SessionStore (createIndexedDbStore(), createMemoryStore()).`,
+    );
+  }
+}
+
+/** Reads a session before anything is written; refuses a session of the other kind. */
+export async function loadForOpen(
+  store: SessionStore,
+  id: string,
+  kind: SessionKind,
+  where: string,
+): Promise<StoredSession | undefined> {
+  const stored = await store.load(id);
+  if (stored && stored.header.kind !== kind) {
+    const other = stored.header.kind === "chat" ? "openChatSession" : "openResponsesChatSession";
+    throw new TypeError(
+      `${where}: session "${id}" is a ${stored.header.kind} session; open it with ${other}().`,
+    );
+  }
+  return stored;
+}
+
+/** Builds the writer and the controls for one open session. */
+export function createDurable(
+  options: DurableOptions,
+  stored: StoredSession | undefined,
+  binding: DurableBinding,
+): { writer: () => SessionWriter; controls: DurableControls; autoTitle: (text: string) => void } {
+  const store = options.store ?? defaultStore();
+  const source = randomId();
+  let titled = Boolean(stored?.header.title || options.title);
+  const writerFor = (s: StoredSession | undefined) =>
+    new SessionWriter(
+      {
+        store,
+        id: options.id,
+        kind: binding.kind,
+        title: options.title ?? "",
+        source,
+        partialIntervalMs: options.partialWriteIntervalMs ?? 250,
+        ...(options.onError ? { onError: options.onError } : {}),
+      },
+      s?.records ?? [],
+      s?.header.revision ?? 0,
+    );
+  const holder = { writer: writerFor(stored) };
+  const unsubscribers = new Set<() => void>();
+  const onPageHide = () => {
+    holder.writer.flush().catch(() => {});
+  };
+  const onVisibility = () => {
+    if ((globalThis as { document?: Document }).document?.visibilityState === "hidden") onPageHide();
+  };
+  const target = globalThis as {
+    addEventListener?: typeof addEventListener;
+    removeEventListener?: typeof removeEventListener;
+  };
+  target.addEventListener?.("pagehide", onPageHide);
+  target.addEventListener?.("visibilitychange", onVisibility);
+  let closed = false;
+
+  const controls: DurableControls = {
+    sessionId: options.id,
+    store,
+    get pendingWrites() {
+      return holder.writer.pendingWrites;
+    },
+    get lastError() {
+      return holder.writer.lastError;
+    },
+    get revision() {
+      return holder.writer.revision;
+    },
+    flush: () => holder.writer.flush(),
+    async close() {
+      if (closed) return;
+      await holder.writer.close();
+      closed = true;
+      target.removeEventListener?.("pagehide", onPageHide);
+      target.removeEventListener?.("visibilitychange", onVisibility);
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      unsubscribers.clear();
+    },
+    onChange(listener) {
+      if (typeof listener !== "function")
+        throw new TypeError("onChange(listener): listener must be a function.");
+      const unsubscribe = subscribe(store, (event) => {
+        if (event.id === options.id && event.source !== source) listener(event);
+      });
+      unsubscribers.add(unsubscribe);
+      return () => {
+        unsubscribe();
+        unsubscribers.delete(unsubscribe);
+      };
+    },
+    async refresh() {
+      if (closed) throw new TypeError("refresh(): this session was closed; open it again.");
+      if (binding.busy()) {
+        throw new TypeError(
+          "refresh(): a reply is being generated; await it (or abort it) before refreshing.",
+        );
+      }
+      await holder.writer.flush();
+      const fresh = await store.load(options.id);
+      if ((fresh?.header.revision ?? 0) === holder.writer.revision && fresh) return false;
+      const next: StoredSession = fresh ?? {
+        header: { ...emptyHeader(options.id, binding.kind) },
+        records: [],
+      };
+      // A fresh writer over the fresh records: nothing is pending (flushed above).
+      const old = holder.writer;
+      holder.writer = writerFor(fresh);
+      await old.close();
+      binding.restore(next);
+      return true;
+    },
+    messageState(index) {
+      const state = holder.writer.statusAt(index);
+      if (!state) return undefined;
+      if (state.status === "complete") return { status: "complete" };
+      if (state.status === "incomplete") return { status: "incomplete", reason: state.reason ?? "error" };
+      // "partial": streamed by this page right now, or cut off by a reload/close (or another tab streams it).
+      return holder.writer.isLocalPartial(index)
+        ? { status: "streaming" }
+        : { status: "incomplete", reason: "interrupted" };
+    },
+  };
+  const autoTitle = (text: string) => {
+    if (titled || closed) return;
+    titled = true;
+    const title = titleFrom(text);
+    if (title) holder.writer.setHeader({ title });
+  };
+  return { writer: () => holder.writer, controls, autoTitle };
+}
+
+function emptyHeader(id: string, kind: SessionKind): StoredSession["header"] {
+  return { v: 1, id, kind, title: "", createdAt: 0, updatedAt: 0, revision: 0, nextSeq: 0, count: 0 };
+}
+
+/** A JSON-safe deep copy (drops functions such as response helpers; IndexedDB cannot store them). */
+export function plain<T extends RecordItem>(item: T): T {
+  return JSON.parse(JSON.stringify(item)) as T;
+}
+
+/** The title for a new session: the first line of the first user message, shortened. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
+export { SessionStoreError };

@@ -1,0 +1,223 @@
+import { createStore, type UseStore } from "idb-keyval";
+import { SessionStoreError, toStoreError } from "./errors.js";
+import { migrateV0, V0_PREFIX } from "./migrate.js";
+import { checkVersion, planCommit, toRecord } from "./plan.js";
+import type { CommitResult, SessionChange, SessionHeader, SessionRecord, StoredSession } from "./schema.js";
+import type { SessionStore } from "./store.js";
+
+/** Options of {@link createIndexedDbStore}. */
+export interface IndexedDbStoreOptions {
+  /** IndexedDB database name (default `oaikit-sessions`): this package's own database, not idb-keyval's. */
+  dbName?: string;
+  /** Object store name inside it (default `sessions`). */
+  storeName?: string;
+}
+
+// Storage layout (one idb-keyval object store, array keys, which IndexedDB orders element by element):
+//   ["h", id]        the session header (small; rewritten on every commit)
+//   ["m", id, seq]   one record per message, seq an integer allocated in the commit transaction
+//   "session:<id>"   the v0 layout (whole history under one key), migrated on open
+const headerKey = (id: string): IDBValidKey => ["h", id];
+const recordKey = (id: string, seq: number): IDBValidKey => ["m", id, seq];
+// An array sorts after every number, so [..., []] bounds every seq from above.
+const recordRange = (id: string, from: number) => IDBKeyRange.bound(["m", id, from], ["m", id, []]);
+const headerRange = () => IDBKeyRange.bound(["h"], ["h", []]);
+const v0Key = (id: string) => `${V0_PREFIX}${id}`;
+
+/** Runs `fn` with the transaction's store, resolving when the transaction has committed. */
+type TxBody<T> = (store: IDBObjectStore, done: (value: T) => void, fail: (error: unknown) => void) => void;
+
+/**
+ * The IndexedDB {@link SessionStore}, through idb-keyval's `createStore`. Each commit is one readwrite
+ * transaction (read header, count, write records and header), so concurrent tabs serialise on IndexedDB's
+ * own locking. A closed connection (the browser closed it, or another tab upgraded or deleted the
+ * database) is reopened transparently and the aborted transaction retried once.
+ */
+export class IndexedDbSessionStore implements SessionStore {
+  readonly channelName: string;
+  private readonly dbName: string;
+  private readonly storeName: string;
+  private use: UseStore;
+  private connected = false;
+  private readonly watched = new WeakSet<IDBDatabase>();
+  private v0Scanned = false;
+
+  constructor(options: IndexedDbStoreOptions = {}) {
+    this.dbName = options.dbName ?? "oaikit-sessions";
+    this.storeName = options.storeName ?? "sessions";
+    this.channelName = `oaikit-sessions:${this.dbName}/${this.storeName}`;
+    this.use = createStore(this.dbName, this.storeName);
+  }
+
+  async load(id: string): Promise<StoredSession | undefined> {
+    const op = `load "${id}"`;
+    const read = await this.tx<{ header?: SessionHeader; records: SessionRecord[]; v0?: unknown }>(
+      "readonly",
+      op,
+      (s, done) => {
+        const h = s.get(headerKey(id));
+        const r = s.getAll(recordRange(id, 0));
+        const l = s.get(v0Key(id));
+        l.onsuccess = () => done({ header: h.result, records: r.result, v0: l.result });
+      },
+    );
+    if (!read.header) {
+      if (read.v0 === undefined) return undefined;
+      await this.migrate(id);
+      return this.load(id);
+    }
+    checkVersion(read.header.v, op);
+    for (const record of read.records) checkVersion(record.v, op);
+    return { header: read.header, records: read.records };
+  }
+
+  commit(id: string, change: SessionChange): Promise<CommitResult> {
+    return this.tx<CommitResult>("readwrite", `commit "${id}"`, (s, done, fail) => {
+      const header = s.get(headerKey(id));
+      const truncated =
+        change.truncateFrom === undefined ? undefined : s.count(recordRange(id, change.truncateFrom));
+      const puts = (change.put ?? []).map((p) => ({ ...p, exists: s.count(recordKey(id, p.seq)) }));
+      const last = puts.at(-1)?.exists ?? truncated ?? header;
+      // Requests of one transaction run in order: when the last read succeeds, all have.
+      last.onsuccess = () => {
+        try {
+          const from = change.truncateFrom ?? Number.POSITIVE_INFINITY;
+          const removed = truncated?.result ?? 0;
+          const created = puts.filter((p) => p.seq >= from || p.exists.result === 0).length;
+          const result = planCommit(id, header.result, change, { removed, created }, Date.now());
+          if (change.truncateFrom !== undefined) s.delete(recordRange(id, change.truncateFrom));
+          for (const p of puts) s.put(toRecord(p.seq, p.body), recordKey(id, p.seq));
+          (change.append ?? []).forEach((body, i) => {
+            const seq = result.seqs[i]!;
+            s.put(toRecord(seq, body), recordKey(id, seq));
+          });
+          s.put(result.header, headerKey(id));
+          done(result);
+        } catch (error) {
+          fail(error);
+        }
+      };
+    });
+  }
+
+  async list(): Promise<SessionHeader[]> {
+    if (!this.v0Scanned) {
+      const ids = await this.tx<string[]>("readonly", "list", (s, done) => {
+        const k = s.getAllKeys(IDBKeyRange.bound(V0_PREFIX, `${V0_PREFIX}\uffff`));
+        k.onsuccess = () => done((k.result as string[]).map((key) => key.slice(V0_PREFIX.length)));
+      });
+      for (const id of ids) await this.migrate(id);
+      this.v0Scanned = true;
+    }
+    const headers = await this.tx<SessionHeader[]>("readonly", "list", (s, done) => {
+      const r = s.getAll(headerRange());
+      r.onsuccess = () => done(r.result);
+    });
+    for (const h of headers) checkVersion(h.v, "list");
+    return headers;
+  }
+
+  delete(id: string): Promise<void> {
+    return this.tx<void>("readwrite", `delete "${id}"`, (s, done) => {
+      s.delete(recordRange(id, 0));
+      s.delete(v0Key(id));
+      s.delete(headerKey(id)).onsuccess = () => done();
+    });
+  }
+
+  /** Moves a v0 session into the v1 layout in one transaction (a no-op if another tab already did). */
+  private migrate(id: string): Promise<void> {
+    return this.tx<void>("readwrite", `migrate "${id}" from v0`, (s, done, fail) => {
+      const header = s.get(headerKey(id));
+      const legacy = s.get(v0Key(id));
+      legacy.onsuccess = () => {
+        try {
+          if (!header.result && legacy.result !== undefined) {
+            const migrated = migrateV0(id, legacy.result);
+            for (const record of migrated.records) s.put(record, recordKey(id, record.seq));
+            s.put(migrated.header, headerKey(id));
+          }
+          s.delete(v0Key(id));
+          done();
+        } catch (error) {
+          fail(error);
+        }
+      };
+    });
+  }
+
+  /**
+   * One transaction: `body` issues requests and calls `done` with the result; the promise resolves when
+   * the transaction has committed (not before: a quota error shows up only at commit). Retries once
+   * through a fresh connection when the old one was closed, which is safe because an aborted
+   * transaction wrote nothing.
+   */
+  private async tx<T>(mode: IDBTransactionMode, operation: string, body: TxBody<T>): Promise<T> {
+    if (typeof indexedDB === "undefined") throw new SessionStoreError("unavailable", operation);
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
+      try {
+        return await this.use(mode, (s) => {
+          this.watch(s.transaction.db);
+          this.connected = true;
+          return new Promise<T>((resolve, reject) => {
+            const tx = s.transaction;
+            let result: T;
+            tx.oncomplete = () => resolve(result);
+            tx.onabort = () => reject(failure ?? tx.error ?? closedError());
+            try {
+              body(
+                s,
+                (value) => {
+                  result = value;
+                },
+                (error) => {
+                  failure = error;
+                  tx.abort();
+                },
+              );
+            } catch (error) {
+              failure = error;
+              tx.abort();
+            }
+          });
+        });
+      } catch (error) {
+        if (failure === undefined && attempt === 0 && isClosed(error)) {
+          this.use = createStore(this.dbName, this.storeName);
+          continue;
+        }
+        if (!this.connected && failure === undefined) {
+          throw new SessionStoreError("unavailable", operation, { cause: error });
+        }
+        throw toStoreError(error, operation);
+      }
+    }
+  }
+
+  /** Closes our connection when another tab needs a version change (upgrade or deleteDatabase). */
+  private watch(db: IDBDatabase): void {
+    if (this.watched.has(db)) return;
+    this.watched.add(db);
+    db.addEventListener("versionchange", () => {
+      db.close();
+      this.use = createStore(this.dbName, this.storeName);
+    });
+  }
+}
+
+function closedError(): Error {
+  const error = new Error("the IndexedDB transaction was aborted (connection closed)");
+  error.name = "InvalidStateError";
+  return error;
+}
+
+function isClosed(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return error == null || name === "InvalidStateError" || name === "AbortError";
+}
+
+/** Creates the IndexedDB {@link SessionStore} (database `oaikit-sessions` unless `dbName` says otherwise). */
+export function createIndexedDbStore(options?: IndexedDbStoreOptions): SessionStore {
+  return new IndexedDbSessionStore(options);
+}

@@ -1,0 +1,80 @@
+import { type ChatMessage, ChatSession, type ChatSessionClient, type ChatSessionOptions } from "@oaikit/core";
+import { defaultStore } from "./default-store.js";
+import {
+  checkDurableOptions,
+  createDurable,
+  type DurableControls,
+  type DurableOptions,
+  loadForOpen,
+  plain,
+} from "./durable.js";
+
+/** Options of {@link openChatSession}: the core `ChatSession` options (except `messages`/`observer`) and the store's. */
+export interface OpenChatSessionOptions
+  extends Omit<ChatSessionOptions, "messages" | "observer">,
+    DurableOptions {}
+
+/** A core `ChatSession` whose history is restored from a store on open and saved as it changes. */
+export type DurableChatSession = ChatSession & DurableControls;
+
+/**
+ * Opens (or creates) the stored Chat Completions session `id`: reads it first, builds a core
+ * `ChatSession` with the stored history, and saves every change (one record per message; streamed replies
+ * at most every `partialWriteIntervalMs` and when they end). Nothing is written before the stored state has
+ * been read, and no client setting or key is ever stored.
+ *
+ * ```ts
+ * const chat = await openChatSession(client, { id: "support-42", model: "gpt-4.1-mini" });
+ * await chat.send("Hello", (chunk) => render(String(chunk)));
+ * ```
+ */
+export async function openChatSession(
+  client: ChatSessionClient,
+  options: OpenChatSessionOptions,
+): Promise<DurableChatSession> {
+  checkDurableOptions(options, "openChatSession(client, options)");
+  const { id, store: given, title: _t, partialWriteIntervalMs: _p, onError: _e, ...sessionOptions } = options;
+  const store = given ?? defaultStore();
+  const stored = await loadForOpen(store, id, "chat", "openChatSession");
+  let session: ChatSession | undefined;
+  const durable = createDurable({ ...options, store }, stored, {
+    kind: "chat",
+    busy: () => session?.busy ?? false,
+    restore: (fresh) => {
+      session!.messages.splice(
+        0,
+        session!.messages.length,
+        ...fresh.records.map((r) => r.item as ChatMessage),
+      );
+    },
+  });
+  session = new ChatSession(client, {
+    ...sessionOptions,
+    messages: stored?.records.map((r) => r.item as ChatMessage) ?? [],
+    observer: {
+      onAppend(message, index) {
+        durable.writer().append(index, plain(message));
+        if (message.role === "user") durable.autoTitle(textOf(message.content));
+      },
+      onPartial(message, index) {
+        durable.writer().partial(index, plain(message));
+      },
+      onIncomplete(message, index, reason) {
+        durable.writer().incomplete(index, plain(message), reason);
+      },
+      onTruncate(length) {
+        durable.writer().truncate(length);
+      },
+    },
+  });
+  return Object.defineProperties(
+    session,
+    Object.getOwnPropertyDescriptors(durable.controls),
+  ) as DurableChatSession;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((p) => (p && p.type === "text" && typeof p.text === "string" ? p.text : "")).join(" ");
+}

@@ -1,0 +1,74 @@
+import { SessionStoreError } from "./errors.js";
+import {
+  type CommitResult,
+  type RecordBody,
+  SCHEMA_VERSION,
+  type SessionChange,
+  type SessionHeader,
+  type SessionRecord,
+} from "./schema.js";
+
+/**
+ * The store-independent part of a commit: given the header read inside the transaction and what the
+ * store counted there (records deleted by the truncation, puts that created a record), returns the new
+ * header and the seqs for the appended records. Every {@link SessionStore} calls this inside its atomic
+ * section, so sequence numbers are allocated from the header the transaction read and are never reused,
+ * whichever tab commits first.
+ */
+export function planCommit(
+  id: string,
+  existing: SessionHeader | undefined,
+  change: SessionChange,
+  counts: { removed: number; created: number },
+  now: number,
+): CommitResult {
+  if (existing) checkVersion(existing.v, `commit "${id}"`);
+  if (!existing && !change.create) {
+    throw new SessionStoreError("failed", `commit "${id}"`, {
+      detail: "the session does not exist and the change does not create it",
+    });
+  }
+  const base: SessionHeader = existing ?? {
+    v: SCHEMA_VERSION,
+    id,
+    kind: change.create!.kind,
+    title: change.create!.title ?? "",
+    createdAt: change.create!.createdAt ?? now,
+    updatedAt: now,
+    revision: 0,
+    nextSeq: 0,
+    count: 0,
+  };
+  const appended = change.append?.length ?? 0;
+  const seqs = Array.from({ length: appended }, (_, i) => base.nextSeq + i);
+  const header: SessionHeader = {
+    ...base,
+    v: SCHEMA_VERSION,
+    revision: base.revision + 1,
+    nextSeq: base.nextSeq + appended,
+    count: Math.max(0, base.count - counts.removed) + counts.created + appended,
+    updatedAt: change.set?.updatedAt ?? now,
+  };
+  if (change.set?.title !== undefined) header.title = change.set.title;
+  if (change.set?.currentResponseId !== undefined) {
+    if (change.set.currentResponseId === null) delete header.currentResponseId;
+    else header.currentResponseId = change.set.currentResponseId;
+  }
+  return { header, seqs };
+}
+
+/** Builds the stored record for `body` at `seq`. */
+export function toRecord(seq: number, body: RecordBody): SessionRecord {
+  const record: SessionRecord = { v: SCHEMA_VERSION, seq, status: body.status, at: body.at, item: body.item };
+  if (body.reason) record.reason = body.reason;
+  return record;
+}
+
+/** Refuses data written by a newer schema: reading it could lose fields on the next write. */
+export function checkVersion(v: unknown, operation: string): void {
+  if (typeof v !== "number" || v > SCHEMA_VERSION) {
+    throw new SessionStoreError("schema", operation, {
+      detail: `record schema version ${String(v)}, this library reads up to ${SCHEMA_VERSION}`,
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import type { CommitResult, SessionChange, SessionHeader, StoredSession } from "./schema.js";
+
+/**
+ * Where durable sessions live. Implement these four methods to keep sessions somewhere else (a server, a
+ * file, SQLite); `createIndexedDbStore()` and `createMemoryStore()` are the built-in ones.
+ *
+ * Contract:
+ * - `commit` is atomic per session: read the header, call {@link planCommit} with it, write the records
+ *   and the new header, all in one transaction (or under one lock), or write nothing and reject.
+ * - Records are keyed by (session id, seq); `load` returns them in seq order. Appending must not rewrite
+ *   earlier records: that is what keeps an append as cheap at message 10,000 as at message 10.
+ * - Failures reject with a {@link SessionStoreError} (or any error, which is wrapped into one).
+ */
+export interface SessionStore {
+  /** Reads one session (header and records, in seq order), or `undefined` if there is none. */
+  load(id: string): Promise<StoredSession | undefined>;
+  /** Applies `change` to session `id` atomically (see {@link SessionChange} for the order). */
+  commit(id: string, change: SessionChange): Promise<CommitResult>;
+  /** The headers of every session, in no particular order. */
+  list(): Promise<SessionHeader[]>;
+  /** Deletes a session and all its records; resolves even if it did not exist. */
+  delete(id: string): Promise<void>;
+  /**
+   * A BroadcastChannel name shared by every page that opens the same store, so that other tabs hear of
+   * changes. Leave it undefined for a store that only this page sees (memory).
+   */
+  readonly channelName?: string;
+}

@@ -1,0 +1,251 @@
+import { publish } from "./broadcast.js";
+import { type SessionStoreError, toStoreError } from "./errors.js";
+import type {
+  IncompleteReason,
+  RecordBody,
+  RecordItem,
+  RecordStatus,
+  SessionChange,
+  SessionHeader,
+  SessionKind,
+  SessionRecord,
+} from "./schema.js";
+import type { SessionStore } from "./store.js";
+
+/** One message of the local history and what the store knows of it. */
+interface Slot {
+  /** Set once a commit has allocated it. */
+  seq?: number;
+  body: RecordBody;
+  /** Bumped by every local change; `saved` is the version the store has. */
+  version: number;
+  saved: number;
+  /** Truncated away locally (its record, if any, is deleted by the next commit). */
+  removed?: boolean;
+  /** Written by this page (not restored from the store). */
+  local?: boolean;
+}
+
+/** Options of {@link SessionWriter}. */
+export interface WriterOptions {
+  store: SessionStore;
+  id: string;
+  kind: SessionKind;
+  title: string;
+  /** A random id of this writer, sent with change events. */
+  source: string;
+  /** Minimum gap between two writes of a streaming reply (ms). */
+  partialIntervalMs: number;
+  /** Called for every failed write (the writes stay queued and are retried). */
+  onError?: (error: SessionStoreError) => void;
+  /** Called after every successful commit with the new header. */
+  onCommit?: (header: SessionHeader) => void;
+}
+
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * Turns the observer callbacks of one open session into batched, atomic commits: a queue of local changes
+ * (new messages, messages that changed, a truncation, header fields), written by one commit at a time.
+ * Appends are written on the next tick (a burst of appends is one commit); a streamed reply is written at
+ * most every `partialIntervalMs` and at once when it ends. A failed commit leaves everything queued, is
+ * reported through `onError` and retried with backoff; `flush()` rejects with the error.
+ */
+export class SessionWriter {
+  /** Aligned with the indices of the core session's history. */
+  private live: Slot[];
+  /** Slots with a change the store does not have, in creation order for the unsequenced ones. */
+  private readonly dirty = new Set<Slot>();
+  private truncateFrom: number | undefined;
+  private headerSet: NonNullable<SessionChange["set"]> = {};
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private running: Promise<void> | undefined;
+  private lastCommitAt = 0;
+  private failures = 0;
+  private closed = false;
+  /** The last write error, cleared by the next successful commit. */
+  lastError: SessionStoreError | undefined;
+  /** The session's revision as of this writer's last commit or load. */
+  revision: number;
+
+  constructor(
+    private readonly options: WriterOptions,
+    restored: SessionRecord[],
+    revision: number,
+  ) {
+    this.live = restored.map((r) => ({ seq: r.seq, body: bodyOf(r), version: 0, saved: 0 }));
+    this.revision = revision;
+  }
+
+  /** Number of local changes not yet in the store. */
+  get pendingWrites(): number {
+    return this.dirty.size + (this.truncateFrom !== undefined ? 1 : 0) + Object.keys(this.headerSet).length;
+  }
+
+  /** The stored status of the message at `index` of the local history. */
+  statusAt(index: number): { status: RecordStatus; reason?: IncompleteReason } | undefined {
+    const slot = this.live[index];
+    return slot && { status: slot.body.status, ...(slot.body.reason ? { reason: slot.body.reason } : {}) };
+  }
+
+  /** Whether the message at `index` is a partial reply this page is streaming (not one restored). */
+  isLocalPartial(index: number): boolean {
+    const slot = this.live[index];
+    return Boolean(slot?.local && slot.body.status === "partial");
+  }
+
+  /** A finished message at `index` (new, or the end of a streamed reply). */
+  append(index: number, item: RecordItem): void {
+    this.write(index, { status: "complete", at: Date.now(), item });
+    this.schedule(0);
+  }
+
+  /** A streamed reply grew. */
+  partial(index: number, item: RecordItem): void {
+    this.write(index, { status: "partial", at: Date.now(), item });
+    this.schedule(Math.max(0, this.lastCommitAt + this.options.partialIntervalMs - Date.now()));
+  }
+
+  /** A streamed reply ended without completing. */
+  incomplete(index: number, item: RecordItem, reason: IncompleteReason): void {
+    this.write(index, { status: "incomplete", reason, at: Date.now(), item });
+    this.schedule(0);
+  }
+
+  /** The history was cut back to `length` messages: their records are deleted by the next commit. */
+  truncate(length: number): void {
+    for (const slot of this.live.splice(length)) {
+      slot.removed = true;
+      if (slot.seq !== undefined) this.truncateFrom = Math.min(this.truncateFrom ?? slot.seq, slot.seq);
+      this.dirty.delete(slot);
+    }
+    this.schedule(0);
+  }
+
+  /** Header fields to write with the next commit. */
+  setHeader(set: NonNullable<SessionChange["set"]>): void {
+    Object.assign(this.headerSet, set);
+    this.schedule(0);
+  }
+
+  /** Writes every queued change now; rejects with a `SessionStoreError` if the store fails. */
+  flush(): Promise<void> {
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Flushes, then stops writing (later observer calls are ignored). */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    this.clearTimer();
+  }
+
+  private write(index: number, body: RecordBody): void {
+    if (this.closed) return;
+    let slot = this.live[index];
+    if (!slot) {
+      // `index` is the next position (a gap would mean a missed event: append at the end regardless).
+      slot = { body, version: 1, saved: 0, local: true };
+      this.live.push(slot);
+    } else {
+      slot.body = body;
+      slot.version++;
+      slot.local = true;
+    }
+    this.dirty.add(slot);
+  }
+
+  private schedule(delay: number): void {
+    if (this.closed) return;
+    const at = Date.now() + delay;
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      // Errors are reported through onError and retried; nothing to do with them here.
+      this.flush().catch(() => {});
+    }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pendingWrites > 0) {
+      try {
+        await this.commitOnce();
+        this.failures = 0;
+        this.lastError = undefined;
+      } catch (raw) {
+        const error = toStoreError(raw, `commit "${this.options.id}"`);
+        this.lastError = error;
+        this.failures++;
+        this.options.onError?.(error);
+        this.schedule(Math.min(MAX_RETRY_MS, 250 * 2 ** this.failures));
+        throw error;
+      }
+    }
+  }
+
+  private async commitOnce(): Promise<void> {
+    const { store, id, kind, title } = this.options;
+    const sent = [...this.dirty].filter((s) => !s.removed);
+    const puts = sent.filter((s) => s.seq !== undefined);
+    const appends = sent.filter((s) => s.seq === undefined);
+    const versions = sent.map((s) => s.version);
+    const truncateFrom = this.truncateFrom;
+    const set = this.headerSet;
+    const change: SessionChange = {
+      create: { kind, title },
+      put: puts.map((s) => ({ seq: s.seq!, body: s.body })),
+      append: appends.map((s) => s.body),
+      set,
+    };
+    if (truncateFrom !== undefined) change.truncateFrom = truncateFrom;
+    for (const slot of [...this.dirty]) if (slot.removed && slot.seq === undefined) this.dirty.delete(slot);
+    this.truncateFrom = undefined;
+    this.headerSet = {};
+    let result: Awaited<ReturnType<SessionStore["commit"]>>;
+    try {
+      result = await store.commit(id, change);
+    } catch (error) {
+      // Put everything back: newer local changes win over what this commit carried.
+      if (truncateFrom !== undefined)
+        this.truncateFrom = Math.min(truncateFrom, this.truncateFrom ?? truncateFrom);
+      this.headerSet = { ...set, ...this.headerSet };
+      for (const s of appends) if (s.removed) this.dirty.delete(s);
+      throw error;
+    }
+    this.lastCommitAt = Date.now();
+    appends.forEach((slot, i) => {
+      slot.seq = result.seqs[i]!;
+      // Truncated while the commit was in flight: delete it with the next commit.
+      if (slot.removed) {
+        this.truncateFrom = Math.min(this.truncateFrom ?? slot.seq, slot.seq);
+        this.dirty.delete(slot);
+      }
+    });
+    sent.forEach((slot, i) => {
+      slot.saved = versions[i]!;
+      if (slot.saved === slot.version) this.dirty.delete(slot);
+    });
+    this.revision = result.header.revision;
+    this.options.onCommit?.(result.header);
+    publish(store, { id, type: "commit", revision: result.header.revision, source: this.options.source });
+  }
+}
+
+function bodyOf(record: SessionRecord): RecordBody {
+  const body: RecordBody = { status: record.status, at: record.at, item: record.item };
+  if (record.reason) body.reason = record.reason;
+  return body;
+}
