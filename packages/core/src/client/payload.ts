@@ -1,0 +1,70 @@
+/** Building request payloads and paths: omit `undefined`, keep `null`, encode ids, check input. */
+
+/**
+ * Copies `source`'s own keys onto `target`, skipping `undefined` values (Lua's `pairs` skips nil),
+ * so an unset option never reaches the payload nor overrides a default; `null` is kept and sent.
+ */
+export function mergeDefined<T extends Record<string, unknown>>(
+  target: T,
+  source: Record<string, unknown> | undefined,
+): T {
+  if (source === undefined || source === null) return target;
+  if (typeof source !== "object" || Array.isArray(source)) {
+    throw new TypeError(`Options must be a plain object of API parameters (got ${describeValue(source)}).`);
+  }
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+  }
+  return target;
+}
+
+/**
+ * The path segment for an id: checked (a non-empty string) and percent-encoded, so an id with `/`,
+ * `?` or `#` cannot change the URL. `message` is the seed's assertion text where it has one.
+ */
+export function encodeId(id: unknown, message: string): string {
+  if (typeof id !== "string" || id === "") {
+    throw new TypeError(`${message} (a non-empty string; got ${describeValue(id)}).`);
+  }
+  return encodeURIComponent(id);
+}
+
+/** A short description of a value for error messages (never its full content). */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return value === "" ? "an empty string" : "a string";
+  return typeof value === "object" ? "an object" : String(value);
+}
+
+/** Checks the messages of a chat call: an array of objects with a string `role`. */
+export function checkMessages(messages: unknown): void {
+  if (!Array.isArray(messages)) {
+    throw new TypeError(
+      `messages must be an array of chat messages, e.g. [{ role: "user", content: "Hi" }] (got ${describeValue(messages)}).`,
+    );
+  }
+  messages.forEach((message, index) => {
+    if (
+      typeof message !== "object" ||
+      message === null ||
+      typeof (message as { role?: unknown }).role !== "string"
+    ) {
+      throw new TypeError(
+        `messages[${index}] must be an object with a string role, e.g. { role: "user", content: "Hi" } (got ${describeValue(message)}).`,
+      );
+    }
+  });
+}
+
+/** Checks a value that must be present (the seed's `assert(input, "input must be provided")`). */
+export function checkPresent(value: unknown, message: string): void {
+  if (value === undefined || value === null) throw new TypeError(message);
+}
+
+/** Checks an optional callback. */
+export function checkCallback(callback: unknown, name: string): void {
+  if (callback !== undefined && typeof callback !== "function") {
+    throw new TypeError(`${name} must be a function (got ${describeValue(callback)}).`);
+  }
+}
