@@ -3,6 +3,7 @@
  * for uploads). The main entry never imports `node:` modules; only this file does.
  */
 import { openAsBlob } from "node:fs";
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { mimeTypeFor } from "./http/mime.js";
 
@@ -27,6 +28,10 @@ export async function fileFromPath(path: string, options: FileFromPathOptions = 
   }
   const name = options.name ?? basename(path);
   const type = options.type ?? mimeTypeFor(name);
+  // stat first: it rejects with the real fs error (ENOENT, EACCES) where openAsBlob only says
+  // "Unable to open file as blob".
+  const info = await stat(path);
+  if (!info.isFile()) throw new TypeError(`fileFromPath: "${path}" is not a file.`);
   const blob = await openAsBlob(path, { type });
   return new File([blob], name, { type });
 }

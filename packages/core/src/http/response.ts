@@ -53,9 +53,10 @@ export class HttpBody {
 /** Response headers as a record with lower-cased names (duplicates joined with ", ", as fetch does). */
 export function headersRecord(headers: Headers): Record<string, string> {
   const record: Record<string, string> = {};
-  // Headers iterates names lower-cased and already joins repeated headers with ", ".
+  // Headers iterates names lower-cased and joins repeated headers with ", ", except set-cookie,
+  // which it yields once per cookie: join those too, so no value is lost.
   headers.forEach((value, name) => {
-    record[name] = value;
+    record[name] = Object.hasOwn(record, name) ? `${record[name]}, ${value}` : value;
   });
   return record;
 }
