@@ -37,6 +37,8 @@ export function redactUrl(url: string): string {
 /** The request never got an HTTP response: connection refused or reset, DNS, CORS, TLS. */
 export class ConnectionError extends OaikitError {
   override name = "ConnectionError";
+  /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
+  partial?: unknown;
   readonly method: string;
   readonly url: string;
   constructor(target: RequestTarget, options?: { cause?: unknown; detail?: string }) {
@@ -57,6 +59,8 @@ export type TimeoutPhase = "total" | "first-byte" | "idle";
 /** A timeout fired. `phase` tells which one; raise the matching option if the server is just slow. */
 export class TimeoutError extends OaikitError {
   override name = "TimeoutError";
+  /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
+  partial?: unknown;
   readonly method: string;
   readonly url: string;
   readonly phase: TimeoutPhase;
@@ -84,6 +88,8 @@ export class TimeoutError extends OaikitError {
 /** The caller aborted the request (an `AbortSignal`, or `stream.abort()`). */
 export class RequestAbortedError extends OaikitError {
   override name = "RequestAbortedError";
+  /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
+  partial?: unknown;
   readonly method: string;
   readonly url: string;
   constructor(target: RequestTarget, options?: { cause?: unknown }) {

@@ -25,3 +25,31 @@ export type { SseEvent } from "./http/events.js";
 export type { FileDetails, RequestDetails } from "./http/request.js";
 export { HttpRequest, HttpStream, request } from "./http/request.js";
 export { HttpBody, HttpResponse } from "./http/response.js";
+export {
+  isQuotaError,
+  isRetryableError,
+  isRetryableStatus,
+  normalizeStreamError,
+} from "./client/error-body.js";
+export { ChatCompletionAccumulator } from "./stream/chat-accumulator.js";
+export { ChatCompletionStream } from "./stream/chat-stream.js";
+export type { CompletionChunk } from "./stream/completion-stream.js";
+export { CompletionStream } from "./stream/completion-stream.js";
+export { EventStream } from "./stream/event-stream.js";
+export { ResponseStream } from "./stream/response-stream.js";
+export {
+  ResponsesAccumulator,
+  responseFunctionCalls,
+  responseOutputText,
+  responseReasoningText,
+  TERMINAL_RESPONSE_EVENTS,
+} from "./stream/responses-accumulator.js";
+export type { SseSink } from "./stream/sse.js";
+export { isDoneData, SseDecoder } from "./stream/sse.js";
+export type {
+  StreamDiagnostics,
+  StreamEndReason,
+  StreamOptions,
+  StreamResponseInfo,
+  StreamSource,
+} from "./stream/types.js";

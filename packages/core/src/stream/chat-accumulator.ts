@@ -1,0 +1,408 @@
+/**
+ * Chat Completions chunk aggregation (DESIGN.md §2), pure and incremental: `add(chunk)` per chunk,
+ * `snapshot()` whenever a `chat.completion` is wanted (mid-stream or at the end).
+ *
+ * Rules, each tied to the corpus file that needs it:
+ * - content is concatenated per choice `index` (02: n=3 interleaved); `refusal` apart (04, 05);
+ * - reasoning from `reasoning_content` (20, 21, 25) or else `reasoning` (15, 16, 23), and from
+ *   Mistral's typed `thinking` content parts (26): an array `content` is walked, never concatenated;
+ * - tool calls keyed by their `index` (07), only the indexes that arrived (27 starts at 1: no phantom
+ *   0); `id`/`type`/`name` are set once (an empty id is kept, 28), `arguments` concatenated (21);
+ * - the legacy `function_call` (10): name once, arguments concatenated;
+ * - usage = the last non-null usage (30 sends cumulative usage on every chunk: never summed);
+ * - finish_reason = the last non-null value per choice (14 and 16 repeat it);
+ * - id/model/created come from the first chunk that has them (12: Azure's first chunk has `id: ""`);
+ * - extras: logprobs arrays concatenated (05, 06), `images` and other array deltas concatenated (17),
+ *   `reasoning_details` merged by their index (15), other choice/chunk fields last-non-null wins
+ *   (citations 30, provider 14, x_groq 22). Per-chunk noise (`obfuscation`) is dropped.
+ *
+ * Performance: strings grow with `+=` (V8 ropes, flattened once when read); per chunk the work is one
+ * pass over its choices and their delta keys, no copies. `snapshot()` builds fresh objects, so call it
+ * when needed, not per chunk.
+ */
+import type {
+  AssistantMessage,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatToolCall,
+  CompletionUsage,
+} from "../types/index.js";
+
+type Json = Record<string, unknown>;
+
+interface ToolCallState {
+  id: string;
+  type: string;
+  name: string;
+  arguments: string;
+  extra: Json | undefined;
+}
+
+interface ChoiceState {
+  index: number;
+  role: string | undefined;
+  content: string | undefined;
+  refusal: string | undefined;
+  reasoning: string | undefined;
+  tools: ToolCallState[];
+  functionCall: { name: string; arguments: string } | undefined;
+  finishReason: string | null;
+  logprobs: Json | null | undefined;
+  /** Other delta fields (images, annotations, audio, channel, ...). */
+  messageExtra: Json | undefined;
+  /** Other choice fields (content_filter_results, native_finish_reason, ...). */
+  choiceExtra: Json | undefined;
+  /** Typed content parts that are neither text nor thinking, kept in order. */
+  otherParts: unknown[] | undefined;
+  /** reasoning_details entries (OpenRouter), merged by their `index` when they have one. */
+  reasoningDetails: Json[] | undefined;
+}
+
+const CHUNK_KEYS = new Set([
+  "id",
+  "object",
+  "created",
+  "model",
+  "choices",
+  "usage",
+  "system_fingerprint",
+  "error",
+]);
+/** Chunk fields that change on every chunk and mean nothing in an aggregate. */
+const CHUNK_NOISE = new Set(["obfuscation"]);
+const CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "logprobs", "text", "message"]);
+const DELTA_KEYS = new Set([
+  "role",
+  "content",
+  "refusal",
+  "reasoning",
+  "reasoning_content",
+  "tool_calls",
+  "function_call",
+  "reasoning_details",
+]);
+const TOOL_KEYS = new Set(["index", "id", "type", "function"]);
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function newChoice(index: number): ChoiceState {
+  return {
+    index,
+    role: undefined,
+    content: undefined,
+    refusal: undefined,
+    reasoning: undefined,
+    tools: [],
+    functionCall: undefined,
+    finishReason: null,
+    logprobs: undefined,
+    messageExtra: undefined,
+    choiceExtra: undefined,
+    otherParts: undefined,
+    reasoningDetails: undefined,
+  };
+}
+
+/**
+ * Aggregates `chat.completion.chunk` objects into a `chat.completion`.
+ *
+ * ```ts
+ * const acc = new ChatCompletionAccumulator();
+ * for await (const chunk of chunks) acc.add(chunk);
+ * const completion = acc.snapshot(); // choices[0].message.content, .tool_calls, usage, ...
+ * ```
+ */
+export class ChatCompletionAccumulator {
+  #id = "";
+  #model = "";
+  #created = 0;
+  #fingerprint: string | null | undefined;
+  #usage: CompletionUsage | null = null;
+  #fallbackUsage: CompletionUsage | null = null;
+  /** Choices by index; sparse when a provider skips indexes. */
+  readonly #choices: ChoiceState[] = [];
+  #extra: Json | undefined;
+  #chunks = 0;
+
+  /** Number of chunks added. */
+  get chunkCount(): number {
+    return this.#chunks;
+  }
+
+  /** Adds one chunk. Anything that is not an object is ignored (the stream reports bad JSON itself). */
+  add(chunk: ChatCompletionChunk): void {
+    if (!isObject(chunk)) return;
+    this.#chunks++;
+    if (this.#id === "" && typeof chunk.id === "string") this.#id = chunk.id;
+    if (this.#model === "" && typeof chunk.model === "string") this.#model = chunk.model;
+    if (this.#created === 0 && typeof chunk.created === "number") this.#created = chunk.created;
+    if (typeof chunk.system_fingerprint === "string") this.#fingerprint ??= chunk.system_fingerprint;
+    if (isObject(chunk.usage)) this.#usage = chunk.usage as CompletionUsage;
+
+    for (const key in chunk) {
+      if (CHUNK_KEYS.has(key) || CHUNK_NOISE.has(key)) continue;
+      const value = chunk[key];
+      if (value === null || value === undefined) continue;
+      if (key === "x_groq" && isObject(value) && isObject(value.usage)) {
+        // Groq repeats usage under x_groq; use it only if no top-level usage ever arrives.
+        this.#fallbackUsage = value.usage as CompletionUsage;
+      }
+      if (!this.#extra) this.#extra = {};
+      this.#extra[key] = value;
+    }
+
+    const choices = chunk.choices;
+    if (!Array.isArray(choices)) return;
+    for (let i = 0; i < choices.length; i++) {
+      const choice = choices[i];
+      if (isObject(choice)) this.#addChoice(choice, i);
+    }
+  }
+
+  #addChoice(choice: Json, position: number): void {
+    const index = typeof choice.index === "number" ? choice.index : position;
+    let state = this.#choices[index];
+    if (state === undefined) {
+      state = newChoice(index);
+      this.#choices[index] = state;
+    }
+    if (typeof choice.finish_reason === "string") state.finishReason = choice.finish_reason;
+    if (choice.logprobs !== undefined) mergeLogprobs(state, choice.logprobs);
+    // Legacy /completions chunks carry `text` instead of a delta (corpus 11).
+    if (typeof choice.text === "string") state.content = (state.content ?? "") + choice.text;
+    for (const key in choice) {
+      if (CHOICE_KEYS.has(key)) continue;
+      const value = choice[key];
+      if (value === null || value === undefined) continue;
+      if (!state.choiceExtra) state.choiceExtra = {};
+      state.choiceExtra[key] = value;
+    }
+    const delta = choice.delta;
+    if (isObject(delta)) this.#addDelta(state, delta);
+  }
+
+  #addDelta(state: ChoiceState, delta: Json): void {
+    if (typeof delta.role === "string") state.role ??= delta.role;
+
+    const content = delta.content;
+    if (typeof content === "string") state.content = (state.content ?? "") + content;
+    else if (Array.isArray(content)) addContentParts(state, content);
+
+    if (typeof delta.refusal === "string") state.refusal = (state.refusal ?? "") + delta.refusal;
+
+    // Prefer reasoning_content: a server that sends both (some vLLM versions) sends the same text twice.
+    if (typeof delta.reasoning_content === "string") {
+      state.reasoning = (state.reasoning ?? "") + delta.reasoning_content;
+    } else if (typeof delta.reasoning === "string") {
+      state.reasoning = (state.reasoning ?? "") + delta.reasoning;
+    }
+
+    if (Array.isArray(delta.tool_calls)) addToolCalls(state, delta.tool_calls);
+    if (isObject(delta.function_call)) {
+      const fc = delta.function_call;
+      state.functionCall ??= { name: "", arguments: "" };
+      if (typeof fc.name === "string" && fc.name !== "" && state.functionCall.name === "") {
+        state.functionCall.name = fc.name;
+      }
+      if (typeof fc.arguments === "string") state.functionCall.arguments += fc.arguments;
+    }
+    if (Array.isArray(delta.reasoning_details)) mergeReasoningDetails(state, delta.reasoning_details);
+
+    for (const key in delta) {
+      if (DELTA_KEYS.has(key)) continue;
+      const value = delta[key];
+      if (value === null || value === undefined) continue;
+      if (!state.messageExtra) state.messageExtra = {};
+      const extra = state.messageExtra;
+      const previous = extra[key];
+      // Arrays (images, annotations) accumulate; anything else: last value wins.
+      extra[key] = Array.isArray(value) && Array.isArray(previous) ? previous.concat(value) : value;
+    }
+  }
+
+  /** `true` until the first chunk arrives. */
+  get isEmpty(): boolean {
+    return this.#chunks === 0;
+  }
+
+  /** Whether every choice seen so far has a finish_reason (and at least one choice was seen). */
+  allChoicesFinished(): boolean {
+    let seen = false;
+    for (const state of this.#choices) {
+      if (state === undefined) continue;
+      seen = true;
+      if (state.finishReason === null) return false;
+    }
+    return seen;
+  }
+
+  /** The concatenated content of one choice (default 0), `""` when none arrived. */
+  text(index = 0): string {
+    return this.#choices[index]?.content ?? "";
+  }
+
+  /**
+   * The aggregate so far as a `chat.completion` (fresh objects every call). A choice whose content never
+   * arrived has `content: null`, like a non-streamed response.
+   */
+  snapshot(): ChatCompletion {
+    const choices: ChatCompletion["choices"] = [];
+    for (const state of this.#choices) {
+      if (state !== undefined) choices.push(buildChoice(state));
+    }
+    const completion: ChatCompletion = {
+      id: this.#id,
+      object: "chat.completion",
+      created: this.#created,
+      model: this.#model,
+      choices,
+      usage: this.#usage ?? this.#fallbackUsage,
+    };
+    if (this.#fingerprint !== undefined) completion.system_fingerprint = this.#fingerprint;
+    if (this.#extra) {
+      for (const key in this.#extra) if (!(key in completion)) completion[key] = this.#extra[key];
+    }
+    return completion;
+  }
+}
+
+function addContentParts(state: ChoiceState, parts: unknown[]): void {
+  for (const part of parts) {
+    if (typeof part === "string") {
+      state.content = (state.content ?? "") + part;
+      continue;
+    }
+    if (!isObject(part)) continue;
+    if (part.type === "text" && typeof part.text === "string") {
+      state.content = (state.content ?? "") + part.text;
+    } else if (part.type === "thinking") {
+      // Mistral magistral: {type:"thinking", thinking:[{type:"text", text}]} (or a plain string).
+      const thinking = part.thinking;
+      if (typeof thinking === "string") state.reasoning = (state.reasoning ?? "") + thinking;
+      else if (Array.isArray(thinking)) {
+        for (const inner of thinking) {
+          if (typeof inner === "string") state.reasoning = (state.reasoning ?? "") + inner;
+          else if (isObject(inner) && typeof inner.text === "string") {
+            state.reasoning = (state.reasoning ?? "") + inner.text;
+          }
+        }
+      }
+    } else {
+      if (!state.otherParts) state.otherParts = [];
+      state.otherParts.push(part);
+    }
+  }
+}
+
+function addToolCalls(state: ChoiceState, deltas: unknown[]): void {
+  for (let i = 0; i < deltas.length; i++) {
+    const delta = deltas[i];
+    if (!isObject(delta)) continue;
+    // Some servers omit `index` (old Gemini compat); the position in the delta array stands in.
+    const index = typeof delta.index === "number" ? delta.index : i;
+    let tool = state.tools[index];
+    if (tool === undefined) {
+      tool = { id: "", type: "function", name: "", arguments: "", extra: undefined };
+      state.tools[index] = tool;
+    }
+    if (typeof delta.id === "string" && delta.id !== "" && tool.id === "") tool.id = delta.id;
+    if (typeof delta.type === "string" && delta.type !== "") tool.type = delta.type;
+    const fn = delta.function;
+    if (isObject(fn)) {
+      if (typeof fn.name === "string" && fn.name !== "" && tool.name === "") tool.name = fn.name;
+      if (typeof fn.arguments === "string") tool.arguments += fn.arguments;
+    }
+    for (const key in delta) {
+      if (TOOL_KEYS.has(key)) continue;
+      const value = delta[key];
+      if (value === null || value === undefined) continue;
+      if (!tool.extra) tool.extra = {};
+      tool.extra[key] = value;
+    }
+  }
+}
+
+function mergeLogprobs(state: ChoiceState, logprobs: unknown): void {
+  if (!isObject(logprobs)) {
+    if (state.logprobs === undefined) state.logprobs = null;
+    return;
+  }
+  if (!state.logprobs) state.logprobs = {};
+  const merged = state.logprobs;
+  for (const key in logprobs) {
+    const value = logprobs[key];
+    const previous = merged[key];
+    if (Array.isArray(value)) merged[key] = Array.isArray(previous) ? previous.concat(value) : value.slice();
+    else if (value !== null || previous === undefined) merged[key] = value;
+  }
+}
+
+function mergeReasoningDetails(state: ChoiceState, details: unknown[]): void {
+  if (!state.reasoningDetails) state.reasoningDetails = [];
+  const list = state.reasoningDetails;
+  for (const detail of details) {
+    if (!isObject(detail)) continue;
+    const existing =
+      typeof detail.index === "number"
+        ? list.find((entry) => entry.index === detail.index && entry.type === detail.type)
+        : undefined;
+    if (!existing) {
+      list.push({ ...detail });
+      continue;
+    }
+    for (const key in detail) {
+      const value = detail[key];
+      const previous = existing[key];
+      if ((key === "text" || key === "summary" || key === "data") && typeof value === "string") {
+        existing[key] = typeof previous === "string" ? previous + value : value;
+      } else if (value !== null && value !== undefined) existing[key] = value;
+    }
+  }
+}
+
+function buildChoice(state: ChoiceState): ChatCompletion["choices"][number] {
+  const message: AssistantMessage = { role: "assistant", content: state.content ?? null };
+  if (state.role !== undefined && state.role !== "assistant") message.role = state.role as "assistant";
+  message.refusal = state.refusal ?? null;
+  if (state.reasoning !== undefined) message.reasoning = state.reasoning;
+  const tools: ChatToolCall[] = [];
+  for (const tool of state.tools) {
+    if (tool === undefined) continue;
+    const call: ChatToolCall = {
+      id: tool.id,
+      type: tool.type,
+      function: { name: tool.name, arguments: tool.arguments },
+    };
+    if (tool.extra) for (const key in tool.extra) call[key] = tool.extra[key];
+    tools.push(call);
+  }
+  if (tools.length > 0) message.tool_calls = tools;
+  if (state.functionCall) message.function_call = { ...state.functionCall };
+  if (state.reasoningDetails) message.reasoning_details = state.reasoningDetails.map((d) => ({ ...d }));
+  if (state.otherParts) message.content_parts = state.otherParts.slice();
+  if (state.messageExtra) {
+    for (const key in state.messageExtra) if (!(key in message)) message[key] = state.messageExtra[key];
+  }
+  const choice: ChatCompletion["choices"][number] = {
+    index: state.index,
+    message,
+    finish_reason: state.finishReason,
+  };
+  if (state.logprobs !== undefined) choice.logprobs = cloneLogprobs(state.logprobs);
+  if (state.choiceExtra) {
+    for (const key in state.choiceExtra) if (!(key in choice)) choice[key] = state.choiceExtra[key];
+  }
+  return choice;
+}
+
+function cloneLogprobs(logprobs: Json | null): Json | null {
+  if (logprobs === null) return null;
+  const copy: Json = {};
+  for (const key in logprobs) {
+    const value = logprobs[key];
+    copy[key] = Array.isArray(value) ? value.slice() : value;
+  }
+  return copy;
+}

@@ -1,0 +1,77 @@
+/**
+ * `ChatCompletionStream`: a streamed Chat Completions response (`stream: true`).
+ *
+ * ```ts
+ * const stream = client.streamChatCompletion([{ role: "user", content: "Hi" }]);
+ * for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta.content ?? "");
+ * const completion = await stream.final(); // a chat.completion: content, tool_calls, usage, ...
+ * ```
+ */
+import { normalizeStreamError } from "../client/error-body.js";
+import type { ApiErrorBody } from "../errors.js";
+import type { ChatCompletion, ChatCompletionChunk } from "../types/index.js";
+import { ChatCompletionAccumulator } from "./chat-accumulator.js";
+import { EventStream, STEP_CONTINUE, STEP_ERROR, type StreamProtocol } from "./event-stream.js";
+import type { StreamOptions, StreamSource } from "./types.js";
+
+/** Chat Completions rules: `[DONE]` or a finish_reason on every choice ends it; `error` chunks fail it. */
+class ChatProtocol implements StreamProtocol<ChatCompletionChunk, ChatCompletion> {
+  readonly accumulator = new ChatCompletionAccumulator();
+  readonly emitsDone = true;
+  #error: unknown;
+
+  accept(chunk: ChatCompletionChunk, event: string | undefined): number {
+    if (event === "error") {
+      // Groq: `event: error` + `data: {"error": {...}}`; never a chunk to aggregate.
+      this.#error = chunk;
+      return STEP_ERROR;
+    }
+    this.accumulator.add(chunk);
+    // OpenRouter: a top-level `error` inside an otherwise normal chunk (its choices/usage still count).
+    if (chunk !== null && typeof chunk === "object" && chunk.error != null) {
+      this.#error = { error: chunk.error };
+      return STEP_ERROR;
+    }
+    return STEP_CONTINUE;
+  }
+
+  takeError(httpStatus: number): ApiErrorBody {
+    return normalizeStreamError(this.#error, httpStatus);
+  }
+
+  completeAtEof(): boolean {
+    return this.accumulator.allChoicesFinished();
+  }
+
+  truncationDetail(): string {
+    return this.accumulator.isEmpty
+      ? "no chunk arrived"
+      : "no [DONE] and not every choice had a finish_reason";
+  }
+
+  snapshot(): ChatCompletion {
+    return this.accumulator.snapshot();
+  }
+
+  text(): string {
+    return this.accumulator.text(0);
+  }
+}
+
+/**
+ * A streamed Chat Completions response. Async-iterable over the raw `chat.completion.chunk` objects,
+ * with the aggregate (`final()`), the text (`text()`), `abort()`, the response head (`response`) and
+ * an SSE re-stream (`toReadableStream()`). Nothing is sent before first use.
+ *
+ * Outcomes: `final()` resolves only for a complete stream (`[DONE]`, or a finish_reason on every
+ * choice at EOF). Otherwise it rejects with `APIError` (HTTP error status), `StreamError` (an error
+ * chunk or `event: error`, or a data event that is not JSON), `StreamTruncatedError` (the body ended
+ * early), `TimeoutError` (`firstByteTimeout` / `idleTimeout`), `RequestAbortedError` or
+ * `ConnectionError`; each carries what had arrived as `partial` (also `currentSnapshot()`).
+ */
+export class ChatCompletionStream extends EventStream<ChatCompletionChunk, ChatCompletion> {
+  /** Built by the client (`client.streamChatCompletion(...)`); `source` opens the request. */
+  constructor(source: StreamSource, options?: StreamOptions<ChatCompletionChunk>) {
+    super(source, options, new ChatProtocol());
+  }
+}

@@ -1,0 +1,627 @@
+/**
+ * The engine behind `ChatCompletionStream`, `ResponseStream` and `CompletionStream`: one HTTP response
+ * body → SSE events → parsed JSON → a protocol (accumulator + terminator rules) → raw chunks for the
+ * caller, an aggregate, and typed errors.
+ *
+ * Design, and why:
+ * - Pull-based, one read loop: each `reader.read()` is triggered by whoever needs more (the iterator,
+ *   `final()`, `toReadableStream()`), and one read is in flight at a time. The bytes of a read go through
+ *   the decoder synchronously, so all the events of that read are parsed, aggregated and queued before
+ *   the next read. No TransformStream, no background task, natural back-pressure.
+ * - Lazy: nothing is sent until first use (iteration, `final()`, `text()`, `toReadableStream()`,
+ *   `response`).
+ * - Raw chunks are queued only when someone iterates them (or pipes them out): `final()` alone keeps
+ *   no per-chunk memory beyond the aggregate.
+ * - Timers: one `setTimeout` per timeout period, not per event. Data events only bump a counter and a
+ *   timestamp (once per read); when the timer fires it checks the timestamp and re-arms for the
+ *   remainder. Comments never touch the timestamp, so keep-alives cannot hold a dead stream open.
+ * - Every path ends: EOF, a terminator, an error event, bad JSON, a timeout, an abort or a cut each
+ *   settle the stream exactly once (`#fail` / `#succeed` are idempotent, the first outcome wins).
+ */
+import { normalizeErrorBody, normalizeStreamError } from "../client/error-body.js";
+import {
+  APIError,
+  type ApiErrorBody,
+  ConnectionError,
+  OaikitError,
+  RequestAbortedError,
+  type RequestTarget,
+  StreamError,
+  StreamTruncatedError,
+  TimeoutError,
+} from "../errors.js";
+import { SseDecoder } from "./sse.js";
+import type {
+  StreamDiagnostics,
+  StreamEndReason,
+  StreamOptions,
+  StreamResponseInfo,
+  StreamSource,
+} from "./types.js";
+
+/** Result flags of `StreamProtocol.accept`. */
+export const STEP_CONTINUE = 0;
+/** The event ended the stream (a terminal Responses event). */
+export const STEP_TERMINAL = 1;
+/** The event reported an error; read it from `takeError()`. */
+export const STEP_ERROR = 2;
+
+/**
+ * What a concrete stream plugs into the engine: how to aggregate, what ends the stream, what is an
+ * error. Internal; the three stream classes are the public face.
+ */
+export interface StreamProtocol<Raw, Final> {
+  /** Adds one parsed data event; returns STEP_* flags (ERROR and TERMINAL may be combined). */
+  accept(raw: Raw, event: string | undefined): number;
+  /** The error of the last `accept` that returned STEP_ERROR. */
+  takeError(httpStatus: number): ApiErrorBody;
+  /** At EOF without `[DONE]`: does what arrived count as complete? */
+  completeAtEof(): boolean;
+  /** Why the stream is incomplete, for the truncation message. */
+  truncationDetail(sawDone: boolean): string;
+  /** The aggregate so far. */
+  snapshot(): Final;
+  /** The text of the aggregate (choice 0, or `output_text`). */
+  text(): string;
+  /** Whether `toReadableStream()` ends a clean stream with `data: [DONE]` (Chat Completions). */
+  readonly emitsDone: boolean;
+}
+
+/** How long a stream keeps reading after an in-stream error, waiting for its terminator, in ms. */
+const ERROR_GRACE_MS = 2_000;
+/** Compact the chunk queue once this many consumed entries sit at its head. */
+const QUEUE_COMPACT = 1024;
+const MAX_IGNORED_LINES = 20;
+
+/** Base class of the stream classes; see `ChatCompletionStream` for the user-facing documentation. */
+export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
+  readonly #source: StreamSource;
+  readonly #options: StreamOptions<Raw>;
+  readonly #protocol: StreamProtocol<Raw, Final>;
+  readonly #controller = new AbortController();
+  readonly #decoder: SseDecoder;
+
+  #open: Promise<void> | undefined;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #inflight: Promise<void> | undefined;
+  #info: StreamResponseInfo | undefined;
+  #responsePromise: Promise<StreamResponseInfo> | undefined;
+  #responseSettle: { resolve(info: StreamResponseInfo): void; reject(error: unknown): void } | undefined;
+
+  #ended = false;
+  #failure: Error | undefined;
+  #final: Final | undefined;
+  #stop = false;
+  #streamError: ApiErrorBody | undefined;
+
+  #queue: Raw[] | undefined;
+  #queueHead = 0;
+  #textQueue: string[] | undefined;
+  #consumers = 0;
+
+  #events = 0;
+  #comments = 0;
+  #done = false;
+  #dropped: string | undefined;
+  readonly #ignored: string[] = [];
+  #endReason: StreamEndReason | undefined;
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastDataAt = 0;
+  #removeAbortListener: (() => void) | undefined;
+
+  /** @internal Use the subclasses. */
+  constructor(
+    source: StreamSource,
+    options: StreamOptions<Raw> | undefined,
+    protocol: StreamProtocol<Raw, Final>,
+  ) {
+    if (!source || typeof source.start !== "function" || !source.target) {
+      throw new TypeError(
+        "A stream needs a source: { target: { method, url }, start(signal) => Promise<Response> }.",
+      );
+    }
+    const opts = options ?? {};
+    for (const name of ["firstByteTimeout", "idleTimeout"] as const) {
+      const value = opts[name];
+      if (value !== undefined && (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value))) {
+        throw new TypeError(
+          `\`${name}\` must be a finite number of milliseconds ≥ 0 (0 disables it); got ${value}.`,
+        );
+      }
+    }
+    if (opts.onChunk !== undefined && typeof opts.onChunk !== "function") {
+      throw new TypeError("`onChunk` must be a function (raw chunk) => void.");
+    }
+    this.#source = source;
+    this.#options = opts;
+    this.#protocol = protocol;
+    this.#decoder = new SseDecoder({
+      onEvent: (data, event) => this.#onData(data, event),
+      onComment: (comment) => {
+        this.#comments++;
+        if (this.#textQueue) this.#textQueue.push(`: ${comment}\n\n`);
+      },
+      onTrailingDone: () => {
+        this.#done = true;
+      },
+      onDroppedTrailing: (data) => {
+        this.#dropped = data;
+      },
+      onIgnoredLine: (line) => {
+        if (this.#ignored.length < MAX_IGNORED_LINES) this.#ignored.push(line);
+      },
+    });
+  }
+
+  /** Method and URL of the request. */
+  get target(): RequestTarget {
+    return this.#source.target;
+  }
+
+  /**
+   * The response head (status, headers, `x-request-id`), once it arrived. Accessing it starts the
+   * request. Resolves for any HTTP status (an error status still rejects iteration and `final()` with
+   * `APIError`); rejects only when no response arrived (connection, timeout, abort).
+   */
+  get response(): Promise<StreamResponseInfo> {
+    if (!this.#responsePromise) {
+      this.#responsePromise = new Promise<StreamResponseInfo>((resolve, reject) => {
+        this.#responseSettle = { resolve, reject };
+      });
+      if (this.#info) this.#responseSettle?.resolve(this.#info);
+      else if (this.#failure && this.#ended && !this.#info) this.#responseSettle?.reject(this.#failure);
+      else this.#ensureOpen();
+    }
+    return this.#responsePromise;
+  }
+
+  /** The response head if it has arrived, else undefined (does not start the request). */
+  get responseInfo(): StreamResponseInfo | undefined {
+    return this.#info;
+  }
+
+  /** Framing diagnostics (events, comments, `[DONE]`, dropped trailing data, why it ended). */
+  get diagnostics(): StreamDiagnostics {
+    return {
+      events: this.#events,
+      comments: this.#comments,
+      done: this.#done,
+      droppedTrailingData: this.#dropped,
+      ignoredLines: this.#ignored.slice(),
+      endReason: this.#endReason,
+    };
+  }
+
+  /** Whether the stream has settled (completed or failed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * The aggregate so far, at any time: mid-stream, or after a failure (timeout, abort, cut) to keep
+   * the partial output. A fresh object per call.
+   */
+  currentSnapshot(): Final {
+    return this.#final ?? this.#protocol.snapshot();
+  }
+
+  /**
+   * Reads the stream to its end and resolves with the aggregate. Rejects with the stream's typed
+   * error (each carrying the partial aggregate). Can be combined with iteration: start the `for await`
+   * first (or in the same tick), then await `final()`.
+   */
+  async final(): Promise<Final> {
+    while (!this.#ended) await this.#advance();
+    if (this.#failure) throw this.#failure;
+    this.#final ??= this.#protocol.snapshot();
+    return this.#final;
+  }
+
+  /** Reads the stream to its end and resolves with the text of the aggregate. */
+  async text(): Promise<string> {
+    await this.final();
+    return this.#protocol.text();
+  }
+
+  /**
+   * Aborts the stream: the request is cancelled and iteration / `final()` reject with
+   * `RequestAbortedError` (its `partial` holds what had arrived). No effect once the stream ended.
+   */
+  abort(reason?: unknown): void {
+    if (this.#ended) return;
+    this.#fail(new RequestAbortedError(this.#source.target, { cause: reason }), "aborted");
+  }
+
+  /** Yields every raw chunk (Chat Completions) or event (Responses) as it arrives, unfiltered. */
+  [Symbol.asyncIterator](): AsyncIterator<Raw> {
+    this.#attach("iterate it");
+    const queue: Raw[] = [];
+    this.#queue = queue;
+    let thrown = false;
+    const next = async (): Promise<IteratorResult<Raw>> => {
+      for (;;) {
+        if (this.#queueHead < queue.length) {
+          const value = queue[this.#queueHead++] as Raw;
+          if (this.#queueHead >= QUEUE_COMPACT) {
+            queue.splice(0, this.#queueHead);
+            this.#queueHead = 0;
+          }
+          return { value, done: false };
+        }
+        if (this.#ended) {
+          if (this.#failure && !thrown) {
+            thrown = true;
+            throw this.#failure;
+          }
+          return { value: undefined, done: true };
+        }
+        await this.#advance();
+      }
+    };
+    return {
+      next,
+      return: async (): Promise<IteratorResult<Raw>> => {
+        // `break` out of for-await: stop the request, keep the aggregate as it is.
+        if (!this.#ended) this.#fail(new RequestAbortedError(this.#source.target), "aborted");
+        thrown = true;
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  /**
+   * The stream as SSE bytes (`text/event-stream`), ready to return from a Worker or a server route:
+   * `new Response(stream.toReadableStream(), { headers: { "content-type": "text/event-stream" } })`.
+   * Each event keeps its original data text (no re-serialisation); keep-alive comments are forwarded;
+   * a clean Chat Completions stream ends with `data: [DONE]`. An in-stream error is forwarded as it
+   * came (the reader sees the same error event); a truncation, timeout or cut errors the byte stream,
+   * so the far end sees a broken stream, never a clean end. Check `await stream.response` first if you
+   * need the HTTP status before answering.
+   */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    this.#attach("call toReadableStream()");
+    const texts: string[] = [];
+    this.#textQueue = texts;
+    const encoder = new TextEncoder();
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        while (texts.length === 0 && !this.#ended) await this.#advance();
+        if (texts.length > 0) {
+          controller.enqueue(encoder.encode(texts.join("")));
+          texts.length = 0;
+          return;
+        }
+        if (this.#failure && !(this.#failure instanceof StreamError && this.#streamError)) {
+          controller.error(this.#failure);
+          return;
+        }
+        controller.close();
+      },
+      cancel: (reason) => {
+        this.abort(reason);
+      },
+    });
+  }
+
+  #attach(what: string): void {
+    if (this.#consumers > 0) {
+      throw new TypeError(
+        `This stream is already being consumed; you can ${what} only once. Use final() or currentSnapshot() for the aggregate.`,
+      );
+    }
+    if (this.#events > 0) {
+      throw new TypeError(
+        `This stream already read events before you tried to ${what}; start the for-await loop before (or together with) final().`,
+      );
+    }
+    this.#consumers++;
+  }
+
+  /** Starts the request once. */
+  #ensureOpen(): Promise<void> {
+    this.#open ??= this.#openResponse();
+    return this.#open;
+  }
+
+  /** One step of the read loop, shared by every consumer; never rejects. */
+  #advance(): Promise<void> {
+    this.#inflight ??= this.#step().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  async #step(): Promise<void> {
+    if (this.#ended) return;
+    await this.#ensureOpen();
+    const reader = this.#reader;
+    if (this.#ended || !reader) return;
+    let result: ReadableStreamReadResult<Uint8Array>;
+    try {
+      result = await reader.read();
+    } catch (error) {
+      if (!this.#ended) this.#fail(this.#transportError(error), "connection");
+      return;
+    }
+    if (this.#ended) return;
+    if (result.done) {
+      this.#atEof();
+      return;
+    }
+    const before = this.#events;
+    try {
+      this.#decoder.push(result.value);
+    } catch (error) {
+      // Only an onChunk callback can throw here; the stream ends with its error.
+      if (!this.#ended) this.#fail(error as Error, "aborted");
+      return;
+    }
+    if (this.#events !== before) this.#gotData(before === 0);
+    if (this.#stop && !this.#ended) this.#settleAfterStop();
+  }
+
+  async #openResponse(): Promise<void> {
+    const signal = this.#options.signal;
+    if (signal) {
+      if (signal.aborted) {
+        this.#fail(new RequestAbortedError(this.#source.target, { cause: signal.reason }), "aborted");
+        return;
+      }
+      const onAbort = () => this.abort(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#removeAbortListener = () => signal.removeEventListener("abort", onAbort);
+    }
+    const firstByte = this.#options.firstByteTimeout || this.#options.idleTimeout;
+    if (firstByte) this.#timer = setTimeout(this.#onTimer, firstByte);
+
+    let response: Response;
+    try {
+      response = await this.#source.start(this.#controller.signal);
+    } catch (error) {
+      if (!this.#ended) this.#fail(this.#transportError(error), "connection");
+      return;
+    }
+    const info: StreamResponseInfo = {
+      status: response.status,
+      headers: response.headers,
+      requestId: response.headers.get("x-request-id") ?? response.headers.get("request-id") ?? undefined,
+      url: response.url,
+    };
+    this.#info = info;
+    this.#responseSettle?.resolve(info);
+    if (this.#ended) {
+      response.body?.cancel().catch(() => {});
+      return;
+    }
+    // Status first: an error body (JSON or an HTML page) is never parsed as SSE.
+    if (!response.ok) {
+      let text = "";
+      try {
+        text = await response.text();
+      } catch {
+        // The body could not be read; the status alone still makes the error.
+      }
+      if (this.#ended) return;
+      const body = decodeBody(text);
+      this.#fail(
+        new APIError(normalizeErrorBody(response.status, body), {
+          headers: response.headers,
+          requestId: info.requestId,
+        }),
+        "http-error",
+      );
+      return;
+    }
+    if (!response.body) {
+      this.#fail(
+        new StreamTruncatedError("the response had no body", this.#protocol.snapshot()),
+        "truncated",
+      );
+      return;
+    }
+    this.#reader = response.body.getReader();
+  }
+
+  /** Handles one dispatched SSE data event (synchronously, from inside `decoder.push`). */
+  #onData(data: string, event: string | undefined): void {
+    if (this.#stop || this.#ended) return;
+    if (data === "[DONE]") {
+      this.#done = true;
+      this.#stop = true;
+      return;
+    }
+    let raw: Raw;
+    try {
+      raw = JSON.parse(data) as Raw;
+    } catch {
+      // Several data lines joined by the SSE rules (a server that never sends the blank line): try
+      // them one by one before calling it invalid.
+      if (data.includes("\n") && this.#eachLine(data, event)) return;
+      if (event === "error") {
+        // `event: error` with a plain-text message: still the server's error, not a framing problem.
+        this.#events++;
+        if (this.#textQueue) this.#textQueue.push(encodeEvent(data, event));
+        this.#recordError(normalizeStreamError(data, this.#info?.status ?? 200));
+        return;
+      }
+      this.#invalidJson(data);
+      return;
+    }
+    this.#deliver(raw, data, event);
+  }
+
+  #eachLine(data: string, event: string | undefined): boolean {
+    const lines = data.split("\n");
+    const parsed: Raw[] = [];
+    for (const line of lines) {
+      if (line === "" || line === "[DONE]") continue;
+      try {
+        parsed.push(JSON.parse(line) as Raw);
+      } catch {
+        return false;
+      }
+    }
+    for (let i = 0; i < parsed.length && !this.#stop && !this.#ended; i++) {
+      this.#deliver(parsed[i] as Raw, JSON.stringify(parsed[i]), event);
+    }
+    if (lines.includes("[DONE]")) {
+      this.#done = true;
+      this.#stop = true;
+    }
+    return true;
+  }
+
+  #deliver(raw: Raw, data: string, event: string | undefined): void {
+    this.#events++;
+    const step = this.#protocol.accept(raw, event);
+    this.#options.onChunk?.(raw);
+    if (this.#queue) this.#queue.push(raw);
+    if (this.#textQueue) this.#textQueue.push(encodeEvent(data, event));
+    if (step & STEP_ERROR) this.#recordError(this.#protocol.takeError(this.#info?.status ?? 200));
+    if (step & STEP_TERMINAL) this.#stop = true;
+  }
+
+  /**
+   * An in-stream error. Only the first counts (Responses sends `error` then `response.failed` for one
+   * failure: raised once). Reading goes on briefly: the terminator (or `response.failed`) usually
+   * follows and completes the partial; the `StreamError` is raised at the end, or after
+   * ERROR_GRACE_MS if the server goes quiet.
+   */
+  #recordError(error: ApiErrorBody): void {
+    if (this.#streamError) return;
+    this.#streamError = error;
+    this.#graceTimer = setTimeout(() => {
+      if (!this.#ended) this.#settleAfterStop();
+    }, ERROR_GRACE_MS);
+  }
+
+  #invalidJson(data: string): void {
+    const preview = data.length > 120 ? `${data.slice(0, 120)}…` : data;
+    const error: ApiErrorBody = {
+      message: `The server sent a data event that is not valid JSON: ${preview}`,
+      type: "invalid_stream_event",
+      code: "invalid_json",
+      param: null,
+      status: this.#info?.status ?? 200,
+      raw: data,
+    };
+    this.#fail(new StreamError(error, this.#protocol.snapshot()), "invalid-json");
+  }
+
+  /** A read brought data events: start the idle clock (first data) or move it. */
+  #gotData(first: boolean): void {
+    this.#lastDataAt = Date.now();
+    if (first) {
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      const idle = this.#options.idleTimeout;
+      if (idle) this.#timer = setTimeout(this.#onTimer, idle);
+    }
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#ended) return;
+    const target = this.#source.target;
+    if (this.#events === 0) {
+      const ms = (this.#options.firstByteTimeout || this.#options.idleTimeout) as number;
+      this.#fail(new TimeoutError(target, "first-byte", ms), "timeout");
+      return;
+    }
+    const idle = this.#options.idleTimeout as number;
+    const quiet = Date.now() - this.#lastDataAt;
+    if (quiet >= idle) this.#fail(new TimeoutError(target, "idle", idle), "timeout");
+    else this.#timer = setTimeout(this.#onTimer, idle - quiet);
+  };
+
+  /** The body ended. */
+  #atEof(): void {
+    try {
+      this.#decoder.end();
+    } catch (error) {
+      if (!this.#ended) this.#fail(error as Error, "aborted");
+      return;
+    }
+    if (this.#ended) return;
+    if (this.#streamError) {
+      this.#fail(new StreamError(this.#streamError, this.#protocol.snapshot()), "error-event");
+    } else if (this.#done || this.#protocol.completeAtEof()) {
+      this.#succeed();
+    } else {
+      this.#fail(
+        new StreamTruncatedError(this.#protocol.truncationDetail(this.#done), this.#protocol.snapshot()),
+        "truncated",
+      );
+    }
+  }
+
+  /** A terminator arrived (or the post-error grace ran out): settle without reading further. */
+  #settleAfterStop(): void {
+    if (this.#streamError) {
+      this.#fail(new StreamError(this.#streamError, this.#protocol.snapshot()), "error-event");
+    } else {
+      this.#succeed();
+    }
+  }
+
+  #succeed(): void {
+    if (this.#ended) return;
+    this.#endReason = "complete";
+    if (this.#textQueue && this.#protocol.emitsDone) this.#textQueue.push("data: [DONE]\n\n");
+    this.#final = this.#protocol.snapshot();
+    this.#finish();
+  }
+
+  #fail(error: Error, reason: StreamEndReason): void {
+    if (this.#ended) return;
+    this.#failure = error;
+    this.#endReason = reason;
+    if (
+      error instanceof TimeoutError ||
+      error instanceof ConnectionError ||
+      error instanceof RequestAbortedError
+    ) {
+      error.partial ??= this.#protocol.snapshot();
+    }
+    if (!this.#info) this.#responseSettle?.reject(error);
+    this.#finish();
+    this.#controller.abort(error);
+  }
+
+  #finish(): void {
+    this.#ended = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
+    this.#timer = undefined;
+    this.#graceTimer = undefined;
+    this.#removeAbortListener?.();
+    // Release the connection; nothing more will be read.
+    this.#reader?.cancel().catch(() => {});
+  }
+
+  #transportError(error: unknown): Error {
+    if (error instanceof OaikitError) return error;
+    if (this.#failure) return this.#failure;
+    return new ConnectionError(this.#source.target, { cause: error });
+  }
+}
+
+function decodeBody(text: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** One event as SSE text, with its original data. */
+function encodeEvent(data: string, event: string | undefined): string {
+  const body = data.includes("\n") ? data.replaceAll("\n", "\ndata: ") : data;
+  return event ? `event: ${event}\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}

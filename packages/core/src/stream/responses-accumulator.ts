@@ -1,0 +1,277 @@
+/**
+ * Responses API event aggregation, pure and incremental: `add(event)` per event, `snapshot()` for the
+ * response so far.
+ *
+ * The terminal event (`response.completed`, `response.incomplete`, `response.failed`) carries the whole
+ * response: from then on the snapshot is that object, exactly as sent (if a provider sends it with an
+ * empty `output`, the output built from the deltas stands in). Before it, the snapshot is a best-effort
+ * partial: the last `response` envelope seen (`response.created` / `in_progress`) with an `output`
+ * rebuilt from the item and delta events: output text, refusals, function-call arguments, reasoning
+ * text and reasoning summaries. `error` events are recorded (`errors`), not thrown: the stream decides.
+ *
+ * Events are matched by `output_index` / `content_index` (`summary_index` for summaries), as OpenAI
+ * sends them; events without an `output_index` are matched by `item_id`.
+ */
+import type {
+  ResponseObject,
+  ResponseOutputContent,
+  ResponseOutputItem,
+  ResponseStreamEvent,
+} from "../types/index.js";
+
+type Json = Record<string, unknown>;
+
+/** Event types that end a Responses stream. */
+export const TERMINAL_RESPONSE_EVENTS: ReadonlySet<string> = new Set([
+  "response.completed",
+  "response.incomplete",
+  "response.failed",
+]);
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Aggregates Responses stream events.
+ *
+ * ```ts
+ * const acc = new ResponsesAccumulator();
+ * for await (const event of events) acc.add(event);
+ * acc.snapshot().status; // "completed"
+ * ```
+ */
+export class ResponsesAccumulator {
+  #envelope: ResponseObject | undefined;
+  #terminal: ResponseObject | undefined;
+  #terminalType: string | undefined;
+  readonly #output: ResponseOutputItem[] = [];
+  readonly #errors: unknown[] = [];
+  #events = 0;
+
+  /** Number of events added. */
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /** The terminal event type once one arrived (`response.completed`, ...). */
+  get terminalEvent(): string | undefined {
+    return this.#terminalType;
+  }
+
+  /** The payloads of `error` events, in order. */
+  get errors(): readonly unknown[] {
+    return this.#errors;
+  }
+
+  /** Adds one event. Non-objects are ignored. */
+  add(event: ResponseStreamEvent): void {
+    if (!isObject(event)) return;
+    this.#events++;
+    const type = event.type;
+    if (isObject(event.response)) {
+      const response = event.response as ResponseObject;
+      this.#envelope = response;
+      if (typeof type === "string" && TERMINAL_RESPONSE_EVENTS.has(type)) {
+        this.#terminal = response;
+        this.#terminalType = type;
+      }
+      return;
+    }
+    switch (type) {
+      case "error":
+        this.#errors.push(event);
+        return;
+      case "response.output_item.added":
+      case "response.output_item.done":
+        if (isObject(event.item)) this.#setItem(event, { ...(event.item as ResponseOutputItem) });
+        return;
+      case "response.content_part.added":
+      case "response.content_part.done": {
+        const item = this.#item(event);
+        if (item && isObject(event.part) && typeof event.content_index === "number") {
+          if (!item.content) item.content = [];
+          const content = item.content;
+          content[event.content_index] = { ...(event.part as ResponseOutputContent) };
+        }
+        return;
+      }
+      case "response.output_text.delta":
+        this.#appendPart(event, "output_text", "text");
+        return;
+      case "response.output_text.done":
+        this.#setPart(event, "output_text", "text", event.text);
+        return;
+      case "response.refusal.delta":
+        this.#appendPart(event, "refusal", "refusal");
+        return;
+      case "response.refusal.done":
+        this.#setPart(event, "refusal", "refusal", event.refusal);
+        return;
+      case "response.reasoning_text.delta":
+        this.#appendPart(event, "reasoning_text", "text");
+        return;
+      case "response.reasoning_text.done":
+        this.#setPart(event, "reasoning_text", "text", event.text);
+        return;
+      case "response.reasoning_summary_text.delta":
+      case "response.reasoning_summary_text.done": {
+        const item = this.#item(event);
+        if (!item || typeof event.summary_index !== "number") return;
+        if (!item.summary) item.summary = [];
+        const summary = item.summary as Json[];
+        let part = summary[event.summary_index];
+        if (!part) {
+          part = { type: "summary_text", text: "" };
+          summary[event.summary_index] = part;
+        }
+        if (type.endsWith(".delta")) part.text = String(part.text ?? "") + String(event.delta ?? "");
+        else if (typeof event.text === "string") part.text = event.text;
+        return;
+      }
+      case "response.function_call_arguments.delta": {
+        const item = this.#item(event);
+        if (item && typeof event.delta === "string") item.arguments = (item.arguments ?? "") + event.delta;
+        return;
+      }
+      case "response.function_call_arguments.done": {
+        const item = this.#item(event);
+        if (item && typeof event.arguments === "string") item.arguments = event.arguments;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #setItem(event: Json, item: ResponseOutputItem): void {
+    const index = typeof event.output_index === "number" ? event.output_index : this.#output.length;
+    const previous = this.#output[index];
+    // An `.done` item replaces the partial one; keep delta-built fields the done item lacks.
+    if (previous && item.arguments === undefined && previous.arguments !== undefined) {
+      item.arguments = previous.arguments;
+    }
+    if (previous && item.content === undefined && previous.content !== undefined)
+      item.content = previous.content;
+    this.#output[index] = item;
+  }
+
+  #item(event: Json): ResponseOutputItem | undefined {
+    if (typeof event.output_index === "number") {
+      let item = this.#output[event.output_index];
+      if (!item) {
+        // A delta before its output_item.added (lenient servers): start an item from what we know.
+        item = { type: "unknown" };
+        if (typeof event.item_id === "string") item.id = event.item_id;
+        this.#output[event.output_index] = item;
+      }
+      return item;
+    }
+    if (typeof event.item_id === "string") return this.#output.find((item) => item?.id === event.item_id);
+    return undefined;
+  }
+
+  #part(event: Json, type: string): Json | undefined {
+    const item = this.#item(event);
+    if (!item) return undefined;
+    const index = typeof event.content_index === "number" ? event.content_index : 0;
+    if (!item.content) item.content = [];
+    const content = item.content;
+    let part = content[index];
+    if (!part) {
+      part = { type };
+      content[index] = part;
+    }
+    return part as Json;
+  }
+
+  #appendPart(event: Json, type: string, field: string): void {
+    if (typeof event.delta !== "string") return;
+    const part = this.#part(event, type);
+    if (part) part[field] = (typeof part[field] === "string" ? part[field] : "") + event.delta;
+  }
+
+  #setPart(event: Json, type: string, field: string, value: unknown): void {
+    if (typeof value !== "string") return;
+    const part = this.#part(event, type);
+    if (part) part[field] = value;
+  }
+
+  /** Whether a terminal event (`response.completed` / `incomplete` / `failed`) arrived. */
+  get isTerminal(): boolean {
+    return this.#terminal !== undefined;
+  }
+
+  /**
+   * The response: the terminal event's object once it arrived, else the best-effort partial (the last
+   * envelope with the output built from deltas, `status: "in_progress"` unless the envelope says more).
+   */
+  snapshot(): ResponseObject {
+    const built = this.#output.filter((item) => item !== undefined).map(cloneItem);
+    if (this.#terminal) {
+      const output = this.#terminal.output;
+      if ((!Array.isArray(output) || output.length === 0) && built.length > 0) {
+        return { ...this.#terminal, output: built };
+      }
+      return this.#terminal;
+    }
+    const base = this.#envelope ?? { id: "", object: "response", status: "in_progress", output: [] };
+    return { ...base, output: built };
+  }
+}
+
+function cloneItem(item: ResponseOutputItem): ResponseOutputItem {
+  const copy: ResponseOutputItem = { ...item };
+  if (Array.isArray(item.content)) copy.content = item.content.map((part) => ({ ...part }));
+  if (Array.isArray(item.summary))
+    copy.summary = item.summary.map((part) => (isObject(part) ? { ...part } : part));
+  return copy;
+}
+
+/** The text of every `output_text` part of every message item, concatenated (the SDKs' `output_text`). */
+export function responseOutputText(response: ResponseObject): string {
+  let text = "";
+  for (const item of response.output ?? []) {
+    if (item?.type !== "message" || !Array.isArray(item.content)) continue;
+    for (const part of item.content)
+      if (part?.type === "output_text" && typeof part.text === "string") text += part.text;
+  }
+  return text;
+}
+
+/**
+ * The reasoning text of every reasoning item: its `reasoning_text` content (raw chain of thought, e.g.
+ * gpt-oss through OpenRouter), else its summary texts.
+ */
+export function responseReasoningText(response: ResponseObject): string {
+  let text = "";
+  for (const item of response.output ?? []) {
+    if (item?.type !== "reasoning") continue;
+    let own = "";
+    if (Array.isArray(item.content)) {
+      for (const part of item.content) if (typeof part?.text === "string") own += part.text;
+    }
+    if (own === "" && Array.isArray(item.summary)) {
+      for (const part of item.summary) if (isObject(part) && typeof part.text === "string") own += part.text;
+    }
+    text += own;
+  }
+  return text;
+}
+
+/** The function calls of a response: `{ name, call_id, arguments, id }` per `function_call` item. */
+export function responseFunctionCalls(
+  response: ResponseObject,
+): { name: string; call_id: string; arguments: string; id: string | undefined }[] {
+  const calls: { name: string; call_id: string; arguments: string; id: string | undefined }[] = [];
+  for (const item of response.output ?? []) {
+    if (item?.type !== "function_call") continue;
+    calls.push({
+      name: item.name ?? "",
+      call_id: item.call_id ?? "",
+      arguments: item.arguments ?? "",
+      id: item.id,
+    });
+  }
+  return calls;
+}

@@ -1,0 +1,80 @@
+/**
+ * The seam between the stream classes and whoever opens the HTTP request (the OpenAI client). The
+ * client supplies a `StreamSource`; the stream decides when to call it (lazily, on first use), owns the
+ * abort signal it passes in, and turns the `Response` into chunks, an aggregate and typed errors.
+ */
+import type { RequestTarget } from "../errors.js";
+
+/** Opens the HTTP request of a stream. Supplied by the client; called at most once per stream. */
+export interface StreamSource {
+  /** Method and URL, for error messages (`POST https://api.openai.com/v1/chat/completions`). */
+  target: RequestTarget;
+  /**
+   * Sends the request and resolves with the `Response` for any HTTP status (the stream checks the
+   * status itself). Rejects only with transport errors (`ConnectionError`, `TimeoutError`,
+   * `RequestAbortedError`). `signal` aborts when the stream is aborted or a stream timeout fires: pass
+   * it to fetch.
+   */
+  start(signal: AbortSignal): Promise<Response>;
+}
+
+/** Options of a stream. Timeouts are in milliseconds; leave one out (or pass 0) to disable it. */
+export interface StreamOptions<Raw = unknown> {
+  /**
+   * Longest wait from the start of the request to the first data event (keep-alive comments do not
+   * count). On expiry: `TimeoutError` with `phase: "first-byte"`.
+   */
+  firstByteTimeout?: number;
+  /**
+   * Longest gap between two data events once data has started (keep-alive comments do not count, so a
+   * server that only sends `: OPENROUTER PROCESSING` forever still times out). On expiry:
+   * `TimeoutError` with `phase: "idle"`.
+   */
+  idleTimeout?: number;
+  /** Aborts the stream (→ `RequestAbortedError`, the partial aggregate stays on `currentSnapshot()`). */
+  signal?: AbortSignal;
+  /**
+   * The seed's callback form: called with every raw chunk (Chat Completions) or event (Responses),
+   * unfiltered, in order, before it is yielded. An exception thrown here ends the stream with it.
+   */
+  onChunk?: (raw: Raw) => void;
+}
+
+/** What arrived with the response head. */
+export interface StreamResponseInfo {
+  /** HTTP status. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /** `x-request-id` (or `request-id`), when the server sent one. */
+  requestId: string | undefined;
+  /** Final URL after redirects (empty when the `Response` was built by hand). */
+  url: string;
+}
+
+/** Why a stream ended; `complete` is the only clean outcome. */
+export type StreamEndReason =
+  | "complete"
+  | "error-event"
+  | "truncated"
+  | "invalid-json"
+  | "aborted"
+  | "timeout"
+  | "connection"
+  | "http-error";
+
+/** Diagnostics about the SSE framing of a finished (or failed) stream, for logs and tests. */
+export interface StreamDiagnostics {
+  /** Data events received (not counting comments and the `[DONE]` terminator). */
+  events: number;
+  /** Keep-alive comments received (`: OPENROUTER PROCESSING`). */
+  comments: number;
+  /** Whether a `[DONE]` terminator was seen (including an undispatched one at EOF, corpus file 27). */
+  done: boolean;
+  /** Data left undispatched at EOF that was dropped unparsed (a line cut mid-way, corpus file 10). */
+  droppedTrailingData: string | undefined;
+  /** Lines the SSE parser could not use (unknown fields), kept for debugging. At most 20. */
+  ignoredLines: string[];
+  /** Why the stream ended; undefined while it runs. */
+  endReason: StreamEndReason | undefined;
+}
