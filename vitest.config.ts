@@ -20,6 +20,8 @@ const chromiumFlags = [
 ];
 
 export default defineConfig({
+  // Pre-bundle the packages' dependencies so the first Chromium run does not reload mid-test.
+  optimizeDeps: { include: ["ky", "eventsource-parser", "idb-keyval"] },
   test: {
     globalSetup: ["./test/global-setup.ts"],
     projects: [
