@@ -17,9 +17,20 @@ describe.each(stores)("SessionStore contract: %s", (_name, make) => {
   it("creates on first commit, allocates seqs in order, loads records in seq order", async () => {
     const store = make();
     expect(await store.load("a")).toBeUndefined();
-    const first = await store.commit("a", { create: { kind: "chat", title: "T" }, append: [msg("1"), msg("2")] });
+    const first = await store.commit("a", {
+      create: { kind: "chat", title: "T" },
+      append: [msg("1"), msg("2")],
+    });
     expect(first.seqs).toEqual([0, 1]);
-    expect(first.header).toMatchObject({ id: "a", kind: "chat", title: "T", revision: 1, nextSeq: 2, count: 2, v: 1 });
+    expect(first.header).toMatchObject({
+      id: "a",
+      kind: "chat",
+      title: "T",
+      revision: 1,
+      nextSeq: 2,
+      count: 2,
+      v: 1,
+    });
     const second = await store.commit("a", { create: { kind: "chat" }, append: [msg("3")] });
     expect(second.seqs).toEqual([2]);
     expect(second.header.revision).toBe(2);
@@ -36,7 +47,12 @@ describe.each(stores)("SessionStore contract: %s", (_name, make) => {
     await store.commit("a", { create: { kind: "chat" }, append: [msg("1"), msg("2"), msg("3"), msg("4")] });
     const r = await store.commit("a", {
       truncateFrom: 2,
-      put: [{ seq: 1, body: { status: "incomplete", reason: "aborted", at: 2, item: { role: "assistant", content: "x" } } }],
+      put: [
+        {
+          seq: 1,
+          body: { status: "incomplete", reason: "aborted", at: 2, item: { role: "assistant", content: "x" } },
+        },
+      ],
       append: [msg("5")],
     });
     expect(r.seqs).toEqual([4]); // seqs are never reused
@@ -65,10 +81,13 @@ describe.each(stores)("SessionStore contract: %s", (_name, make) => {
     expect(loaded?.header.revision).toBe(writers * each);
     expect(new Set(loaded?.records.map((r) => r.seq)).size).toBe(writers * each);
     const contents = new Set(loaded?.records.map((r) => (r.item as { content: string }).content));
-    for (let w = 0; w < writers; w++) for (let i = 0; i < each; i++) expect(contents.has(`${w}:${i}`)).toBe(true);
+    for (let w = 0; w < writers; w++)
+      for (let i = 0; i < each; i++) expect(contents.has(`${w}:${i}`)).toBe(true);
     // Each writer's own messages stay in its order.
     for (let w = 0; w < writers; w++) {
-      const mine = loaded!.records.map((r) => (r.item as { content: string }).content).filter((c) => c.startsWith(`${w}:`));
+      const mine = loaded!.records
+        .map((r) => (r.item as { content: string }).content)
+        .filter((c) => c.startsWith(`${w}:`));
       expect(mine).toEqual(Array.from({ length: each }, (_, i) => `${w}:${i}`));
     }
   });
@@ -76,7 +95,10 @@ describe.each(stores)("SessionStore contract: %s", (_name, make) => {
   it("lists headers, deletes sessions, sets title and currentResponseId", async () => {
     const store = make();
     await store.commit("a", { create: { kind: "chat", title: "A" }, append: [msg("1")] });
-    await store.commit("b", { create: { kind: "responses" }, set: { currentResponseId: "resp_1", title: "B" } });
+    await store.commit("b", {
+      create: { kind: "responses" },
+      set: { currentResponseId: "resp_1", title: "B" },
+    });
     expect((await store.list()).map((h) => [h.id, h.title, h.kind, h.currentResponseId]).sort()).toEqual([
       ["a", "A", "chat", undefined],
       ["b", "B", "responses", "resp_1"],

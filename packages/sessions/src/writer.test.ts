@@ -28,7 +28,10 @@ function quotaError(): Error {
   return error;
 }
 
-const writerFor = (store: SessionStore, extra: Partial<ConstructorParameters<typeof SessionWriter>[0]> = {}) =>
+const writerFor = (
+  store: SessionStore,
+  extra: Partial<ConstructorParameters<typeof SessionWriter>[0]> = {},
+) =>
   new SessionWriter(
     { store, id: "s", kind: "chat", title: "", source: "test", partialIntervalMs: 100, ...extra },
     [],
@@ -77,7 +80,7 @@ describe("SessionWriter", () => {
       [0, "complete"],
       [1, "complete"],
     ]);
-    expect((stored?.records[1]!.item as { content: string }).content).toBe(text);
+    expect((stored!.records[1]!.item as { content: string }).content).toBe(text);
   });
 
   it("a quota error surfaces as a typed error; nothing is lost and the retry writes everything", async () => {
@@ -104,7 +107,11 @@ describe("SessionWriter", () => {
     expect(w.pendingWrites).toBe(0);
     expect(w.lastError).toBeUndefined();
     const stored = await store.load("s");
-    expect(stored?.records.map((r) => (r.item as { content: string }).content)).toEqual(["kept 1", "kept 2", "kept 3"]);
+    expect(stored?.records.map((r) => (r.item as { content: string }).content)).toEqual([
+      "kept 1",
+      "kept 2",
+      "kept 3",
+    ]);
   });
 
   it("retries a failed write by itself (backoff) without anyone calling flush()", async () => {
@@ -127,10 +134,16 @@ describe("SessionWriter", () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const slow: SessionStore = { ...inner, load: inner.load.bind(inner), list: inner.list.bind(inner), delete: inner.delete.bind(inner), commit: async (id, c) => {
-      await gate;
-      return inner.commit(id, c);
-    } };
+    const slow: SessionStore = {
+      ...inner,
+      load: inner.load.bind(inner),
+      list: inner.list.bind(inner),
+      delete: inner.delete.bind(inner),
+      commit: async (id, c) => {
+        await gate;
+        return inner.commit(id, c);
+      },
+    };
     const w = writerFor(slow);
     w.append(0, user("a"));
     w.append(1, user("b"));
@@ -153,6 +166,10 @@ describe("SessionWriter", () => {
     w.incomplete(1, assistant("half a"), "aborted");
     await w.flush();
     const stored = await store.load("s");
-    expect(stored?.records[1]).toMatchObject({ status: "incomplete", reason: "aborted", item: assistant("half a") });
+    expect(stored?.records[1]).toMatchObject({
+      status: "incomplete",
+      reason: "aborted",
+      item: assistant("half a"),
+    });
   });
 });

@@ -13,9 +13,15 @@ export interface SeenRequest {
  * Responses, streamed or not. The reply text is `words` joined; each word is one SSE chunk, `delayMs` apart.
  * With `hang: true` the stream stops after `hangAfter` words and never ends (for abort tests).
  */
-export async function startLlmServer(options: { words?: string[]; delayMs?: number; hangAfter?: number } = {}) {
+export async function startLlmServer(
+  options: { words?: string[]; delayMs?: number; hangAfter?: number } = {},
+) {
   const seen: SeenRequest[] = [];
-  const state = { words: options.words ?? ["Hello", " there", "!"], delayMs: options.delayMs ?? 5, hangAfter: options.hangAfter };
+  const state = {
+    words: options.words ?? ["Hello", " there", "!"],
+    delayMs: options.delayMs ?? 5,
+    hangAfter: options.hangAfter,
+  };
   let responseCounter = 0;
   const server: Server = createServer(async (req, res) => {
     let raw = "";
@@ -40,10 +46,14 @@ export async function startLlmServer(options: { words?: string[]; delayMs?: numb
       res.writeHead(200, { "content-type": "text/event-stream" });
       for (const [i, word] of state.words.entries()) {
         if (state.hangAfter !== undefined && i >= state.hangAfter) return; // never ends
-        res.write(`data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content: word } }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content: word } }] })}\n\n`,
+        );
         await sleep(state.delayMs);
       }
-      res.write(`data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+      );
       res.end("data: [DONE]\n\n");
       return;
     }
@@ -65,10 +75,14 @@ export async function startLlmServer(options: { words?: string[]; delayMs?: numb
       res.writeHead(200, { "content-type": "text/event-stream" });
       for (const [i, word] of state.words.entries()) {
         if (state.hangAfter !== undefined && i >= state.hangAfter) return;
-        res.write(`event: response.output_text.delta\ndata: ${JSON.stringify({ type: "response.output_text.delta", delta: word })}\n\n`);
+        res.write(
+          `event: response.output_text.delta\ndata: ${JSON.stringify({ type: "response.output_text.delta", delta: word })}\n\n`,
+        );
         await sleep(state.delayMs);
       }
-      res.end(`event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", response })}\n\n`);
+      res.end(
+        `event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", response })}\n\n`,
+      );
       return;
     }
     res.writeHead(404).end();

@@ -31,11 +31,15 @@ export async function servePage({ words = 40, delayMs = 100 } = {}) {
       for await (const _ of req);
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
       for (let i = 0; i < words && !res.destroyed; i++) {
-        res.write(`data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content: `w${i} ` } }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content: `w${i} ` } }] })}\n\n`,
+        );
         await new Promise((r) => setTimeout(r, delayMs));
       }
       if (!res.destroyed) {
-        res.write(`data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+        );
         res.end("data: [DONE]\n\n");
       }
     } else {
