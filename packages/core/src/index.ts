@@ -53,3 +53,13 @@ export type {
   StreamResponseInfo,
   StreamSource,
 } from "./stream/types.js";
+export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
+export { unwrap } from "./client/result.js";
+export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js";
+export { createClient, OpenAI } from "./client/openai.js";
+export { Gemini, OpenRouter, fromPreset, presets } from "./client/compat.js";
+export type { Preset, PresetName } from "./client/compat.js";
+export { ChatDeltaChunk } from "./client/chat-delta.js";
+export type { ChatDeltaCallback } from "./client/chat-delta.js";
+export type { FileInput } from "./client/upload.js";
+export { normalizeErrorBody } from "./client/error-body.js";

@@ -1,0 +1,557 @@
+/**
+ * `OpenAI`: lua-openai's client in TypeScript. Every method sends one request through the transport
+ * (ky, with the client's retry policy and timeout) and resolves to an `ApiResult` for every HTTP
+ * status; transport failures, timeouts, aborts and bad arguments throw typed errors.
+ */
+import { APIError, type RequestTarget } from "../errors.js";
+import { send } from "../http/transport.js";
+import { ChatSession, type ChatSessionOptions } from "../sessions/chat-session.js";
+import { ResponsesChatSession, type ResponsesChatSessionOptions } from "../sessions/responses-session.js";
+import { ChatCompletionStream } from "../stream/chat-stream.js";
+import { ResponseStream } from "../stream/response-stream.js";
+import type { StreamSource } from "../stream/types.js";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatMessage,
+} from "../types/chat.js";
+import type {
+  Completion,
+  CompletionCreateParams,
+  Deleted,
+  EmbeddingCreateParams,
+  EmbeddingList,
+  FileObject,
+  ImageGenerateParams,
+  ImagesResponse,
+  List,
+  Model,
+  ModerationResult,
+} from "../types/endpoints.js";
+import type {
+  ResponseCreateParams,
+  ResponseInput,
+  ResponseObject,
+  ResponseStreamEvent,
+} from "../types/responses.js";
+import { readWithin } from "./body.js";
+import { type ChatDeltaCallback, parseCompletionChunk } from "./chat-delta.js";
+import {
+  type ClientConfig,
+  checkMaxRetries,
+  checkTimeout,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type HeaderMap,
+  type RequestOptions,
+} from "./config.js";
+import { normalizeErrorBody } from "./error-body.js";
+import {
+  checkCallback,
+  checkMessages,
+  checkPresent,
+  describeValue,
+  encodeId,
+  mergeDefined,
+} from "./payload.js";
+import { type ApiResult, decodeBody, isSuccess, requestIdOf } from "./result.js";
+import { retryOptions } from "./retry.js";
+import { type FileInput, toFormData } from "./upload.js";
+
+/** What a request carries: JSON, a multipart form, or nothing. */
+type Body = { json: unknown } | { form: FormData } | undefined;
+
+/** How the body of a successful answer is read: decoded (JSON or text), or as a Blob (file content). */
+type Decode = "auto" | "blob";
+
+/** Where a stream's source leaves the last `Response` it got, for the callback form's `ApiResult`. */
+interface ResponseHolder {
+  response?: Response;
+}
+
+/** The resolved per-call settings. */
+interface CallSettings {
+  signal: AbortSignal | undefined;
+  headers: HeaderMap | undefined;
+  timeout: number | false;
+  maxRetries: number;
+  firstByteTimeout: number | false | undefined;
+  idleTimeout: number | false | undefined;
+}
+
+/**
+ * The OpenAI client (and, through `baseURL`, any OpenAI-compatible server).
+ *
+ * ```ts
+ * const client = new OpenAI(apiKey);
+ * const result = await client.createChatCompletion([{ role: "user", content: "Hi" }]);
+ * if (result.ok) console.log(result.data.choices[0]?.message.content);
+ * ```
+ */
+export class OpenAI {
+  /** Default API base of this class; subclasses (Gemini, OpenRouter) override it. */
+  static baseURL = "https://api.openai.com/v1";
+  /** Default model of this class; subclasses override it. */
+  static defaultModel = "gpt-4.1";
+
+  /** The API key; without one, no `Authorization` header is sent (local servers). */
+  apiKey: string | undefined;
+  /** The API base URL of this client (no trailing slash). Mutable, like the seed's `api_base`. */
+  baseURL: string;
+  /** The model used when a chat or Responses call names none. Mutable, like the seed's `default_model`. */
+  defaultModel: string;
+  /** The configuration this client was created with (a copy). */
+  readonly config: Readonly<ClientConfig>;
+
+  readonly #headers: Headers;
+  readonly #timeout: number | false;
+  readonly #maxRetries: number;
+
+  /**
+   * @param apiKey - sent as `Authorization: Bearer <apiKey>`; omit it for servers that need none.
+   * @param config - base URL, default model, headers, fetch, retries, timeouts (see `ClientConfig`).
+   */
+  constructor(apiKey?: string, config: ClientConfig = {}) {
+    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
+      throw new TypeError(
+        `new OpenAI(apiKey, config): apiKey must be a string or undefined (got ${describeValue(apiKey)}); ` +
+          "pass the options as the second argument, e.g. new OpenAI(undefined, { baseURL }).",
+      );
+    }
+    if (typeof config !== "object" || config === null) {
+      throw new TypeError(
+        `new OpenAI(apiKey, config): config must be an object (got ${describeValue(config)}).`,
+      );
+    }
+    const statics = this.constructor as typeof OpenAI;
+    this.apiKey = apiKey || undefined;
+    this.config = { ...config };
+    this.baseURL = (config.baseURL ?? statics.baseURL).replace(/\/+$/, "");
+    this.defaultModel = config.defaultModel ?? statics.defaultModel;
+    this.#timeout = checkTimeout(config.timeout, "config.timeout") ?? DEFAULT_TIMEOUT_MS;
+    this.#maxRetries = checkMaxRetries(config.maxRetries, "config.maxRetries") ?? DEFAULT_MAX_RETRIES;
+    checkTimeout(config.firstByteTimeout, "config.firstByteTimeout");
+    checkTimeout(config.idleTimeout, "config.idleTimeout");
+    if (config.fetch !== undefined && typeof config.fetch !== "function") {
+      throw new TypeError("config.fetch must be a fetch-compatible function.");
+    }
+    this.#headers = new Headers(config.headers);
+  }
+
+  // ---------------------------------------------------------------- Responses API
+
+  /**
+   * `POST /responses`. With `{ stream: true }`, `onEvent` gets every raw event and the result's
+   * `data` is the final response object (`response.completed`); use `streamResponse` for an iterator.
+   */
+  createResponse(
+    input: ResponseInput,
+    params?: ResponseCreateParams,
+    onEvent?: (event: ResponseStreamEvent) => void,
+    options?: RequestOptions,
+  ): Promise<ApiResult<ResponseObject>> {
+    checkPresent(input, "input must be provided: a string or an array of input items.");
+    checkCallback(onEvent, "onEvent");
+    const payload = mergeDefined({ model: this.defaultModel, input } as Record<string, unknown>, params);
+    if (payload.stream) {
+      const holder: ResponseHolder = {};
+      return this.#collect(this.#responseStream(payload, options, onEvent, holder), holder);
+    }
+    return this.#call("POST", "/responses", { json: payload }, options);
+  }
+
+  /**
+   * `POST /responses` with `stream: true`, as a `ResponseStream`: iterate its raw events, or await
+   * `final()` (the `response.completed` object) or `text()`.
+   */
+  streamResponse(
+    input: ResponseInput,
+    params?: ResponseCreateParams,
+    options?: RequestOptions,
+  ): ResponseStream {
+    checkPresent(input, "input must be provided: a string or an array of input items.");
+    const payload = mergeDefined({ model: this.defaultModel, input } as Record<string, unknown>, params);
+    payload.stream = true;
+    return this.#responseStream(payload, options, undefined, {});
+  }
+
+  /** `GET /responses/{id}`: a stored response. */
+  response(responseId: string, options?: RequestOptions): Promise<ApiResult<ResponseObject>> {
+    const id = encodeId(responseId, "response_id is required");
+    return this.#call("GET", `/responses/${id}`, undefined, options);
+  }
+
+  /** `DELETE /responses/{id}`. */
+  deleteResponse(responseId: string, options?: RequestOptions): Promise<ApiResult<Deleted>> {
+    const id = encodeId(responseId, "response_id is required");
+    return this.#call("DELETE", `/responses/${id}`, undefined, options);
+  }
+
+  /** `POST /responses/{id}/cancel` (no body): cancels a background response. */
+  cancelResponse(responseId: string, options?: RequestOptions): Promise<ApiResult<ResponseObject>> {
+    const id = encodeId(responseId, "response_id is required");
+    return this.#call("POST", `/responses/${id}/cancel`, undefined, options);
+  }
+
+  // ---------------------------------------------------------------- Chat Completions
+
+  /**
+   * `POST /chat/completions`. `params` are sent as given (undefined keys left out), over
+   * `{ model: defaultModel, messages }`. With `{ stream: true }`, `onChunk` gets every raw chunk and
+   * the result's `data` is the aggregated `chat.completion`; use `streamChatCompletion` for an iterator.
+   */
+  createChatCompletion(
+    messages: ChatMessage[],
+    params?: ChatCompletionCreateParams,
+    onChunk?: (chunk: ChatCompletionChunk) => void,
+    options?: RequestOptions,
+  ): Promise<ApiResult<ChatCompletion>> {
+    checkMessages(messages);
+    checkCallback(onChunk, "onChunk");
+    const payload = mergeDefined({ model: this.defaultModel, messages } as Record<string, unknown>, params);
+    if (payload.stream) {
+      const holder: ResponseHolder = {};
+      return this.#collect(this.#chatStream(payload, options, onChunk, holder), holder);
+    }
+    return this.#call("POST", "/chat/completions", { json: payload }, options);
+  }
+
+  /**
+   * `POST /chat/completions` with `stream: true`, as a `ChatCompletionStream`: iterate its raw chunks,
+   * or await `final()` (the aggregated `chat.completion`) or `text()`.
+   */
+  streamChatCompletion(
+    messages: ChatMessage[],
+    params?: ChatCompletionCreateParams,
+    options?: RequestOptions,
+  ): ChatCompletionStream {
+    checkMessages(messages);
+    const payload = mergeDefined({ model: this.defaultModel, messages } as Record<string, unknown>, params);
+    payload.stream = true;
+    return this.#chatStream(payload, options, undefined, {});
+  }
+
+  /**
+   * The seed's legacy alias of `createChatCompletion`. When streaming, `onChunk(delta, raw)` fires
+   * only for `chat.completion.chunk` objects with exactly one choice; `delta` is
+   * `{ content?, index, tool_calls? }` and `String(delta)` is its text.
+   *
+   * @deprecated Use `createChatCompletion` (raw chunks) or `streamChatCompletion`.
+   */
+  chat(
+    messages: ChatMessage[],
+    params?: ChatCompletionCreateParams,
+    onChunk?: ChatDeltaCallback,
+    options?: RequestOptions,
+  ): Promise<ApiResult<ChatCompletion>> {
+    checkCallback(onChunk, "onChunk");
+    const filtered =
+      onChunk &&
+      ((raw: ChatCompletionChunk) => {
+        const delta = parseCompletionChunk(raw);
+        if (delta) onChunk(delta, raw);
+      });
+    return this.createChatCompletion(messages, params, filtered, options);
+  }
+
+  // ---------------------------------------------------------------- Other endpoints
+
+  /**
+   * `POST /completions` (legacy). Only `prompt` and what `params` sets are sent: no default model,
+   * temperature or max_tokens (pass `model`, most servers require it).
+   */
+  completion(
+    prompt: string | string[],
+    params?: CompletionCreateParams,
+    options?: RequestOptions,
+  ): Promise<ApiResult<Completion>> {
+    checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
+    const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
+    return this.#call("POST", "/completions", { json: payload }, options);
+  }
+
+  /** `POST /embeddings`. Only `input` and what `params` sets are sent (pass `model`). */
+  embedding(
+    input: EmbeddingCreateParams["input"],
+    params?: EmbeddingCreateParams,
+    options?: RequestOptions,
+  ): Promise<ApiResult<EmbeddingList>> {
+    checkPresent(input, "input must be provided");
+    const payload = mergeDefined({ input } as Record<string, unknown>, params);
+    return this.#call("POST", "/embeddings", { json: payload }, options);
+  }
+
+  /** `POST /moderations`. Only `input` and what `params` sets are sent. */
+  moderation(
+    input: string | string[] | Record<string, unknown>[],
+    params?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<ApiResult<ModerationResult>> {
+    checkPresent(input, "input must be provided");
+    const payload = mergeDefined({ input } as Record<string, unknown>, params);
+    return this.#call("POST", "/moderations", { json: payload }, options);
+  }
+
+  /** `GET /models`. */
+  models(options?: RequestOptions): Promise<ApiResult<List<Model>>> {
+    return this.#call("GET", "/models", undefined, options);
+  }
+
+  /** `GET /files`. */
+  files(options?: RequestOptions): Promise<ApiResult<List<FileObject>>> {
+    return this.#call("GET", "/files", undefined, options);
+  }
+
+  /** `GET /files/{id}`: a file's metadata. */
+  file(fileId: string, options?: RequestOptions): Promise<ApiResult<FileObject>> {
+    return this.#call("GET", `/files/${encodeId(fileId, "file_id is required")}`, undefined, options);
+  }
+
+  /** `DELETE /files/{id}`. */
+  deleteFile(fileId: string, options?: RequestOptions): Promise<ApiResult<Deleted>> {
+    return this.#call("DELETE", `/files/${encodeId(fileId, "file_id is required")}`, undefined, options);
+  }
+
+  /**
+   * `GET /files/{id}/content`. On success `data` is a `Blob` (file content may be binary; use
+   * `await data.text()` for JSONL); on failure, the decoded error body as usual.
+   */
+  fileContent(fileId: string, options?: RequestOptions): Promise<ApiResult<Blob>> {
+    const id = encodeId(fileId, "file_id is required");
+    return this.#call("GET", `/files/${id}/content`, undefined, options, "blob");
+  }
+
+  /**
+   * `POST /files` (multipart): uploads a `File`, a `Blob` with a name (`{ data, name }`), bytes or a
+   * string with a name. `purpose` is the API's (`assistants`, `batch`, `fine-tune`, `user_data`, ...).
+   */
+  uploadFile(file: FileInput, purpose: string, options?: RequestOptions): Promise<ApiResult<FileObject>> {
+    if (typeof purpose !== "string" || purpose === "") {
+      throw new TypeError(
+        'purpose must be provided, e.g. "assistants", "batch", "fine-tune" or "user_data".',
+      );
+    }
+    return this.#call("POST", "/files", { form: toFormData(file, { purpose }) }, options);
+  }
+
+  /** `POST /images/generations`: `params` are sent verbatim (undefined keys left out). */
+  imageGeneration(params: ImageGenerateParams, options?: RequestOptions): Promise<ApiResult<ImagesResponse>> {
+    if (typeof params !== "object" || params === null || Array.isArray(params)) {
+      throw new TypeError(
+        `imageGeneration(params): params must be an object such as { model, prompt } (got ${describeValue(params)}).`,
+      );
+    }
+    return this.#call("POST", "/images/generations", { json: mergeDefined({}, params) }, options);
+  }
+
+  // ---------------------------------------------------------------- Sessions
+
+  /** A `ChatSession` on this client: Chat Completions with the history kept in memory. */
+  newChatSession(opts?: ChatSessionOptions): ChatSession {
+    return new ChatSession(this, opts);
+  }
+
+  /** Alias of `newChatSession` (the seed's `new_chat_completions_session`). */
+  newChatCompletionsSession(opts?: ChatSessionOptions): ChatSession {
+    return this.newChatSession(opts);
+  }
+
+  /** A `ResponsesChatSession` on this client: the Responses API, chained by `previous_response_id`. */
+  newResponsesChatSession(opts?: ResponsesChatSessionOptions): ResponsesChatSession {
+    return new ResponsesChatSession(this, opts);
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** The settings of one call: per-call options over the client's. */
+  #settings(options: RequestOptions | undefined): CallSettings {
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError(`Request options must be an object (got ${describeValue(options)}).`);
+    }
+    const o = options ?? {};
+    return {
+      signal: o.signal,
+      headers: o.headers,
+      timeout: checkTimeout(o.timeout, "options.timeout") ?? this.#timeout,
+      maxRetries: checkMaxRetries(o.maxRetries, "options.maxRetries") ?? this.#maxRetries,
+      firstByteTimeout:
+        checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ?? this.config.firstByteTimeout,
+      idleTimeout: checkTimeout(o.idleTimeout, "options.idleTimeout") ?? this.config.idleTimeout,
+    };
+  }
+
+  /**
+   * The headers of a request: Authorization (with a key), Content-Type (only with a JSON body; a
+   * form's is set by fetch with its boundary), OpenAI-Organization/-Project, the client's headers,
+   * then the call's (a `null` removes one). Nothing else: extra headers break CORS on local servers.
+   */
+  #requestHeaders(contentType: string | undefined, perCall: HeaderMap | undefined): Headers {
+    const headers = new Headers();
+    if (this.apiKey) headers.set("authorization", `Bearer ${this.apiKey}`);
+    if (contentType) headers.set("content-type", contentType);
+    if (this.config.organization) headers.set("openai-organization", this.config.organization);
+    if (this.config.project) headers.set("openai-project", this.config.project);
+    this.#headers.forEach((value, name) => {
+      headers.set(name, value);
+    });
+    for (const [name, value] of Object.entries(perCall ?? {})) {
+      if (value === null) headers.delete(name);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    return headers;
+  }
+
+  /** Sends one JSON/form/bodiless request and turns the answer into an `ApiResult`. */
+  #call<T>(
+    method: string,
+    path: string,
+    body: Body,
+    options: RequestOptions | undefined,
+    decode: Decode = "auto",
+  ): Promise<ApiResult<T>> {
+    // Settled before anything async, so a bad option throws at the call, like every other bad input.
+    return this.#send(method, path, body, this.#settings(options), decode);
+  }
+
+  async #send<T>(
+    method: string,
+    path: string,
+    body: Body,
+    settings: CallSettings,
+    decode: Decode,
+  ): Promise<ApiResult<T>> {
+    const target: RequestTarget = { method, url: `${this.baseURL}${path}` };
+    const json = body && "json" in body ? JSON.stringify(body.json) : undefined;
+    const headers = this.#requestHeaders(
+      json !== undefined ? "application/json" : undefined,
+      settings.headers,
+    );
+    const started = Date.now();
+    const response = await send(
+      { ...target, headers, body: json ?? (body && "form" in body ? body.form : null) },
+      {
+        fetch: this.config.fetch,
+        retry: retryOptions(settings.maxRetries),
+        timeout: settings.timeout,
+        signal: settings.signal,
+      },
+    );
+    const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
+    const meta = {
+      status: response.status,
+      headers: response.headers,
+      requestId: requestIdOf(response.headers),
+    };
+    if (isSuccess(response.status)) {
+      const data =
+        decode === "blob"
+          ? await readWithin(response, () => response.blob(), ctx)
+          : decodeBody(await readWithin(response, () => response.text(), ctx));
+      return { ok: true, ...meta, data: data as T };
+    }
+    const data = decodeBody(await readWithin(response, () => response.text(), ctx));
+    return { ok: false, ...meta, error: normalizeErrorBody(response.status, data), data };
+  }
+
+  /** The source of a stream: POST `payload` to `path`, with the client's retries before the first byte. */
+  #streamSource(
+    path: string,
+    payload: Record<string, unknown>,
+    settings: CallSettings,
+    holder: ResponseHolder,
+  ): StreamSource {
+    const target: RequestTarget = { method: "POST", url: `${this.baseURL}${path}` };
+    const body = JSON.stringify(payload);
+    const headers = this.#requestHeaders("application/json", settings.headers);
+    return {
+      target,
+      start: async (signal: AbortSignal) => {
+        const response = await send(
+          { ...target, headers, body },
+          {
+            fetch: this.config.fetch,
+            retry: retryOptions(settings.maxRetries),
+            timeout: settings.timeout,
+            signal,
+          },
+        );
+        holder.response = response;
+        return response;
+      },
+    };
+  }
+
+  #chatStream(
+    payload: Record<string, unknown>,
+    options: RequestOptions | undefined,
+    onChunk: ((chunk: ChatCompletionChunk) => void) | undefined,
+    holder: ResponseHolder,
+  ): ChatCompletionStream {
+    const settings = this.#settings(options);
+    return new ChatCompletionStream(this.#streamSource("/chat/completions", payload, settings, holder), {
+      firstByteTimeout: streamTimeout(settings.firstByteTimeout),
+      idleTimeout: streamTimeout(settings.idleTimeout),
+      signal: settings.signal,
+      onChunk,
+    });
+  }
+
+  #responseStream(
+    payload: Record<string, unknown>,
+    options: RequestOptions | undefined,
+    onEvent: ((event: ResponseStreamEvent) => void) | undefined,
+    holder: ResponseHolder,
+  ): ResponseStream {
+    const settings = this.#settings(options);
+    return new ResponseStream(this.#streamSource("/responses", payload, settings, holder), {
+      firstByteTimeout: streamTimeout(settings.firstByteTimeout),
+      idleTimeout: streamTimeout(settings.idleTimeout),
+      signal: settings.signal,
+      onChunk: onEvent,
+    });
+  }
+
+  /**
+   * The callback form of a stream: runs it to the end and resolves to an `ApiResult` whose `data` is
+   * the aggregate. A non-2xx answer is `{ ok: false }`; an error inside the stream or a truncation
+   * throws (`StreamError` / `StreamTruncatedError`, with `.partial`).
+   */
+  async #collect<T>(
+    stream: ChatCompletionStream | ResponseStream,
+    holder: ResponseHolder,
+  ): Promise<ApiResult<T>> {
+    try {
+      const data = (await stream.final()) as T;
+      const response = holder.response as Response;
+      return {
+        ok: true,
+        status: response.status,
+        data,
+        headers: response.headers,
+        requestId: requestIdOf(response.headers),
+      };
+    } catch (error) {
+      if (!(error instanceof APIError)) throw error;
+      const headers = error.headers ?? holder.response?.headers ?? new Headers();
+      return {
+        ok: false,
+        status: error.status,
+        error: error.error,
+        data: error.error.raw,
+        headers,
+        requestId: error.requestId ?? requestIdOf(headers),
+      };
+    }
+  }
+}
+
+/** A stream timeout as the stream classes take it: `false` (off) is their `0`; undefined keeps their default. */
+function streamTimeout(value: number | false | undefined): number | undefined {
+  return value === false ? 0 : value;
+}
+
+/** `createClient(apiKey, config)` is `new OpenAI(apiKey, config)` (the seed's `openai.new`). */
+export function createClient(apiKey?: string, config?: ClientConfig): OpenAI {
+  return new OpenAI(apiKey, config);
+}
