@@ -199,7 +199,7 @@ export class ChatSession {
   tools: ChatTool[] | undefined;
   /** The observer given at construction. */
   readonly observer: ChatSessionObserver | undefined;
-  /** The last non-streamed `chat.completion` (usage, ids, ...), or undefined. */
+  /** The last `chat.completion` (usage, ids, ...; for a stream, the aggregate), or undefined. */
   lastCompletion: ChatCompletion | undefined;
 
   #busy = false;
@@ -485,6 +485,8 @@ export class ChatSession {
         callback?.(chunk, raw);
         sink?.(chunk);
       }
+      // The aggregate (usage, ids, finish_reason), when the client's stream offers it.
+      if (typeof chunks.final === "function") this.lastCompletion = await chunks.final();
     } catch (error) {
       if (error instanceof APIError) {
         // An error status before the stream started: the seed's "Bad status" text, the body as `raw`.

@@ -47,7 +47,10 @@ export interface ChatSessionClient {
     messages: ChatMessage[],
     params?: ChatCompletionCreateParams,
     options?: SessionRequestOptions,
-  ): AsyncIterable<ChatCompletionChunk>;
+  ): AsyncIterable<ChatCompletionChunk> & {
+    /** The aggregated completion, once iterated to the end (the client's `ChatCompletionStream.final`). */
+    final?(): Promise<ChatCompletion>;
+  };
 }
 
 /** The part of the OpenAI client a `ResponsesChatSession` uses. */

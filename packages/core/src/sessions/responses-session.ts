@@ -59,6 +59,17 @@ export interface ResponsesSendOptions extends ResponseCreateParams {
   requestOptions?: SessionRequestOptions;
 }
 
+/** Send options that stream (a callback, or `stream: true`): the call resolves to the text. */
+export type StreamedSendOptions = ResponsesSendOptions &
+  ({ stream_callback: ResponsesChunkCallback } | { onChunk: ResponsesChunkCallback } | { stream: true });
+
+/** Send options that do not stream: the call resolves to the response object. */
+export type UnstreamedSendOptions = ResponsesSendOptions & {
+  stream?: false | null;
+  stream_callback?: undefined;
+  onChunk?: undefined;
+};
+
 const LOCAL_KEYS = ["stream_callback", "onChunk", "signal", "requestOptions"] as const;
 
 /**
@@ -144,12 +155,12 @@ export class ResponsesChatSession {
    * `{ stream_callback }`): streams, calls it per text delta, and resolves to the **text** (the seed's
    * behaviour); the `response.completed` object goes to `responseHistory` and its id is kept.
    */
+  send(input: ResponseInput, opts: ResponsesChunkCallback | StreamedSendOptions): Promise<string>;
+  send(input: ResponseInput, opts?: UnstreamedSendOptions): Promise<ResponseWithHelpers>;
   send(
     input: ResponseInput,
-    opts: ResponsesSendOptions & { stream_callback: ResponsesChunkCallback },
-  ): Promise<string>;
-  send(input: ResponseInput, opts: ResponsesChunkCallback): Promise<string>;
-  send(input: ResponseInput, opts?: ResponsesSendOptions): Promise<ResponseWithHelpers | string>;
+    opts?: ResponsesSendOptions | ResponsesChunkCallback,
+  ): Promise<ResponseWithHelpers | string>;
   send(
     input: ResponseInput,
     opts?: ResponsesSendOptions | ResponsesChunkCallback,
@@ -162,6 +173,18 @@ export class ResponsesChatSession {
    * The lower-level call: `opts` are API parameters over the session's (`model`, `instructions`,
    * `tools`, `previous_response_id`). Same results as `send`.
    */
+  createResponse(
+    input: ResponseInput,
+    opts: ResponsesSendOptions | undefined,
+    streamCallback: ResponsesChunkCallback,
+  ): Promise<string>;
+  createResponse(input: ResponseInput, opts: StreamedSendOptions): Promise<string>;
+  createResponse(input: ResponseInput, opts?: UnstreamedSendOptions): Promise<ResponseWithHelpers>;
+  createResponse(
+    input: ResponseInput,
+    opts?: ResponsesSendOptions,
+    streamCallback?: ResponsesChunkCallback,
+  ): Promise<ResponseWithHelpers | string>;
   async createResponse(
     input: ResponseInput,
     opts?: ResponsesSendOptions,
