@@ -1,0 +1,447 @@
+// Turns one `pnpm bench` run into console tables, docs/benchmarks.md and the SVG charts.
+// Pure formatting: every figure comes from the run's data; targets are checked here and a miss is
+// written out as a miss.
+import { kB, MB, median, ms, ratio } from "./lib/stats.mjs";
+import { barChart } from "./lib/svg.mjs";
+import { table } from "./lib/table.mjs";
+
+const CLIENT_LABELS = {
+  floor: "floor: fetch + eventsource-parser",
+  oaikit: "oaikit",
+  openai: "openai (stream helper + final)",
+  "openai-raw": "openai (stream: true, own aggregate)",
+  "buffer-all": "reference: whole body buffered first",
+};
+const FORMAT_LABELS = { chat: "Chat Completions", responses: "Responses" };
+
+// The bench's own yardsticks, next to the size budgets given to the project.
+const TARGETS = {
+  cpuVsFloor: 2, // oaikit's CPU per stream at most 2× the fetch + eventsource-parser floor
+  heapVsBody: 0.25, // peak heap growth on the biggest stream under a quarter of the body: no buffering
+};
+
+const n0 = (value) => value.toLocaleString("en-US");
+
+function sizeSection(data, out) {
+  const sizes = data.sizes;
+  const floor = sizes.find((s) => s.id === "floor-fetch");
+  const row = (s) =>
+    s.error
+      ? [s.label, "n/a", "n/a", "n/a", "n/a"]
+      : [s.label, kB(s.raw), kB(s.gzip), kB(s.brotli), floor?.gzip ? ratio(s.gzip / floor.gzip) : ""];
+  const headers = ["bundle", "minified", "gzip", "brotli", "gzip vs fetch floor"];
+  const align = ["l", "r", "r", "r", "r"];
+  const stream = table(headers, sizes.filter((s) => s.group === "stream").map(row), align);
+  const floors = sizes.filter((s) => s.id.startsWith("floor"));
+  const core = table(headers, [...sizes.filter((s) => s.group === "core"), ...floors].map(row), align);
+  const sessions = table(
+    headers.slice(0, 4),
+    sizes.filter((s) => s.group === "sessions").map((s) => row(s).slice(0, 4)),
+    align,
+  );
+  const errors = sizes.filter((s) => s.error).map((s) => `- ${s.label}: did not build: ${s.error}`);
+
+  const budgetRows = data.budgets.map((b) => [
+    b.label,
+    `${b.limit / 1000} kB`,
+    typeof b.size === "number" ? kB(b.size) : "n/a",
+    b.passed ? "met" : "**MISSED**",
+  ]);
+  const budgets = table(["budget (size-limit, gzip)", "limit", "size", "result"], budgetRows, [
+    "l",
+    "r",
+    "r",
+    "l",
+  ]);
+  for (const b of data.budgets) {
+    if (!b.passed) {
+      out.misses.push(
+        typeof b.size === "number"
+          ? `Size budget missed: ${b.label} is ${kB(b.size)} gzip, over its ${b.limit / 1000} kB limit (by ${kB(b.size - b.limit)}).`
+          : `Size budget not measurable: ${b.label}: ${b.error}`,
+      );
+    } else out.met.push(`Size budget met: ${b.label}: ${kB(b.size)} gzip ≤ ${b.limit / 1000} kB.`);
+  }
+
+  out.console.push(`Bundle size: one streaming chat call (esbuild, browser ESM, minified)\n${stream}`);
+  out.console.push(`Bundle size: whole core\n${core}`);
+  out.console.push(`Bundle size: @oaikit/sessions on top of core\n${sessions}`);
+  out.console.push(`Size budgets (size-limit, enforced by pnpm test)\n${budgets}`);
+
+  out.md.push(
+    "## Bundle size",
+    "",
+    "Each bundle is built by esbuild the way a browser app's production build does it (ESM, `platform: browser`,",
+    "minified, tree-shaken, `process.env.NODE_ENV` = `production`), then compressed with node:zlib: gzip level 9",
+    "and brotli quality 11, as size-limit does. Entry files: `bench/size/entries/`. The floors are what a",
+    "hand-written client needs at least: eventsource-parser plus `fetch`, or plus ky (which oaikit builds on).",
+    "",
+    "### One streaming chat call",
+    "",
+    "Stream a chat completion, print each delta, get the aggregate.",
+    "",
+    stream,
+    "",
+    "### Whole core",
+    "",
+    "Everything the package's main entry exports (`export *`). The floors have nothing more to add.",
+    "",
+    core,
+    "",
+    "### @oaikit/sessions (with idb-keyval), on top of core",
+    "",
+    sessions,
+    "",
+    ...(errors.length ? [...errors, ""] : []),
+    "### Budgets (enforced by `pnpm test` through size-limit)",
+    "",
+    budgets,
+    "",
+    "![Bundle size chart](benchmarks-size.svg)",
+    "",
+  );
+
+  const bar = (s, highlight) => ({
+    label: s.label,
+    value: s.error ? null : s.gzip,
+    text: s.error ? "n/a (did not build)" : `${kB(s.gzip)} gzip`,
+    highlight,
+  });
+  const budgetOf = (id) => data.budgets.find((b) => b.id === id);
+  out.svgs["benchmarks-size.svg"] = barChart({
+    title: "Bundle size, gzip (esbuild, browser ESM, minified)",
+    subtitle: `${data.env.date} · smaller is better · dashed line: the size budget`,
+    panels: [
+      {
+        title: "One streaming chat call",
+        marker: budgetOf("oaikit-stream") && {
+          value: budgetOf("oaikit-stream").limit,
+          label: "12 kB budget",
+        },
+        bars: sizes.filter((s) => s.group === "stream").map((s) => bar(s, s.id.startsWith("oaikit"))),
+      },
+      {
+        title: "Whole core",
+        marker: budgetOf("oaikit-core") && { value: budgetOf("oaikit-core").limit, label: "16 kB budget" },
+        bars: [...sizes.filter((s) => s.group === "core"), ...floors].map((s) =>
+          bar(s, s.id.startsWith("oaikit")),
+        ),
+      },
+    ],
+  });
+}
+
+function streamsSection(data, out) {
+  const { throughput, ttfd, memory, unavailable, bodyBytes } = data.streams;
+  const mem = (client, format, n) =>
+    memory.find((m) => m.client === client && m.format === format && m.n === n);
+  const biggest = Math.max(...throughput.map((t) => t.n));
+  const tables = {};
+  for (const format of ["chat", "responses"]) {
+    const rows = [];
+    for (const n of [...new Set(throughput.map((t) => t.n))]) {
+      const group = throughput.filter((t) => t.format === format && t.n === n);
+      const floor = group.find((t) => t.client === "floor");
+      const body = bodyBytes[`${format}/${n}`];
+      for (const t of group) {
+        const m = mem(t.client, format, n);
+        rows.push([
+          n0(n),
+          CLIENT_LABELS[t.client],
+          ms(t.cpuMs),
+          floor ? ratio(t.cpuMs / floor.cpuMs) : "",
+          `${((t.cpuMs * 1000) / t.chunks).toFixed(1)} µs`,
+          ms(t.wallMs),
+          `${(body / 1e6 / (t.wallMs / 1000)).toFixed(0)} MB/s`,
+          m ? MB(m.heapGrowth) : "",
+          m ? MB(m.rssGrowth) : "",
+        ]);
+        if (t.client === "oaikit" && floor) {
+          const r = t.cpuMs / floor.cpuMs;
+          const openai = group.find((g) => g.client === "openai");
+          const line = `${FORMAT_LABELS[format]}, ${n0(n)} deltas: oaikit CPU ${ms(t.cpuMs)} = ${ratio(r)} the floor${openai ? `, ${ratio(t.cpuMs / openai.cpuMs)} openai's stream helper` : ""}.`;
+          if (r > TARGETS.cpuVsFloor)
+            out.misses.push(`Throughput target missed (≤ ${TARGETS.cpuVsFloor}× floor CPU): ${line}`);
+          else out.met.push(`Throughput within ${TARGETS.cpuVsFloor}× floor: ${line}`);
+        }
+      }
+    }
+    tables[format] = table(
+      [
+        "deltas",
+        "client",
+        "CPU (median)",
+        "CPU vs floor",
+        "CPU per event",
+        "wall",
+        "throughput",
+        "peak heap +",
+        "peak RSS +",
+      ],
+      rows,
+      ["r", "l", "r", "r", "r", "r", "r", "r", "r"],
+    );
+    out.console.push(
+      `Stream throughput: ${FORMAT_LABELS[format]} (CPU and wall medians; memory from fresh processes)\n${tables[format]}`,
+    );
+  }
+
+  const ttfdTable = table(
+    ["client", ...["chat", "responses"].map((f) => `${FORMAT_LABELS[f]} (median)`)],
+    [...new Set(ttfd.map((t) => t.client))].map((client) => [
+      CLIENT_LABELS[client],
+      ...["chat", "responses"].map((f) => {
+        const t = ttfd.find((x) => x.client === client && x.format === f);
+        return t ? ms(t.ttfdMs) : "";
+      }),
+    ]),
+    ["l", "r", "r"],
+  );
+  out.console.push(`Time to first delta (local server, median of ${data.quick ? 10 : 50})\n${ttfdTable}`);
+
+  const memRows = [];
+  for (const format of ["chat", "responses"]) {
+    for (const n of [...new Set(memory.map((m) => m.n))]) {
+      for (const m of memory.filter((x) => x.format === format && x.n === n)) {
+        memRows.push([
+          FORMAT_LABELS[format],
+          n0(n),
+          MB(bodyBytes[`${format}/${n}`]),
+          CLIENT_LABELS[m.client],
+          MB(m.heapGrowth),
+          MB(m.rssGrowth),
+        ]);
+      }
+      const o = mem("oaikit", format, n);
+      if (o && n === biggest) {
+        const share = o.heapGrowth / bodyBytes[`${format}/${n}`];
+        const line = `${FORMAT_LABELS[format]}, ${n0(n)} deltas: oaikit's peak heap growth is ${MB(o.heapGrowth)} for a ${MB(bodyBytes[`${format}/${n}`])} body (${(share * 100).toFixed(0)}%).`;
+        if (share >= TARGETS.heapVsBody)
+          out.misses.push(
+            `Memory target missed (peak heap < ${TARGETS.heapVsBody * 100}% of the body): ${line}`,
+          );
+        else out.met.push(`Memory: no buffering: ${line}`);
+      }
+    }
+  }
+  const memTable = table(["format", "deltas", "body", "client", "peak heap +", "peak RSS +"], memRows, [
+    "l",
+    "r",
+    "r",
+    "l",
+    "r",
+    "r",
+  ]);
+  out.console.push(`Memory: peak growth while consuming one stream (fresh process each)\n${memTable}`);
+
+  out.md.push(
+    "## Stream throughput",
+    "",
+    "A local `node:http` server on 127.0.0.1, in its own process, streams pre-built bodies of realistic",
+    "events as fast as the socket takes them: `chat.completion.chunk` objects as api.openai.com sends them today",
+    "(id, model, service_tier, system_fingerprint, logprobs, obfuscation, some multi-byte text), then the",
+    "finish chunk, the usage chunk and `[DONE]`; for Responses the real `event:` + `data:` wire form, from",
+    "`response.created` to `response.completed` (which repeats the whole text). Each client runs in its own",
+    "long-lived process, consumes the whole stream through its iterator and builds the final aggregate, and",
+    "the harness checks that the aggregated text is exactly the text sent. CPU is `process.cpuUsage()` of the",
+    "client process (user + system, every thread), wall is `performance.now()`; one warm-up run, then",
+    `interleaved rounds (5 at 10,000 deltas, 3 at 100,000), medians shown. Clients: oaikit \`streamChatCompletion\``,
+    "/ `streamResponse` iterated, then `final()`; `openai` through its stream helpers",
+    "(`chat.completions.stream` + `finalChatCompletion()`, `responses.stream` + `finalResponse()`) and",
+    "through `create({ stream: true })` with a hand-written aggregate; the floor: `fetch` +",
+    "eventsource-parser's `createParser` + `JSON.parse` + the smallest aggregate (content, finish_reason, usage).",
+    "",
+    '"peak heap +" and "peak RSS +" (on the rows that have them) come from a separate run of the same stream in',
+    "a fresh process: the growth over the process's baseline, sampled every 2 ms (heap is `heapUsed` +",
+    "`arrayBuffers`).",
+    "",
+    ...(unavailable.length
+      ? [`Not measured (client not available in this build): ${unavailable.join(", ")}.`, ""]
+      : []),
+    "### Chat Completions",
+    "",
+    tables.chat,
+    "",
+    "### Responses",
+    "",
+    tables.responses,
+    "",
+    "![Stream throughput chart](benchmarks-throughput.svg)",
+    "",
+    "### Time to first delta",
+    "",
+    `A 20-delta stream from the same local server; from the call to the first text delta in the caller's hands,`,
+    `median of ${data.quick ? 10 : 50} interleaved runs after 5 warm-ups per client (keep-alive connections, as in an app).`,
+    "",
+    ttfdTable,
+    "",
+    "## Memory",
+    "",
+    "Peak growth while one stream is consumed through the iterator, in a fresh process per row, at both",
+    "stream sizes: a client that streams keeps its growth flat as the body grows ten times; one that buffers",
+    "grows with the body (the reference row reads the whole body with `res.text()` first). RSS also counts",
+    "memory V8 reserves for its young generation and keeps after collecting, so it moves less than the heap.",
+    "",
+    memTable,
+    "",
+  );
+
+  const svgPanels = [];
+  for (const format of ["chat", "responses"]) {
+    const group = throughput.filter((t) => t.format === format && t.n === biggest);
+    const floor = group.find((t) => t.client === "floor");
+    svgPanels.push({
+      title: `${FORMAT_LABELS[format]}: ${n0(biggest)} events, CPU time (median)`,
+      bars: group.map((t) => ({
+        label: CLIENT_LABELS[t.client],
+        value: t.cpuMs,
+        text: `${ms(t.cpuMs)}${floor ? ` (${ratio(t.cpuMs / floor.cpuMs)} floor)` : ""}`,
+        highlight: t.client === "oaikit",
+      })),
+    });
+  }
+  out.svgs["benchmarks-throughput.svg"] = barChart({
+    title: "Stream throughput: CPU to consume and aggregate one stream",
+    subtitle: `${data.env.date} · ${data.env.node} · lower is better`,
+    panels: svgPanels,
+  });
+}
+
+function profileSection(data, out) {
+  const blocks = [];
+  for (const p of data.profiles) {
+    const fns = table(
+      ["self time", "share", "function — where"],
+      p.functions.map((f) => [ms(f.ms), `${(f.share * 100).toFixed(1)}%`, f.name]),
+      ["r", "r", "l"],
+    );
+    const owners = table(
+      ["self time", "share", "code"],
+      p.owners.map((f) => [ms(f.ms), `${(f.share * 100).toFixed(1)}%`, f.name]),
+      ["r", "r", "l"],
+    );
+    const title = `CPU profile: ${CLIENT_LABELS[p.client]}, ${FORMAT_LABELS[p.format]}, ${n0(p.n)} events (${ms(p.totalMs)} sampled)`;
+    out.console.push(`${title}\n${owners}\n\n${fns}`);
+    blocks.push(`### ${title}`, "", owners, "", fns, "");
+  }
+  out.md.push(
+    "## Where the time goes",
+    "",
+    "One stream per client under `node --cpu-prof` (a fresh process, cold JIT), self time summed by code",
+    "location and by function. Use it to see which layer of a client costs what.",
+    "",
+    ...blocks,
+  );
+}
+
+/** Renders the sessions engineer's results.json without assuming its exact shape. */
+function renderAny(value) {
+  if (
+    Array.isArray(value) &&
+    value.length &&
+    value.every((v) => v && typeof v === "object" && !Array.isArray(v))
+  ) {
+    const keys = [...new Set(value.flatMap((v) => Object.keys(v)))];
+    return table(
+      keys,
+      value.map((v) => keys.map((k) => fmtCell(v[k]))),
+    );
+  }
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const scalars = Object.entries(value).filter(([, v]) => typeof v !== "object" || v === null);
+    const nested = Object.entries(value).filter(([, v]) => typeof v === "object" && v !== null);
+    const parts = [];
+    if (scalars.length)
+      parts.push(
+        table(
+          ["field", "value"],
+          scalars.map(([k, v]) => [k, fmtCell(v)]),
+        ),
+      );
+    for (const [k, v] of nested) parts.push(`**${k}**\n\n${renderAny(v)}`);
+    return parts.join("\n\n");
+  }
+  return `\`${JSON.stringify(value)}\``;
+}
+const fmtCell = (v) =>
+  typeof v === "number"
+    ? Number.isInteger(v)
+      ? n0(v)
+      : v.toFixed(v >= 100 ? 0 : 2)
+    : typeof v === "object"
+      ? JSON.stringify(v)
+      : String(v);
+
+function sessionsSection(data, out) {
+  const s = data.sessions;
+  let body;
+  if (s.status === "ok") {
+    body = renderAny(s.results);
+    out.console.push(`Session scaling (Chromium; ${s.message})\n${body}`);
+  } else {
+    body = s.status === "missing" ? `Missing: ${s.message}` : `Failed: ${s.message}`;
+    out.console.push(`Session scaling\n${body}`);
+    out.misses.push(
+      `Session scaling: ${s.status === "missing" ? "no figures (the sessions bench does not exist yet)" : "the sessions bench failed"}.`,
+    );
+  }
+  out.md.push(
+    "## Session scaling (Chromium, IndexedDB)",
+    "",
+    "Appending to and loading durable sessions in Chromium, from `@oaikit/sessions`' own bench",
+    "(`pnpm --filter @oaikit/sessions bench:sessions`, which writes `packages/sessions/bench/results.json`),",
+    "run by `pnpm bench` and shown as it reported them.",
+    "",
+    s.status === "ok" ? `Source: ${s.message}.` : "",
+    "",
+    body,
+    "",
+  );
+}
+
+/**
+ * @param {object} data the run (see scripts/bench.mjs)
+ * @returns {{ console: string[], markdown: string, svgs: Record<string, string> }}
+ */
+export function buildReport(data) {
+  const out = { console: [], md: [], svgs: {}, misses: [], met: [] };
+  if (data.sizes) sizeSection(data, out);
+  if (data.streams) streamsSection(data, out);
+  if (data.profiles) profileSection(data, out);
+  if (data.sessions) sessionsSection(data, out);
+
+  const v = data.env.versions;
+  const head = [
+    "# oaikit benchmarks",
+    "",
+    "<!-- Generated by `pnpm bench` (scripts/bench.mjs); do not edit by hand. -->",
+    "",
+    `Run ${data.env.date} UTC on ${data.env.cpu}, Node ${data.env.node}. Peers: openai ${v.openai}, ai ${v.ai},`,
+    `@ai-sdk/openai ${v["@ai-sdk/openai"]}, ky ${v.ky}, eventsource-parser ${v["eventsource-parser"]}; esbuild ${v.esbuild},`,
+    `size-limit ${v["size-limit"]}. Benchmarks print figures and ratios; they are not timed tests. How to run`,
+    "them and what each measures: [readme/benchmarks.md](readme/benchmarks.md).",
+    "",
+    "## Targets",
+    "",
+    "The size budgets are the project's (enforced by `pnpm test`); the others are this bench's yardsticks:",
+    `oaikit's stream CPU at most ${TARGETS.cpuVsFloor}× the fetch + eventsource-parser floor, and peak heap growth`,
+    `on the biggest stream under ${TARGETS.heapVsBody * 100}% of the body (nothing buffers it).`,
+    "",
+    ...(out.misses.length
+      ? ["**Missed:**", "", ...out.misses.map((m) => `- ${m}`), ""]
+      : ["Every target met.", ""]),
+    ...(out.met.length ? ["Met:", "", ...out.met.map((m) => `- ${m}`), ""] : []),
+    ...data.notes.flatMap((note) => [note, ""]),
+  ];
+  out.console.push(
+    ["Targets", ...out.misses.map((m) => `  MISSED  ${m}`), ...out.met.map((m) => `  met     ${m}`)].join(
+      "\n",
+    ),
+  );
+  return {
+    console: out.console,
+    markdown: `${[...head, ...out.md].join("\n").trim()}\n`,
+    svgs: out.svgs,
+    median,
+  };
+}

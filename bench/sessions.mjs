@@ -1,0 +1,56 @@
+// Session scaling figures come from the sessions engineer's Chromium bench
+// (`pnpm --filter @oaikit/sessions bench:sessions`, which writes packages/sessions/bench/results.json).
+// This runs it when it exists and reads what it wrote; it never invents figures.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const pkgPath = `${root}packages/sessions/package.json`;
+const resultsPath = `${root}packages/sessions/bench/results.json`;
+
+/** Runs a command, echoing nothing, with a hard time limit; resolves { code, output }. */
+function run(cmd, args, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/**
+ * @returns {Promise<{ status: "ok" | "missing" | "failed", message: string, results?: unknown,
+ *   writtenAt?: Date }>}
+ */
+export async function runSessionsBench({ timeoutMs = 150_000 } = {}) {
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+  if (!pkg.scripts?.["bench:sessions"]) {
+    return { status: "missing", message: "@oaikit/sessions has no `bench:sessions` script yet." };
+  }
+  const started = Date.now();
+  const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ["pnpm"];
+  const { code, output } = await run(
+    pnpm[0],
+    [...pnpm.slice(1), "--filter", "@oaikit/sessions", "bench:sessions"],
+    timeoutMs,
+  );
+  const fresh = existsSync(resultsPath) && statSync(resultsPath).mtimeMs >= started;
+  if (code !== 0 || !fresh) {
+    const tail = output.trim().split("\n").slice(-8).join("\n");
+    return {
+      status: "failed",
+      message: `\`bench:sessions\` ${code === 0 ? "did not write results.json" : `exited with ${code}`}:\n${tail}`,
+    };
+  }
+  return {
+    status: "ok",
+    message: `from packages/sessions/bench/results.json (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    results: JSON.parse(readFileSync(resultsPath, "utf8")),
+  };
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The size budgets as a test suite (scripts/suites.mjs, "size budgets"): size-limit on each budget
+// in cases.mjs, one line per budget, then "size budgets: N passed, N failed" (one test per budget).
+// Needs the packages built first (`pnpm build`; the suite list runs it before this).
+import { checkBudgets } from "./budgets.mjs";
+
+let passed = 0;
+let failed = 0;
+for (const result of checkBudgets()) {
+  if (result.passed) passed++;
+  else failed++;
+  const size = typeof result.size === "number" ? `${(result.size / 1000).toFixed(2)} kB gzip` : "no size";
+  const why = result.error ? ` — ${result.error}` : "";
+  console.log(
+    `${result.passed ? "ok  " : "FAIL"} ${result.id}: ${size} (limit ${result.limit / 1000} kB)${why}`,
+  );
+}
+console.log(`size budgets: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

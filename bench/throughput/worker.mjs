@@ -1,0 +1,69 @@
+// One benchmark client in its own process (forked by run.mjs with --expose-gc). The parent sends
+// { id, kind?, format, base, n, sampleRss? } and gets back CPU time, wall time and,
+// when asked, the peak RSS and heap (+ ArrayBuffer) growth sampled every 2 ms while the stream was consumed.
+//   node --expose-gc worker.mjs <client>
+import { performance } from "node:perf_hooks";
+import { expectedText } from "../lib/fixtures.mjs";
+import { loadClient } from "./clients.mjs";
+
+const name = process.argv[2];
+const client = await loadClient(name);
+process.send({ ready: true, available: client !== null });
+
+async function measure({ format, base, n, sampleRss }) {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const start = process.memoryUsage();
+  let peakRss = start.rss;
+  let peakHeap = start.heapUsed + start.arrayBuffers;
+  const sample = () => {
+    const now = process.memoryUsage();
+    if (now.rss > peakRss) peakRss = now.rss;
+    if (now.heapUsed + now.arrayBuffers > peakHeap) peakHeap = now.heapUsed + now.arrayBuffers;
+  };
+  // Sampled every 2 ms while the stream is consumed: the client's reads yield to the event loop
+  // between network chunks, so the timer runs throughout.
+  const timer = sampleRss ? setInterval(sample, 2) : undefined;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await client[format](base);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  if (timer) {
+    clearInterval(timer);
+    sample();
+  }
+  const text = expectedText(n);
+  if (result.text !== text) {
+    throw new Error(
+      `${name}/${format}/${n}: aggregated ${result.text.length} chars, expected ${text.length}`,
+    );
+  }
+  return {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    chunks: result.chunks,
+    rssGrowth: peakRss - start.rss,
+    heapGrowth: peakHeap - start.heapUsed - start.arrayBuffers,
+  };
+}
+
+/** Time to first delta: from the call to the first content delta in the caller's hands. */
+async function firstDelta({ format, base }) {
+  let first = 0;
+  const t0 = performance.now();
+  await client[format](base, () => {
+    if (!first) first = performance.now() - t0;
+  });
+  return { ttfdMs: first };
+}
+
+process.on("message", async (message) => {
+  try {
+    const result = message.kind === "ttfd" ? await firstDelta(message) : await measure(message);
+    process.send({ id: message.id, ok: true, ...result });
+  } catch (error) {
+    process.send({ id: message.id, ok: false, error: String(error?.stack ?? error) });
+  }
+});
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// `pnpm bench`: every benchmark side by side, one table per figure on stdout, and the same run
+// written to docs/benchmarks.md with docs/benchmarks-size.svg and docs/benchmarks-throughput.svg.
+// Benchmarks print figures and ratios; they are not timed tests (the size budgets are enforced by
+// `pnpm test` through bench/size/check.mjs).
+//
+//   pnpm bench                 everything (about 3–4 minutes on 2 cores)
+//   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
+//   pnpm bench --no-build      use the packages' dist/ as they are
+//   pnpm bench --only=size     one part: size, streams, profile, sessions (comma-separated)
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { buildReport } from "../bench/report.mjs";
+import { runSessionsBench } from "../bench/sessions.mjs";
+import { checkBudgets } from "../bench/size/budgets.mjs";
+import { measureSizes } from "../bench/size/measure.mjs";
+import { profileClients } from "../bench/throughput/profile.mjs";
+import { runStreams, startServer } from "../bench/throughput/run.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyArg = args.find((a) => a.startsWith("--only="));
+const parts = new Set((onlyArg ? onlyArg.slice(7) : "size,streams,profile,sessions").split(","));
+const started = Date.now();
+const log = (line) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
+
+function version(pkg) {
+  try {
+    return JSON.parse(readFileSync(`${root}node_modules/${pkg}/package.json`, "utf8")).version;
+  } catch {
+    return "?";
+  }
+}
+
+const env = {
+  date: new Date().toISOString().slice(0, 16).replace("T", " "),
+  node: process.version,
+  cpu: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}`,
+  versions: Object.fromEntries(
+    ["openai", "ai", "@ai-sdk/openai", "ky", "eventsource-parser", "esbuild", "size-limit"].map((p) => [
+      p,
+      version(p),
+    ]),
+  ),
+};
+
+const data = { env, quick, notes: [] };
+
+if (!args.includes("--no-build")) {
+  log("building @oaikit/core and @oaikit/sessions (tsc)");
+  const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ["pnpm"];
+  const built = spawnSync(pnpm[0], [...pnpm.slice(1), "run", "build"], { cwd: root, encoding: "utf8" });
+  if (built.status !== 0) {
+    const tail = `${built.stdout}${built.stderr}`.trim().split("\n").slice(-6).join("\n");
+    data.notes.push(
+      `\`pnpm build\` failed, so the figures use the dist/ already on disk:\n\n\`\`\`\n${tail}\n\`\`\``,
+    );
+    log("build failed; measuring the dist/ already on disk");
+  }
+}
+
+if (parts.has("size")) {
+  log("bundle sizes (esbuild, gzip, brotli)");
+  data.sizes = await measureSizes();
+  log("size budgets (size-limit)");
+  data.budgets = checkBudgets();
+}
+
+if (parts.has("streams")) {
+  log("stream throughput, first delta and memory (server and clients in their own processes)");
+  data.streams = await runStreams({
+    clients: ["floor", "oaikit", "openai", "openai-raw"],
+    formats: ["chat", "responses"],
+    sizes: quick ? [10_000] : [10_000, 100_000],
+    rounds: quick ? 2 : (n) => (n >= 100_000 ? 3 : 5),
+    ttfdRuns: quick ? 10 : 50,
+    memoryClients: ["floor", "oaikit", "openai", "buffer-all"],
+    log,
+  });
+}
+
+if (parts.has("profile")) {
+  log("CPU profiles (node --cpu-prof) of oaikit and the floor");
+  const n = quick ? 10_000 : 100_000;
+  const server = await startServer([n]);
+  try {
+    data.profiles = await profileClients({
+      clients: ["oaikit", "floor"],
+      formats: ["chat", "responses"],
+      n,
+      base: server.base,
+    });
+  } finally {
+    server.stop();
+  }
+}
+
+if (parts.has("sessions")) {
+  log("session scaling (pnpm --filter @oaikit/sessions bench:sessions)");
+  data.sessions = await runSessionsBench();
+}
+
+const report = buildReport(data);
+for (const section of report.console) console.log(`\n${section}`);
+if (quick || onlyArg) {
+  log("--quick/--only: docs/benchmarks.md not written (a full run writes it)");
+} else {
+  writeFileSync(`${root}docs/benchmarks.md`, report.markdown);
+  for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(`${root}docs/${name}`, svg);
+  log(`wrote docs/benchmarks.md and ${Object.keys(report.svgs).join(", ")}`);
+}
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
