@@ -272,6 +272,15 @@ function canned(res: ServerResponse, r: RecordedRequest) {
     case "POST /responses/:id/cancel":
       return ok({ id, object: "response", status: "cancelled", output: [] });
     case "POST /completions":
+      if (body.stream)
+        return sse([
+          ...["This is ", "a completion."].map(
+            (text) =>
+              `data: ${JSON.stringify({ id: "cmpl-test", object: "text_completion", created, model, choices: [{ index: 0, text, finish_reason: null }] })}\n\n`,
+          ),
+          `data: ${JSON.stringify({ id: "cmpl-test", object: "text_completion", created, model, choices: [{ index: 0, text: "", finish_reason: "stop" }] })}\n\n`,
+          "data: [DONE]\n\n",
+        ]);
       return ok({
         id: "cmpl-test",
         object: "text_completion",

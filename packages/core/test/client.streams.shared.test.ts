@@ -75,6 +75,23 @@ describe("streaming forms", () => {
     });
   });
 
+  test("completion({ stream: true }) aggregates; streamCompletion iterates text_completion chunks", async () => {
+    const s = await scenario();
+    const client = new OpenAI("k", { baseURL: s.baseURL });
+    const result = await client.completion("Once", { model: "m", stream: true });
+    expect(result.ok && result.data.choices[0]?.text).toBe("This is a completion.");
+    expect(result.ok && result.data.choices[0]?.finish_reason).toBe("stop");
+    const stream = client.streamCompletion("Once", { model: "m" });
+    const texts: string[] = [];
+    for await (const chunk of stream) texts.push(chunk.choices[0]?.text ?? "");
+    expect(texts).toEqual(["This is ", "a completion.", ""]);
+    const reqs = await s.requests();
+    expect(reqs.map((r) => r.json)).toEqual([
+      { prompt: "Once", model: "m", stream: true },
+      { prompt: "Once", model: "m", stream: true },
+    ]);
+  });
+
   test("chat() (deprecated): the seed's filtered deltas, with the raw chunk", async () => {
     // Three deltas split over writes, one with leading spaces, [DONE] without a newline (seed test 8),
     // plus chunks the filter drops: n=2, a usage chunk with no choices, another object type.

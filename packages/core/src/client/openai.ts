@@ -8,6 +8,7 @@ import { send } from "../http/transport.js";
 import { ChatSession, type ChatSessionOptions } from "../sessions/chat-session.js";
 import { ResponsesChatSession, type ResponsesChatSessionOptions } from "../sessions/responses-session.js";
 import { ChatCompletionStream } from "../stream/chat-stream.js";
+import { type CompletionChunk, CompletionStream } from "../stream/completion-stream.js";
 import { ResponseStream } from "../stream/response-stream.js";
 import type { StreamSource } from "../stream/types.js";
 import type {
@@ -259,7 +260,8 @@ export class OpenAI {
 
   /**
    * `POST /completions` (legacy). Only `prompt` and what `params` sets are sent: no default model,
-   * temperature or max_tokens (pass `model`, most servers require it).
+   * temperature or max_tokens (pass `model`, most servers require it). With `{ stream: true }`,
+   * `data` is the aggregated `text_completion` (use `streamCompletion` for the chunks).
    */
   completion(
     prompt: string | string[],
@@ -268,7 +270,23 @@ export class OpenAI {
   ): Promise<ApiResult<Completion>> {
     checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
     const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
+    if (payload.stream) {
+      const holder: ResponseHolder = {};
+      return this.#collect(this.#completionStream(payload, options, undefined, holder), holder);
+    }
     return this.#call("POST", "/completions", { json: payload }, options);
+  }
+
+  /** `POST /completions` with `stream: true`, as a `CompletionStream` (raw chunks, `final()`, `text()`). */
+  streamCompletion(
+    prompt: string | string[],
+    params?: CompletionCreateParams,
+    options?: RequestOptions,
+  ): CompletionStream {
+    checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
+    const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
+    payload.stream = true;
+    return this.#completionStream(payload, options, undefined, {});
   }
 
   /** `POST /embeddings`. Only `input` and what `params` sets are sent (pass `model`). */
@@ -509,6 +527,21 @@ export class OpenAI {
       idleTimeout: streamTimeout(settings.idleTimeout),
       signal: settings.signal,
       onChunk: onEvent,
+    });
+  }
+
+  #completionStream(
+    payload: Record<string, unknown>,
+    options: RequestOptions | undefined,
+    onChunk: ((chunk: CompletionChunk) => void) | undefined,
+    holder: ResponseHolder,
+  ): CompletionStream {
+    const settings = this.#settings(options);
+    return new CompletionStream(this.#streamSource("/completions", payload, settings, holder), {
+      firstByteTimeout: streamTimeout(settings.firstByteTimeout),
+      idleTimeout: streamTimeout(settings.idleTimeout),
+      signal: settings.signal,
+      onChunk,
     });
   }
 
