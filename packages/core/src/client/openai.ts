@@ -551,7 +551,7 @@ export class OpenAI {
    * throws (`StreamError` / `StreamTruncatedError`, with `.partial`).
    */
   async #collect<T>(
-    stream: ChatCompletionStream | ResponseStream,
+    stream: ChatCompletionStream | ResponseStream | CompletionStream,
     holder: ResponseHolder,
   ): Promise<ApiResult<T>> {
     try {
