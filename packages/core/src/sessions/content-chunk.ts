@@ -2,7 +2,7 @@
  * The chunk objects the session callbacks receive (the seed's filtered deltas, `{content, index}` with
  * a `__tostring`), and the conversion from a raw `chat.completion.chunk`.
  */
-import type { ChatCompletionChunk, ChatToolCallDelta } from "../types/chat.js";
+import type { ChatToolCallDelta } from "../types/chat.js";
 
 /**
  * One piece of a streamed reply, as session callbacks and `sendStream` iterators receive it.
@@ -72,9 +72,4 @@ export function toContentChunk(raw: unknown): ContentChunk | undefined {
     return undefined;
   }
   return new ContentChunk({ content, index: choice.index, tool_calls: toolCalls, reasoning });
-}
-
-/** Type guard for a raw chunk (used where the raw value is forwarded to callbacks). */
-export function isChatCompletionChunk(raw: unknown): raw is ChatCompletionChunk {
-  return isRecord(raw) && Array.isArray(raw.choices);
 }
