@@ -1,7 +1,7 @@
 // The OpenAI client against the shared test server's OpenAI routes: what each method sends (method,
 // path, headers, body) and the ApiResult it resolves to. Runs in Node and in Chromium.
 import { describe, expect, test } from "vitest";
-import { createClient, OpenAI } from "../src/index.js";
+import { ChatSession, createClient, OpenAI, ResponsesChatSession } from "../src/index.js";
 import { clientHeaders, scenario } from "./client-scenario.js";
 
 const user = [{ role: "user" as const, content: "Hi" }];
@@ -382,5 +382,36 @@ describe("configuration", () => {
     client.baseURL = s.baseURL;
     const result = await client.models();
     expect(result.ok).toBe(true);
+  });
+});
+
+describe("session factories", () => {
+  test("newChatSession / newChatCompletionsSession / newResponsesChatSession run through this client", async () => {
+    const s = await scenario();
+    const client = new OpenAI("k", { baseURL: s.baseURL, defaultModel: "session-model" });
+    const chat = client.newChatSession({ temperature: 0.75 });
+    expect(chat).toBeInstanceOf(ChatSession);
+    expect(await chat.send("Who are you?")).toBe("Hello there");
+    expect(client.newChatCompletionsSession()).toBeInstanceOf(ChatSession);
+    const streamed: string[] = [];
+    expect(await client.newChatSession().send("Hi", (chunk) => streamed.push(String(chunk)))).toBe(
+      "Hello there",
+    );
+    expect(streamed.join("")).toBe("Hello there");
+    const responses = client.newResponsesChatSession();
+    expect(responses).toBeInstanceOf(ResponsesChatSession);
+    expect((await responses.send("Hello")).getOutputText()).toBe("Hello there");
+    const reqs = await s.requests();
+    expect(reqs.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /chat/completions",
+      "POST /chat/completions",
+      "POST /responses",
+    ]);
+    expect(reqs[0]?.json).toEqual({
+      model: "session-model",
+      messages: [{ role: "user", content: "Who are you?" }],
+      temperature: 0.75,
+    });
+    expect(reqs[1]?.json).toMatchObject({ stream: true });
   });
 });
