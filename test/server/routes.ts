@@ -2,3 +2,4 @@
 // file (http-routes.ts, openai-routes.ts, ...) with `route(path, handler)`; add one import line here.
 import "./http-routes.js";
 import "./openai-routes.js";
+import "./conformance-routes.js";
