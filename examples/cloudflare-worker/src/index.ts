@@ -1,10 +1,11 @@
-// oaikit in a Cloudflare Worker: `GET /?q=Say+hello` streams the model's reply back as plain text,
-// chunk by chunk, while the completion is still being generated upstream.
+// oaikit in a Cloudflare Worker: `GET /?q=Say+hello` streams the model's reply back to the caller as
+// Server-Sent Events (the Chat Completions chunks, then `data: [DONE]`), event by event, while the
+// completion is still being generated upstream. The API key stays in the Worker.
 //
 //   node apps/demo/server/cli.ts &                      # the bundled local server
 //   cd examples/cloudflare-worker && pnpm exec wrangler dev --local
 //   curl -N "http://127.0.0.1:8790/?q=Say+hello"
-import { OpenAI } from "@oaikit/core";
+import { APIError, OpenAI } from "@oaikit/core";
 
 /** The Worker's bindings (wrangler.jsonc `vars`, plus the optional secret). */
 export interface Env {
@@ -22,24 +23,25 @@ export default {
       baseURL: env.OAIKIT_BASE_URL,
       defaultModel: env.OAIKIT_MODEL ?? "gpt-4.1-mini",
     });
-    const stream = await client.streamChatCompletion([{ role: "user", content: question }]);
-
-    // Forward each content delta as it arrives; the caller hanging up aborts the upstream call.
-    const chunks = stream[Symbol.asyncIterator]();
-    const encoder = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        for (;;) {
-          const next = await chunks.next();
-          if (next.done) return controller.close();
-          const text = next.value.choices[0]?.delta?.content;
-          if (text) return controller.enqueue(encoder.encode(text));
-        }
-      },
-      cancel() {
-        stream.abort();
-      },
+    // `request.signal` fires when the caller hangs up (compatibility flag `enable_request_signal`):
+    // the upstream call is aborted instead of running on for nobody.
+    const stream = client.streamChatCompletion([{ role: "user", content: question }], undefined, {
+      signal: request.signal,
     });
-    return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
+
+    // An upstream HTTP error (bad key, rate limit) becomes a JSON error, not a broken event stream.
+    const { status } = await stream.response;
+    if (status >= 400) {
+      const failure = await stream.final().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const message = failure instanceof APIError ? failure.error.message : String(failure);
+      return Response.json({ error: { message } }, { status });
+    }
+    // `text/event-stream` is forwarded unbuffered (a text/plain body may be gzip-buffered on the way).
+    return new Response(stream.toReadableStream(), {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+    });
   },
 };

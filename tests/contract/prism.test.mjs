@@ -1,0 +1,372 @@
+// The contract test: every request the OpenAI client can send is checked against OpenAI's own
+// OpenAPI document by Prism (`prism mock`), which validates the request and answers 422 when it does
+// not match the schema. Run with `node --test-reporter=spec tests/contract/prism.test.mjs` on Node
+// ≥ 24.18 (Prism's requirement; the node_modules Node). Needs `pnpm run build` first.
+//
+// The document is test/contract/openai.openapi.yaml; Prism silently skips validation of an operation
+// whose schema has `nullable` without a sibling `type` (see test/contract/README.md), so a cleaned
+// copy is derived into a temp dir at test time. Prism cannot stream: for `stream: true` calls only
+// the request is checked (the client's reaction to Prism's JSON answer is not the point here).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import * as sdk from "../../packages/core/dist/index.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const prismCli = join(root, "node_modules/@stoplight/prism-cli/dist/index.js");
+const START_TIMEOUT_MS = 90_000;
+
+/** Every response Prism gave to the client, in order (the client's fetch is wrapped to see them). */
+const seen = [];
+let prism;
+let client;
+let workDir;
+
+/**
+ * Parses the OpenAPI document and drops every `nullable` key that has no sibling `type`: Prism's
+ * validator refuses such schemas and then silently validates nothing for that operation.
+ */
+function deriveSpec(yamlText) {
+  const doc = parse(yamlText, { maxAliasCount: -1 });
+  let dropped = 0;
+  const walk = (value) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === "object") {
+      if ("nullable" in value && !("type" in value)) {
+        delete value.nullable;
+        dropped++;
+      }
+      Object.values(value).forEach(walk);
+    }
+  };
+  walk(doc);
+  return { doc, dropped };
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Starts `prism mock` on 127.0.0.1 and waits (bounded) until it answers. */
+async function startPrism(specPath) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [prismCli, "mock", "-h", "127.0.0.1", "-p", String(port), specPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  let log = "";
+  child.stdout.on("data", (d) => {
+    log += d;
+  });
+  child.stderr.on("data", (d) => {
+    log += d;
+  });
+  const exited = new Promise((r) => child.on("exit", r));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const done = await Promise.race([
+      exited.then(() => true),
+      new Promise((r) => setTimeout(r, 5_000, false)),
+    ]);
+    if (!done) child.kill("SIGKILL");
+  };
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prism exited with ${child.exitCode}:\n${log}`);
+    try {
+      await fetch(`${url}/models`, { signal: AbortSignal.timeout(1_000) });
+      break;
+    } catch {
+      if (Date.now() - started > START_TIMEOUT_MS) {
+        await stop();
+        throw new Error(`prism was not ready within ${START_TIMEOUT_MS / 1000} s:\n${log.slice(-3000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  console.log(`# prism mock ready on ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { url, stop, log: () => log };
+}
+
+/** A fetch that records what Prism answered (status and its `sl-violations` header). */
+async function recordingFetch(input, init) {
+  const request = new Request(input, init);
+  const response = await fetch(request);
+  seen.push({
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status: response.status,
+    violations: response.headers.get("sl-violations"),
+    // Prism's 422 body lists what was wrong; keep it for the assertion message.
+    problem: response.status === 422 ? await response.clone().text() : undefined,
+  });
+  return response;
+}
+
+/**
+ * Runs one client call and asserts that Prism accepted every request it sent: the route matched, the
+ * answer is 2xx (422 is Prism's "request does not match the schema") and there is no `sl-violations`
+ * header. Stream calls may reject afterwards (Prism answers JSON, not SSE): only the request counts.
+ */
+async function assertAccepted(method, path, call, { stream = false } = {}) {
+  const from = seen.length;
+  try {
+    const result = await call();
+    if (!stream && result && typeof result === "object" && "ok" in result) {
+      assert.equal(result.ok, true, `${method} ${path}: ApiResult not ok: ${JSON.stringify(result.error)}`);
+    }
+  } catch (error) {
+    if (!stream) throw error;
+  }
+  const sent = seen.slice(from);
+  assert.ok(sent.length >= 1, `${method} ${path}: the client sent no request`);
+  for (const response of sent) {
+    assert.equal(
+      `${response.method} ${response.path}`,
+      `${method} ${path}`,
+      "the endpoint the client called",
+    );
+    assert.ok(
+      response.status >= 200 && response.status < 300,
+      `${method} ${path}: Prism answered ${response.status} ${response.problem ?? ""}`,
+    );
+    assert.equal(response.violations, null, `${method} ${path}: sl-violations: ${response.violations}`);
+  }
+}
+
+const messages = [
+  { role: "developer", content: "Answer in one word." },
+  { role: "user", content: "Say hello." },
+];
+
+describe("the client's requests match OpenAI's OpenAPI document (Prism)", { timeout: 180_000 }, () => {
+  before(
+    async () => {
+      const { doc, dropped } = deriveSpec(
+        readFileSync(join(root, "test/contract/openai.openapi.yaml"), "utf8"),
+      );
+      assert.ok(dropped > 0, "the document is expected to have nullable keys without a type");
+      workDir = mkdtempSync(join(tmpdir(), "oaikit-prism-"));
+      const specPath = join(workDir, "openai.openapi.json");
+      writeFileSync(specPath, JSON.stringify(doc));
+      prism = await startPrism(specPath);
+      client = new sdk.OpenAI("sk-contract-test", {
+        baseURL: prism.url,
+        fetch: recordingFetch,
+        maxRetries: 0,
+        timeout: 20_000,
+        firstByteTimeout: 10_000,
+        idleTimeout: 10_000,
+      });
+    },
+    { timeout: START_TIMEOUT_MS + 30_000 },
+  );
+  after(async () => {
+    await prism?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  // ------------------------------------------------------------------ proving the check can fail
+  test("Prism rejects an invalid request (messages missing) with 422", async () => {
+    const response = await fetch(`${prism.url}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk-contract-test", "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4.1" }),
+    });
+    assert.equal(response.status, 422);
+    assert.match(await response.text(), /messages/);
+  });
+
+  test("a client call with an out-of-range parameter is caught (temperature 5)", async () => {
+    await assert.rejects(
+      assertAccepted("POST", "/chat/completions", () =>
+        client.createChatCompletion(messages, { model: "gpt-4.1", temperature: 5 }),
+      ),
+      /Prism answered 422|not ok/,
+    );
+  });
+
+  test("a stream: true request that breaks the schema is caught too", async () => {
+    await assert.rejects(
+      assertAccepted(
+        "POST",
+        "/responses",
+        () => client.streamResponse("Say hello.", { model: "gpt-4.1", temperature: 5 }).final(),
+        { stream: true },
+      ),
+      /Prism answered 422/,
+    );
+  });
+
+  // ------------------------------------------------------------------ Chat Completions
+  test("createChatCompletion", () =>
+    assertAccepted("POST", "/chat/completions", () =>
+      client.createChatCompletion(messages, {
+        model: "gpt-4.1",
+        temperature: 0.2,
+        max_completion_tokens: 16,
+      }),
+    ));
+
+  test("createChatCompletion with stream: true and a chunk callback", () =>
+    assertAccepted(
+      "POST",
+      "/chat/completions",
+      () => client.createChatCompletion(messages, { model: "gpt-4.1", stream: true }, () => {}),
+      { stream: true },
+    ));
+
+  test("streamChatCompletion (stream_options.include_usage)", () =>
+    assertAccepted(
+      "POST",
+      "/chat/completions",
+      () =>
+        client
+          .streamChatCompletion(messages, { model: "gpt-4.1", stream_options: { include_usage: true } })
+          .final(),
+      { stream: true },
+    ));
+
+  test("chat (the seed's deprecated alias)", () =>
+    assertAccepted("POST", "/chat/completions", () => client.chat(messages, { model: "gpt-4.1" })));
+
+  test("a chat completion with tools and a tool result", () =>
+    assertAccepted("POST", "/chat/completions", () =>
+      client.createChatCompletion(
+        [
+          { role: "user", content: "Weather in Paris?" },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              {
+                id: "call_1",
+                type: "function",
+                function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+              },
+            ],
+          },
+          { role: "tool", tool_call_id: "call_1", content: '{"celsius":21}' },
+        ],
+        {
+          model: "gpt-4.1",
+          tools: [
+            {
+              type: "function",
+              function: {
+                name: "get_weather",
+                parameters: { type: "object", properties: { city: { type: "string" } } },
+              },
+            },
+          ],
+        },
+      ),
+    ));
+
+  // ------------------------------------------------------------------ Responses
+  test("createResponse", () =>
+    assertAccepted("POST", "/responses", () =>
+      client.createResponse("Say hello.", { model: "gpt-4.1", instructions: "Be brief." }),
+    ));
+
+  test("createResponse with stream: true and an event callback", () =>
+    assertAccepted(
+      "POST",
+      "/responses",
+      () => client.createResponse("Say hello.", { model: "gpt-4.1", stream: true }, () => {}),
+      { stream: true },
+    ));
+
+  test("streamResponse", () =>
+    assertAccepted("POST", "/responses", () => client.streamResponse("Say hello.").final(), {
+      stream: true,
+    }));
+
+  test("response(id)", () => assertAccepted("GET", "/responses/resp_123", () => client.response("resp_123")));
+
+  test("deleteResponse(id)", () =>
+    assertAccepted("DELETE", "/responses/resp_123", () => client.deleteResponse("resp_123")));
+
+  test("cancelResponse(id)", () =>
+    assertAccepted("POST", "/responses/resp_123/cancel", () => client.cancelResponse("resp_123")));
+
+  // ------------------------------------------------------------------ other endpoints
+  test("completion (legacy)", () =>
+    assertAccepted("POST", "/completions", () =>
+      client.completion("Say hello.", { model: "gpt-3.5-turbo-instruct", max_tokens: 8 }),
+    ));
+
+  test("embedding", () =>
+    assertAccepted("POST", "/embeddings", () =>
+      client.embedding("Say hello.", { model: "text-embedding-3-small" }),
+    ));
+
+  test("moderation", () =>
+    assertAccepted("POST", "/moderations", () =>
+      client.moderation("Say hello.", { model: "omni-moderation-latest" }),
+    ));
+
+  test("models", () => assertAccepted("GET", "/models", () => client.models()));
+
+  test("files", () => assertAccepted("GET", "/files", () => client.files()));
+
+  test("file(id)", () => assertAccepted("GET", "/files/file-abc123", () => client.file("file-abc123")));
+
+  test("deleteFile(id)", () =>
+    assertAccepted("DELETE", "/files/file-abc123", () => client.deleteFile("file-abc123")));
+
+  test("fileContent(id)", () =>
+    assertAccepted("GET", "/files/file-abc123/content", () => client.fileContent("file-abc123")));
+
+  test("uploadFile (multipart)", () =>
+    assertAccepted("POST", "/files", () =>
+      client.uploadFile(
+        { data: '{"prompt":"hi"}\n', name: "batch.jsonl", type: "application/jsonl" },
+        "batch",
+      ),
+    ));
+
+  test("imageGeneration", () =>
+    assertAccepted("POST", "/images/generations", () =>
+      client.imageGeneration({
+        model: "gpt-image-1",
+        prompt: "A lighthouse at dusk.",
+        n: 1,
+        size: "1024x1024",
+      }),
+    ));
+
+  // ------------------------------------------------------------------ sessions and the HTTP builder
+  test("ChatSession.send", () =>
+    assertAccepted("POST", "/chat/completions", () =>
+      client.newChatSession({ model: "gpt-4.1" }).send("Say hello."),
+    ));
+
+  test("ResponsesChatSession.send", () =>
+    assertAccepted("POST", "/responses", () =>
+      client.newResponsesChatSession({ model: "gpt-4.1" }).send("Say hello."),
+    ));
+
+  test("request() builder: a JSON body inferred from an object", async () => {
+    const from = seen.length;
+    const response = await sdk
+      .request({ url: `${prism.url}/chat/completions`, method: "POST", body: { model: "gpt-4.1", messages } })
+      .setHeader("Authorization", "Bearer sk-contract-test")
+      .execute();
+    assert.equal(seen.length, from, "the builder does not use the client's fetch");
+    assert.equal(response.statusCode(), 200, await response.body().text());
+    assert.equal(response.headers()["sl-violations"], undefined);
+  });
+});
