@@ -21,9 +21,15 @@ export interface ClientConfig {
    * `false` disables it. Default 600 000 (10 minutes).
    */
   timeout?: number | false;
-  /** Streams: milliseconds from the response headers to the first data event. Default: the stream's own. */
+  /**
+   * Streams: milliseconds from the request to the first data event (keep-alive comments do not count).
+   * `false` disables it. Default 600 000 (10 minutes: a reasoning model may think long before its first token).
+   */
   firstByteTimeout?: number | false;
-  /** Streams: milliseconds allowed between two data events (keep-alive comments do not count). Default: the stream's own. */
+  /**
+   * Streams: milliseconds allowed between two data events (keep-alive comments do not count, so a
+   * server that only sends `: PROCESSING` forever still times out). `false` disables it. Default 300 000 (5 minutes).
+   */
   idleTimeout?: number | false;
   /** Sent as `OpenAI-Organization` when set. */
   organization?: string;
@@ -55,6 +61,10 @@ export interface RequestOptions {
 
 /** Default overall timeout: 10 minutes, like the official SDKs (LLM calls are slow). */
 export const DEFAULT_TIMEOUT_MS = 600_000;
+/** Default wait for a stream's first data event: 10 minutes. */
+export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 600_000;
+/** Default longest gap between two data events of a stream: 5 minutes. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 /** Default number of retries. */
 export const DEFAULT_MAX_RETRIES = 2;
 

@@ -42,6 +42,8 @@ import {
   type ClientConfig,
   checkMaxRetries,
   checkTimeout,
+  DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type HeaderMap,
@@ -77,8 +79,8 @@ interface CallSettings {
   headers: HeaderMap | undefined;
   timeout: number | false;
   maxRetries: number;
-  firstByteTimeout: number | false | undefined;
-  idleTimeout: number | false | undefined;
+  firstByteTimeout: number | false;
+  idleTimeout: number | false;
 }
 
 /**
@@ -394,8 +396,13 @@ export class OpenAI {
       timeout: checkTimeout(o.timeout, "options.timeout") ?? this.#timeout,
       maxRetries: checkMaxRetries(o.maxRetries, "options.maxRetries") ?? this.#maxRetries,
       firstByteTimeout:
-        checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ?? this.config.firstByteTimeout,
-      idleTimeout: checkTimeout(o.idleTimeout, "options.idleTimeout") ?? this.config.idleTimeout,
+        checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ??
+        this.config.firstByteTimeout ??
+        DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+      idleTimeout:
+        checkTimeout(o.idleTimeout, "options.idleTimeout") ??
+        this.config.idleTimeout ??
+        DEFAULT_IDLE_TIMEOUT_MS,
     };
   }
 
@@ -579,8 +586,8 @@ export class OpenAI {
   }
 }
 
-/** A stream timeout as the stream classes take it: `false` (off) is their `0`; undefined keeps their default. */
-function streamTimeout(value: number | false | undefined): number | undefined {
+/** A stream timeout as the stream classes take it: `false` (off) is their `0`. */
+function streamTimeout(value: number | false): number {
   return value === false ? 0 : value;
 }
 
