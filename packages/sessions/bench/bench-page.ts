@@ -14,7 +14,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function durableAppend(length: number): Promise<number> {
   const store = createIndexedDbStore({ dbName: `bench-durable-${length}-${Date.now()}` });
-  const bodies: RecordBody[] = Array.from({ length }, (_, i) => ({ status: "complete", at: i, item: message(i) }));
+  const bodies: RecordBody[] = Array.from({ length }, (_, i) => ({
+    status: "complete",
+    at: i,
+    item: message(i),
+  }));
   for (let i = 0; i < bodies.length; i += 2_000) {
     await store.commit("s", { create: { kind: "chat" }, append: bodies.slice(i, i + 2_000) });
   }
@@ -33,7 +37,11 @@ async function durableAppend(length: number): Promise<number> {
 
 async function naiveAppend(length: number): Promise<number> {
   const kv = createStore(`bench-naive-${length}-${Date.now()}`, "kv");
-  await set("s", Array.from({ length }, (_, i) => message(i)), kv);
+  await set(
+    "s",
+    Array.from({ length }, (_, i) => message(i)),
+    kv,
+  );
   const times: number[] = [];
   for (let i = 0; i < APPENDS + 5; i++) {
     const t = performance.now();
@@ -48,7 +56,11 @@ async function naiveAppend(length: number): Promise<number> {
 async function opens(length: number) {
   const dbName = `bench-open-${Date.now()}`;
   const store = createIndexedDbStore({ dbName });
-  const bodies: RecordBody[] = Array.from({ length }, (_, i) => ({ status: "complete", at: i, item: message(i) }));
+  const bodies: RecordBody[] = Array.from({ length }, (_, i) => ({
+    status: "complete",
+    at: i,
+    item: message(i),
+  }));
   for (let i = 0; i < bodies.length; i += 2_000) {
     await store.commit("s", { create: { kind: "chat" }, append: bodies.slice(i, i + 2_000) });
   }
@@ -63,7 +75,11 @@ async function opens(length: number) {
     if (chat.messages.length !== length) throw new Error(`opened ${chat.messages.length} messages`);
   }
   const kvName = `bench-naive-open-${Date.now()}`;
-  await set("s", Array.from({ length }, (_, i) => message(i)), createStore(kvName, "kv"));
+  await set(
+    "s",
+    Array.from({ length }, (_, i) => message(i)),
+    createStore(kvName, "kv"),
+  );
   const naive: number[] = [];
   for (let i = 0; i < OPENS; i++) {
     const kv = createStore(kvName, "kv");

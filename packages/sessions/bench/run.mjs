@@ -22,7 +22,10 @@ const bundle = await build({
 const js = bundle.outputFiles[0].text;
 const server = createServer((req, res) => {
   if (req.url === "/bench.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
-  else res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><script type="module" src="/bench.js"></script>');
+  else
+    res
+      .writeHead(200, { "content-type": "text/html" })
+      .end('<!doctype html><script type="module" src="/bench.js"></script>');
 });
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const url = `http://127.0.0.1:${server.address().port}/`;
@@ -45,7 +48,12 @@ try {
 const f = (ms) => `${ms.toFixed(2)} ms`;
 const rows = [["", "durable (per-message records)", "naive (one key)", "naive / durable"]];
 for (const [length, { durable, naive }] of Object.entries(results.append)) {
-  rows.push([`append at ${Number(length).toLocaleString("en")}`, f(durable), f(naive), `${(naive / durable).toFixed(1)}×`]);
+  rows.push([
+    `append at ${Number(length).toLocaleString("en")}`,
+    f(durable),
+    f(naive),
+    `${(naive / durable).toFixed(1)}×`,
+  ]);
 }
 const { durable: od, naive: on } = results.open10k;
 rows.push(["open 10,000 messages", f(od), f(on), `${(on / od).toFixed(2)}×`]);
@@ -55,7 +63,9 @@ const a10 = results.append[10].durable;
 const a10k = results.append[10000].durable;
 console.log(`\ndurable append at 10,000 / at 10: ${(a10k / a10).toFixed(2)}× (target ≤ 2×)`);
 console.log(`durable open of 10,000 messages: ${f(od)} (target < 150 ms)`);
-console.log(`medians of ${results.appendsMeasured} appends and ${results.opensMeasured} opens; ${results.userAgent}`);
+console.log(
+  `medians of ${results.appendsMeasured} appends and ${results.opensMeasured} opens; ${results.userAgent}`,
+);
 
 const out = {
   benchmark: "sessions",

@@ -124,11 +124,11 @@ export function createDurable(
     );
   const holder = { writer: writerFor(stored) };
   const unsubscribers = new Set<() => void>();
-  const onPageHide = () => {
-    holder.writer.flush().catch(() => {});
-  };
+  const onPageHide = () => holder.writer.flushOnHide();
   const onVisibility = () => {
-    if ((globalThis as { document?: Document }).document?.visibilityState === "hidden") onPageHide();
+    if ((globalThis as { document?: Document }).document?.visibilityState === "hidden") {
+      holder.writer.flush().catch(() => {});
+    }
   };
   const target = globalThis as {
     addEventListener?: typeof addEventListener;

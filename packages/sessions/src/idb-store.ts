@@ -2,7 +2,14 @@ import { createStore, type UseStore } from "idb-keyval";
 import { SessionStoreError, toStoreError } from "./errors.js";
 import { migrateV0, V0_PREFIX } from "./migrate.js";
 import { checkVersion, planCommit, toRecord } from "./plan.js";
-import type { CommitResult, SessionChange, SessionHeader, SessionRecord, StoredSession } from "./schema.js";
+import type {
+  CommitResult,
+  RecordBody,
+  SessionChange,
+  SessionHeader,
+  SessionRecord,
+  StoredSession,
+} from "./schema.js";
 import type { SessionStore } from "./store.js";
 
 /** Options of {@link createIndexedDbStore}. */
@@ -98,6 +105,14 @@ export class IndexedDbSessionStore implements SessionStore {
         }
       };
     });
+  }
+
+  putRecords(id: string, records: { seq: number; body: RecordBody }[]): void {
+    this.use("readwrite", (s) => {
+      for (const { seq, body } of records) s.put(toRecord(seq, body), recordKey(id, seq));
+      // Commit now rather than when the (unloading) page returns to its event loop.
+      s.transaction.commit?.();
+    }).catch(() => {});
   }
 
   async list(): Promise<SessionHeader[]> {

@@ -36,7 +36,7 @@ describe("IndexedDB store in Chromium", () => {
     await chat.flush();
     // Simulate a full disk: every put throws the DOMException the browser throws.
     const put = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function () {
+    IDBObjectStore.prototype.put = () => {
       throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
     };
     restore.push(() => {
@@ -90,7 +90,15 @@ describe("IndexedDB store in Chromium", () => {
     const json = JSON.stringify(doc);
     for (const s of await listSessions({ store })) await deleteSession(s.id, { store });
     expect(await listSessions({ store })).toEqual([]);
-    expect(await importSessions(json, { store })).toEqual(["a", "b"].filter((id) => doc.sessions.some((s) => s.header.id === id)).sort((x, y) => doc.sessions.findIndex((s) => s.header.id === x) - doc.sessions.findIndex((s) => s.header.id === y)));
+    expect(await importSessions(json, { store })).toEqual(
+      ["a", "b"]
+        .filter((id) => doc.sessions.some((s) => s.header.id === id))
+        .sort(
+          (x, y) =>
+            doc.sessions.findIndex((s) => s.header.id === x) -
+            doc.sessions.findIndex((s) => s.header.id === y),
+        ),
+    );
     const listed = await listSessions({ store });
     expect(listed.map((s) => [s.id, s.title, s.messageCount]).sort()).toEqual([
       ["a", "Title a", 30],
@@ -102,8 +110,15 @@ describe("IndexedDB store in Chromium", () => {
 
   it("loads a 10,000-message session with one range read", async () => {
     const store = fresh();
-    const body = (i: number): RecordBody => ({ status: "complete", at: i, item: { role: "user", content: `m${i}` } });
-    await store.commit("big", { create: { kind: "chat" }, append: Array.from({ length: 10_000 }, (_, i) => body(i)) });
+    const body = (i: number): RecordBody => ({
+      status: "complete",
+      at: i,
+      item: { role: "user", content: `m${i}` },
+    });
+    await store.commit("big", {
+      create: { kind: "chat" },
+      append: Array.from({ length: 10_000 }, (_, i) => body(i)),
+    });
     let t = performance.now();
     await store.load("big");
     const loadMs = performance.now() - t;

@@ -1,4 +1,4 @@
-import type { CommitResult, SessionChange, SessionHeader, StoredSession } from "./schema.js";
+import type { CommitResult, RecordBody, SessionChange, SessionHeader, StoredSession } from "./schema.js";
 
 /**
  * Where durable sessions live. Implement these four methods to keep sessions somewhere else (a server, a
@@ -20,6 +20,11 @@ export interface SessionStore {
   list(): Promise<SessionHeader[]>;
   /** Deletes a session and all its records; resolves even if it did not exist. */
   delete(id: string): Promise<void>;
+  /**
+   * Optional, for `pagehide`: overwrite records that already exist, issuing the writes synchronously (no
+   * read first, no header change), so they complete even while the page is being unloaded. Fire and forget.
+   */
+  putRecords?(id: string, records: { seq: number; body: RecordBody }[]): void;
   /**
    * A BroadcastChannel name shared by every page that opens the same store, so that other tabs hear of
    * changes. Leave it undefined for a store that only this page sees (memory).

@@ -101,10 +101,14 @@ export class SessionWriter {
     this.schedule(0);
   }
 
-  /** A streamed reply grew. */
+  /**
+   * A streamed reply grew. Its first chunk is written at once (so the record has a seq, and a page being
+   * closed can overwrite it without a read: see `flushOnHide`), later ones at most every `partialIntervalMs`.
+   */
   partial(index: number, item: RecordItem): void {
+    const isNew = this.live[index] === undefined;
     this.write(index, { status: "partial", at: Date.now(), item });
-    this.schedule(Math.max(0, this.lastCommitAt + this.options.partialIntervalMs - Date.now()));
+    this.schedule(isNew ? 0 : Math.max(0, this.lastCommitAt + this.options.partialIntervalMs - Date.now()));
   }
 
   /** A streamed reply ended without completing. */
@@ -135,6 +139,27 @@ export class SessionWriter {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /**
+   * For `pagehide`: a page being unloaded runs no more tasks, so a commit (which reads the header before it
+   * writes) may never finish. Records that already have a seq are written blind through the store's
+   * `putRecords` (requests issued synchronously), then a normal flush is attempted for the rest.
+   */
+  flushOnHide(): void {
+    const { store, id } = this.options;
+    const ready = [...this.dirty].filter((slot) => slot.seq !== undefined && !slot.removed);
+    if (ready.length > 0 && store.putRecords) {
+      try {
+        store.putRecords(
+          id,
+          ready.map((slot) => ({ seq: slot.seq!, body: slot.body })),
+        );
+      } catch {
+        // Best effort: the normal flush below reports failures.
+      }
+    }
+    this.flush().catch(() => {});
   }
 
   /** Flushes, then stops writing (later observer calls are ignored). */
