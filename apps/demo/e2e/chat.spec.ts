@@ -143,6 +143,32 @@ test("regenerate the last reply, and edit a sent message and resend", async ({ p
   await expect(replies(page)).toHaveCount(1);
 });
 
+test("the Responses API: a new conversation streams through /responses and survives a reload", async ({ page }) => {
+  await openPage(page);
+  const paths: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST") paths.push(new URL(r.url()).pathname);
+  });
+  await page.getByRole("button", { name: "Settings" }).first().click();
+  await page.getByRole("radio", { name: "Responses" }).check();
+  await page.locator("#settings-save").click();
+  await page.getByRole("button", { name: "New chat" }).click();
+  await expect(page.locator(".target-badge")).toContainText("Responses");
+  await send(page, "Hello Responses API");
+  await expect(page.locator("article.message.live")).toContainText("You wrote");
+  await expect(page.locator("article.message.live")).toHaveCount(0, { timeout: 15_000 });
+  await expect(replies(page).last().locator("blockquote")).toHaveText("Hello Responses API");
+  await expect(replies(page).last().locator(".usage")).toHaveText(/\d+ in · \d+ out/);
+  expect(paths).toContain("/v1/responses");
+  expect(paths).not.toContain("/v1/chat/completions");
+  await send(page, "And a follow-up");
+  await expect(page.locator("article.message.live")).toHaveCount(0, { timeout: 15_000 });
+  await page.reload();
+  await expect(page.locator("article.message.user")).toHaveText(["Hello Responses API", "And a follow-up"]);
+  await expect(replies(page)).toHaveCount(2);
+  await expect(page.locator(".conv.active .kind")).toHaveText("Responses");
+});
+
 test("raw HTML in a reply stays inert: no <img onerror>, no <script>", async ({ page }) => {
   await openPage(page);
   const dialogs: string[] = [];
