@@ -23,6 +23,20 @@ export const suites = [
     vitestJson: "test-results/vitest.json",
     timeoutSeconds: 1200,
   },
+  {
+    // Playwright in Debian's Chromium: the demo page and IndexedDB sessions across reloads and tabs.
+    name: "playwright (e2e)",
+    cmd: [...pnpm, "exec", "playwright", "test"],
+    playwrightJson: "test-results/playwright.json",
+    timeoutSeconds: 900,
+  },
+  {
+    // size-limit budgets (bench/size/cases.mjs): one test per budget; needs "build" above.
+    name: "size budgets",
+    cmd: [...pnpm, "exec", "node", "bench/size/check.mjs"],
+    summary: /size budgets: (?<passed>\d+) passed, (?<failed>\d+) failed/g,
+    timeoutSeconds: 300,
+  },
   // "Runs everywhere" (tests/runtimes/run.mjs): the same smoke cases and that runtime's example from
   // examples/, against a local server on 127.0.0.1, one runtime per suite; each ends "N passed, N failed".
   // They import packages/core/dist: they need "build" above.
