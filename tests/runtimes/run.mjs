@@ -73,14 +73,26 @@ async function deno(ctx) {
   const denoEnv = { DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1" };
   const smoke = await runEntry(
     ctx,
-    [bin.deno, "run", "--allow-net", "--allow-read", "--allow-env", "tests/runtimes/entry.mjs", ctx.api.url],
+    [
+      bin.deno,
+      "run",
+      "--cached-only",
+      "--allow-net",
+      "--allow-read",
+      "--allow-env",
+      "tests/runtimes/entry.mjs",
+      ctx.api.url,
+    ],
     { env: denoEnv },
   );
-  const example = await runProcess([bin.deno, "run", "--allow-net", "--allow-env", "main.ts", MESSAGE], {
-    cwd: join(root, "examples/deno"),
-    env: { ...denoEnv, ...exampleEnv(ctx) },
-    timeoutMs: 30_000,
-  });
+  const example = await runProcess(
+    [bin.deno, "run", "--cached-only", "--allow-net", "--allow-env", "main.ts", MESSAGE],
+    {
+      cwd: join(root, "examples/deno"),
+      env: { ...denoEnv, ...exampleEnv(ctx) },
+      timeoutMs: 30_000,
+    },
+  );
   smoke.results.push(
     terminalExample("example: examples/deno/main.ts (npm:@oaikit/core)", example, "[completed; 8 tokens]"),
   );
