@@ -39,6 +39,8 @@ const env = {
   date: new Date().toISOString().slice(0, 16).replace("T", " "),
   node: process.version,
   cpu: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}`,
+  // Other work on the machine skews wall times most; the report prints the load it ran under.
+  loadStart: os.loadavg()[0],
   versions: Object.fromEntries(
     ["openai", "ai", "@ai-sdk/openai", "ky", "eventsource-parser", "esbuild", "size-limit"].map((p) => [
       p,
@@ -85,7 +87,7 @@ if (parts.has("streams")) {
 if (parts.has("profile")) {
   log("CPU profiles (node --cpu-prof) of oaikit and the floor");
   const n = quick ? 10_000 : 100_000;
-  const server = await startServer([n]);
+  const server = await startServer([n / 10, n]);
   try {
     data.profiles = await profileClients({
       clients: ["oaikit", "floor"],
@@ -103,6 +105,8 @@ if (parts.has("sessions")) {
   data.sessions = await runSessionsBench();
 }
 
+env.loadEnd = os.loadavg()[0];
+env.seconds = Math.round((Date.now() - started) / 1000);
 const report = buildReport(data);
 for (const section of report.console) console.log(`\n${section}`);
 if (quick || onlyArg) {

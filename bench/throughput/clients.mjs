@@ -78,7 +78,7 @@ const floor = {
 
 /** A reference, not a competitor: reads the whole body into memory first (what buffering costs). */
 const bufferAll = {
-  async chat(base) {
+  async chat(base, onDelta = noop) {
     const res = await fetch(`${base}/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -92,12 +92,16 @@ const bufferAll = {
         if (event.data === "[DONE]") return;
         const chunk = JSON.parse(event.data);
         chunks++;
-        text += chunk.choices[0]?.delta.content ?? "";
+        const content = chunk.choices[0]?.delta.content;
+        if (content) {
+          text += content;
+          onDelta(content);
+        }
       },
     }).feed(whole);
     return { chunks, text };
   },
-  async responses(base) {
+  async responses(base, onDelta = noop) {
     const res = await fetch(`${base}/responses`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -110,7 +114,10 @@ const bufferAll = {
       onEvent(event) {
         const e = JSON.parse(event.data);
         chunks++;
-        if (e.type === "response.output_text.delta") text += e.delta;
+        if (e.type === "response.output_text.delta") {
+          text += e.delta;
+          onDelta(e.delta);
+        }
       },
     }).feed(whole);
     return { chunks, text };

@@ -1,5 +1,6 @@
-// `pnpm bench --profile`: one 100,000-delta stream per client and format under `node --cpu-prof`,
-// then the functions with the most self time, grouped by function and by package. This is how
+// CPU profiles for `pnpm bench`: one 100,000-delta stream per client and format under
+// `node --cpu-prof` (after a warm-up run), then the functions with the most self time during that
+// stream, grouped by function and by package. This is how
 // the report names what is slow in a client.
 import { fork } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -17,12 +18,18 @@ function owner(url) {
   return url.replace(/^node:/, "node:");
 }
 
-/** Sums self time per function and per owner from a .cpuprofile. */
-export function summarise(profile) {
+/**
+ * Sums self time per function and per owner from a .cpuprofile, counting only the samples taken
+ * inside `window` ([start, end] µs on the monotonic clock), so start-up and the warm-up run are out.
+ */
+export function summarise(profile, window = [0, Number.POSITIVE_INFINITY]) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const dt = profile.timeDeltas;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += dt[i] ?? 0;
+    if (at < window[0] || at > window[1]) continue;
     const node = byId.get(profile.samples[i]);
     self.set(node.id, (self.get(node.id) ?? 0) + (dt[i] ?? 0));
   }
@@ -62,17 +69,22 @@ export async function profileClients({ clients, formats, n, base }) {
         child.kill();
         continue;
       }
-      const result = await new Promise((resolve) => {
-        child.on("message", (m) => m.id === 1 && resolve(m));
-        child.send({ id: 1, format, base: base(format, n), n });
-      });
+      // A warm-up run of a tenth of the size first, so the profile shows steady state, not the JIT.
+      const ask = (id, size) =>
+        new Promise((resolve) => {
+          child.on("message", (m) => m.id === id && resolve(m));
+          child.send({ id, format, base: base(format, size), n: size });
+        });
+      await ask(1, n / 10);
+      const result = await ask(2, n);
       // A clean exit writes the profile.
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.disconnect();
       await exited;
       if (!result.ok) throw new Error(result.error);
       const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-      out.push({ client: name, format, n, ...summarise(JSON.parse(readFileSync(`${dir}${file}`, "utf8"))) });
+      const profile = JSON.parse(readFileSync(`${dir}${file}`, "utf8"));
+      out.push({ client: name, format, n, ...summarise(profile, result.windowUs) });
     }
   }
   rmSync(dir, { recursive: true, force: true });

@@ -67,13 +67,14 @@ export async function runStreams({ clients, formats, sizes, rounds, ttfdRuns, me
     }
     const names = Object.keys(workers);
 
-    // Throughput: one warm-up run per client, then `rounds` interleaved rounds, the order rotated.
+    // Throughput: a warm-up run per client, then `rounds` interleaved rounds, the order rotated.
     const throughput = [];
     for (const format of formats) {
       for (const n of sizes) {
         const base = server.base(format, n);
         const samples = Object.fromEntries(names.map((name) => [name, []]));
-        for (const name of names) await call(workers[name], { format, base, n });
+        // The first size warms each worker up; later sizes run in the same, already warm, processes.
+        if (n === sizes[0]) for (const name of names) await call(workers[name], { format, base, n });
         const count = typeof rounds === "function" ? rounds(n) : rounds;
         for (let round = 0; round < count; round++) {
           const order = names.map((_, i) => names[(i + round) % names.length]);
@@ -123,7 +124,14 @@ export async function runStreams({ clients, formats, sizes, rounds, ttfdRuns, me
           const { child } = await start("./worker.mjs", [name], ["--expose-gc"]);
           const run = await call(child, { format, base: server.base(format, n), n, sampleRss: true });
           child.kill();
-          memory.push({ client: name, format, n, rssGrowth: run.rssGrowth, heapGrowth: run.heapGrowth });
+          memory.push({
+            client: name,
+            format,
+            n,
+            rssGrowth: run.rssGrowth,
+            heapGrowth: run.heapGrowth,
+            liveMid: run.liveMid,
+          });
         }
       }
       log(`  memory ${format}: done`);

@@ -14,6 +14,7 @@ async function measure({ format, base, n, sampleRss }) {
   globalThis.gc?.();
   globalThis.gc?.();
   const start = process.memoryUsage();
+  const live0 = start.heapUsed + start.arrayBuffers;
   let peakRss = start.rss;
   let peakHeap = start.heapUsed + start.arrayBuffers;
   const sample = () => {
@@ -26,7 +27,21 @@ async function measure({ format, base, n, sampleRss }) {
   const timer = sampleRss ? setInterval(sample, 2) : undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await client[format](base);
+  const window0 = process.hrtime.bigint();
+  // Memory runs also take the live heap (after a full GC) at the middle delta: what the client
+  // really holds mid-stream, without the garbage that a lazy collector leaves in the peak figures.
+  let deltas = 0;
+  let liveMid = Number.NaN;
+  const onDelta = sampleRss
+    ? () => {
+        if (++deltas !== n >> 1) return;
+        globalThis.gc();
+        const now = process.memoryUsage();
+        liveMid = now.heapUsed + now.arrayBuffers - live0;
+      }
+    : undefined;
+  const result = await client[format](base, onDelta);
+  const window1 = process.hrtime.bigint();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   if (timer) {
@@ -44,7 +59,10 @@ async function measure({ format, base, n, sampleRss }) {
     cpuMs: (cpu.user + cpu.system) / 1000,
     chunks: result.chunks,
     rssGrowth: peakRss - start.rss,
-    heapGrowth: peakHeap - start.heapUsed - start.arrayBuffers,
+    heapGrowth: peakHeap - live0,
+    liveMid,
+    // The run's window on the monotonic clock, in µs: a --cpu-prof profile's timestamps use it too.
+    windowUs: [Number(window0 / 1000n), Number(window1 / 1000n)],
   };
 }
 
