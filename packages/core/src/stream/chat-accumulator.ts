@@ -58,30 +58,58 @@ interface ChoiceState {
   reasoningDetails: Json[] | undefined;
 }
 
-const CHUNK_KEYS = new Set([
-  "id",
-  "object",
-  "created",
-  "model",
-  "choices",
-  "usage",
-  "system_fingerprint",
-  "error",
-]);
-/** Chunk fields that change on every chunk and mean nothing in an aggregate. */
-const CHUNK_NOISE = new Set(["obfuscation"]);
-const CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "logprobs", "text", "message"]);
-const DELTA_KEYS = new Set([
-  "role",
-  "content",
-  "refusal",
-  "reasoning",
-  "reasoning_content",
-  "tool_calls",
-  "function_call",
-  "reasoning_details",
-]);
-const TOOL_KEYS = new Set(["index", "id", "type", "function"]);
+// Key tests are switches, not Set lookups: JSON.parse interns keys, so a switch is a few pointer
+// compares, and these run for every key of every chunk.
+function isChunkKey(key: string): boolean {
+  switch (key) {
+    case "id":
+    case "object":
+    case "created":
+    case "model":
+    case "choices":
+    case "usage":
+    case "system_fingerprint":
+    case "error":
+    case "obfuscation": // changes on every chunk and means nothing in an aggregate
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isChoiceKey(key: string): boolean {
+  switch (key) {
+    case "index":
+    case "delta":
+    case "finish_reason":
+    case "logprobs":
+    case "text":
+    case "message":
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isDeltaKey(key: string): boolean {
+  switch (key) {
+    case "role":
+    case "content":
+    case "refusal":
+    case "reasoning":
+    case "reasoning_content":
+    case "tool_calls":
+    case "function_call":
+    case "reasoning_details":
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isToolKey(key: string): boolean {
+  return key === "index" || key === "id" || key === "type" || key === "function";
+}
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -142,7 +170,7 @@ export class ChatCompletionAccumulator {
     if (isObject(chunk.usage)) this.#usage = chunk.usage as CompletionUsage;
 
     for (const key in chunk) {
-      if (CHUNK_KEYS.has(key) || CHUNK_NOISE.has(key)) continue;
+      if (isChunkKey(key)) continue;
       const value = chunk[key];
       if (value === null || value === undefined) continue;
       if (key === "x_groq" && isObject(value) && isObject(value.usage)) {
@@ -173,7 +201,7 @@ export class ChatCompletionAccumulator {
     // Legacy /completions chunks carry `text` instead of a delta (corpus 11).
     if (typeof choice.text === "string") state.content = (state.content ?? "") + choice.text;
     for (const key in choice) {
-      if (CHOICE_KEYS.has(key)) continue;
+      if (isChoiceKey(key)) continue;
       const value = choice[key];
       if (value === null || value === undefined) continue;
       if (!state.choiceExtra) state.choiceExtra = {};
@@ -211,7 +239,7 @@ export class ChatCompletionAccumulator {
     if (Array.isArray(delta.reasoning_details)) mergeReasoningDetails(state, delta.reasoning_details);
 
     for (const key in delta) {
-      if (DELTA_KEYS.has(key)) continue;
+      if (isDeltaKey(key)) continue;
       const value = delta[key];
       if (value === null || value === undefined) continue;
       if (!state.messageExtra) state.messageExtra = {};
@@ -315,7 +343,7 @@ function addToolCalls(state: ChoiceState, deltas: unknown[]): void {
       if (typeof fn.arguments === "string") tool.arguments += fn.arguments;
     }
     for (const key in delta) {
-      if (TOOL_KEYS.has(key)) continue;
+      if (isToolKey(key)) continue;
       const value = delta[key];
       if (value === null || value === undefined) continue;
       if (!tool.extra) tool.extra = {};

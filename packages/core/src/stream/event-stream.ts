@@ -240,16 +240,17 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     const queue: Raw[] = [];
     this.#queue = queue;
     let thrown = false;
-    const next = async (): Promise<IteratorResult<Raw>> => {
+    const take = (): IteratorResult<Raw> => {
+      const value = queue[this.#queueHead++] as Raw;
+      if (this.#queueHead >= QUEUE_COMPACT) {
+        queue.splice(0, this.#queueHead);
+        this.#queueHead = 0;
+      }
+      return { value, done: false };
+    };
+    const wait = async (): Promise<IteratorResult<Raw>> => {
       for (;;) {
-        if (this.#queueHead < queue.length) {
-          const value = queue[this.#queueHead++] as Raw;
-          if (this.#queueHead >= QUEUE_COMPACT) {
-            queue.splice(0, this.#queueHead);
-            this.#queueHead = 0;
-          }
-          return { value, done: false };
-        }
+        if (this.#queueHead < queue.length) return take();
         if (this.#ended) {
           if (this.#failure && !thrown) {
             thrown = true;
@@ -260,6 +261,9 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
         await this.#advance();
       }
     };
+    // Fast path: a queued chunk is handed out as an already-resolved promise (no async-function frame).
+    const next = (): Promise<IteratorResult<Raw>> =>
+      this.#queueHead < queue.length ? Promise.resolve(take()) : wait();
     return {
       next,
       return: async (): Promise<IteratorResult<Raw>> => {
@@ -325,41 +329,53 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     return this.#open;
   }
 
-  /** One step of the read loop, shared by every consumer; never rejects. */
+  /**
+   * One step of the read loop, shared by every consumer; never rejects. The in-flight step is stored
+   * without a `.finally()` wrapper: that would add promise hops to every read on the hot path.
+   */
   #advance(): Promise<void> {
-    this.#inflight ??= this.#step().finally(() => {
-      this.#inflight = undefined;
-    });
-    return this.#inflight;
+    if (this.#inflight) return this.#inflight;
+    const step = this.#step();
+    // A step that finished synchronously has already cleared #stepping; don't keep its promise.
+    if (this.#stepping) this.#inflight = step;
+    return step;
   }
 
+  #stepping = false;
+
   async #step(): Promise<void> {
-    if (this.#ended) return;
-    await this.#ensureOpen();
-    const reader = this.#reader;
-    if (this.#ended || !reader) return;
-    let result: ReadableStreamReadResult<Uint8Array>;
+    this.#stepping = true;
     try {
-      result = await reader.read();
-    } catch (error) {
-      if (!this.#ended) this.#fail(this.#transportError(error), "connection");
-      return;
+      if (this.#ended) return;
+      if (!this.#reader) await this.#ensureOpen();
+      const reader = this.#reader;
+      if (this.#ended || !reader) return;
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if (!this.#ended) this.#fail(this.#transportError(error), "connection");
+        return;
+      }
+      if (this.#ended) return;
+      if (result.done) {
+        this.#atEof();
+        return;
+      }
+      const before = this.#events;
+      try {
+        this.#decoder.push(result.value);
+      } catch (error) {
+        // Only an onChunk callback can throw here; the stream ends with its error.
+        if (!this.#ended) this.#fail(error as Error, "aborted");
+        return;
+      }
+      if (this.#events !== before) this.#gotData(before === 0);
+      if (this.#stop && !this.#ended) this.#settleAfterStop();
+    } finally {
+      this.#stepping = false;
+      this.#inflight = undefined;
     }
-    if (this.#ended) return;
-    if (result.done) {
-      this.#atEof();
-      return;
-    }
-    const before = this.#events;
-    try {
-      this.#decoder.push(result.value);
-    } catch (error) {
-      // Only an onChunk callback can throw here; the stream ends with its error.
-      if (!this.#ended) this.#fail(error as Error, "aborted");
-      return;
-    }
-    if (this.#events !== before) this.#gotData(before === 0);
-    if (this.#stop && !this.#ended) this.#settleAfterStop();
   }
 
   async #openResponse(): Promise<void> {
@@ -512,13 +528,13 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
 
   /** A read brought data events: start the idle clock (first data) or move it. */
   #gotData(first: boolean): void {
-    this.#lastDataAt = Date.now();
+    const idle = this.#options.idleTimeout;
     if (first) {
       if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#timer = undefined;
-      const idle = this.#options.idleTimeout;
-      if (idle) this.#timer = setTimeout(this.#onTimer, idle);
+      this.#timer = idle ? setTimeout(this.#onTimer, idle) : undefined;
     }
+    // One clock read per read (not per event), and none at all without an idle timeout.
+    if (idle) this.#lastDataAt = Date.now();
   }
 
   readonly #onTimer = (): void => {

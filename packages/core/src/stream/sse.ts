@@ -109,7 +109,10 @@ export class SseDecoder {
       this.#openHead = "";
       return;
     }
-    const cut = Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r"));
+    // Scan back only to the last LF; a CR after it (rare: CR-only streams) is looked for forward from there.
+    const lf = text.lastIndexOf("\n");
+    const cr = text.indexOf("\r", lf + 1);
+    const cut = cr === -1 ? lf : text.lastIndexOf("\r");
     if (cut !== -1) this.#openHead = text.slice(cut + 1, cut + 1 + OPEN_HEAD);
     else if (this.#openHead.length < OPEN_HEAD)
       this.#openHead += text.slice(0, OPEN_HEAD - this.#openHead.length);
