@@ -1,14 +1,16 @@
 import { createStore, type UseStore } from "idb-keyval";
 import { SessionStoreError, toStoreError } from "./errors.js";
 import { migrateV0, V0_PREFIX } from "./migrate.js";
+import { foldable, foldRanges, mergeRecords, type SessionPage } from "./pages.js";
 import { checkVersion, planCommit, toRecord } from "./plan.js";
-import type {
-  CommitResult,
-  RecordBody,
-  SessionChange,
-  SessionHeader,
-  SessionRecord,
-  StoredSession,
+import {
+  type CommitResult,
+  type RecordBody,
+  SCHEMA_VERSION,
+  type SessionChange,
+  type SessionHeader,
+  type SessionRecord,
+  type StoredSession,
 } from "./schema.js";
 import type { SessionStore } from "./store.js";
 
@@ -23,11 +25,17 @@ export interface IndexedDbStoreOptions {
 // Storage layout (one idb-keyval object store, array keys, which IndexedDB orders element by element):
 //   ["h", id]        the session header (small; rewritten on every commit)
 //   ["m", id, seq]   one record per message, seq an integer allocated in the commit transaction
+//   ["p", id, from]  a page: older records folded together, PAGE_SIZE at a time (see pages.ts)
 //   "session:<id>"   the v0 layout (whole history under one key), migrated on open
 const headerKey = (id: string): IDBValidKey => ["h", id];
 const recordKey = (id: string, seq: number): IDBValidKey => ["m", id, seq];
 // An array sorts after every number, so [..., []] bounds every seq from above.
-const recordRange = (id: string, from: number) => IDBKeyRange.bound(["m", id, from], ["m", id, []]);
+const recordRange = (id: string, from: number, to?: number) =>
+  to === undefined
+    ? IDBKeyRange.bound(["m", id, from], ["m", id, []])
+    : IDBKeyRange.bound(["m", id, from], ["m", id, to], false, true);
+const pageKey = (id: string, from: number): IDBValidKey => ["p", id, from];
+const pageRange = (id: string, from: number) => IDBKeyRange.bound(["p", id, from], ["p", id, []]);
 const headerRange = () => IDBKeyRange.bound(["h"], ["h", []]);
 const v0Key = (id: string) => `${V0_PREFIX}${id}`;
 
@@ -58,52 +66,116 @@ export class IndexedDbSessionStore implements SessionStore {
 
   async load(id: string): Promise<StoredSession | undefined> {
     const op = `load "${id}"`;
-    const read = await this.tx<{ header?: SessionHeader; records: SessionRecord[]; v0?: unknown }>(
-      "readonly",
-      op,
-      (s, done) => {
-        const h = s.get(headerKey(id));
-        const r = s.getAll(recordRange(id, 0));
-        const l = s.get(v0Key(id));
-        l.onsuccess = () => done({ header: h.result, records: r.result, v0: l.result });
-      },
-    );
+    const read = await this.tx<{
+      header?: SessionHeader;
+      pages: SessionPage[];
+      loose: SessionRecord[];
+      v0?: unknown;
+    }>("readonly", op, (s, done) => {
+      // Three batch reads in one transaction: the header, every page, every loose record.
+      const h = s.get(headerKey(id));
+      const p = s.getAll(pageRange(id, 0));
+      const r = s.getAll(recordRange(id, 0));
+      const l = s.get(v0Key(id));
+      l.onsuccess = () => done({ header: h.result, pages: p.result, loose: r.result, v0: l.result });
+    });
     if (!read.header) {
       if (read.v0 === undefined) return undefined;
       await this.migrate(id);
       return this.load(id);
     }
     checkVersion(read.header.v, op);
-    for (const record of read.records) checkVersion(record.v, op);
-    return { header: read.header, records: read.records };
+    for (const page of read.pages) checkVersion(page.v, op);
+    for (const record of read.loose) checkVersion(record.v, op);
+    const { folded: _folded, ...header } = read.header as SessionHeader & { folded?: number };
+    return { header, records: mergeRecords(read.pages, read.loose, _folded ?? 0) };
   }
 
   commit(id: string, change: SessionChange): Promise<CommitResult> {
     return this.tx<CommitResult>("readwrite", `commit "${id}"`, (s, done, fail) => {
+      const cut = change.truncateFrom;
+      // Phase 1: the header, how many loose records the truncation removes, which put targets exist.
       const header = s.get(headerKey(id));
-      const truncated =
-        change.truncateFrom === undefined ? undefined : s.count(recordRange(id, change.truncateFrom));
+      const truncated = cut === undefined ? undefined : s.count(recordRange(id, cut));
       const puts = (change.put ?? []).map((p) => ({ ...p, exists: s.count(recordKey(id, p.seq)) }));
-      const last = puts.at(-1)?.exists ?? truncated ?? header;
-      // Requests of one transaction run in order: when the last read succeeds, all have.
-      last.onsuccess = () => {
-        try {
-          const from = change.truncateFrom ?? Number.POSITIVE_INFINITY;
-          const removed = truncated?.result ?? 0;
-          const created = puts.filter((p) => p.seq >= from || p.exists.result === 0).length;
-          const result = planCommit(id, header.result, change, { removed, created }, Date.now());
-          if (change.truncateFrom !== undefined) s.delete(recordRange(id, change.truncateFrom));
-          for (const p of puts) s.put(toRecord(p.seq, p.body), recordKey(id, p.seq));
-          (change.append ?? []).forEach((body, i) => {
-            const seq = result.seqs[i]!;
-            s.put(toRecord(seq, body), recordKey(id, seq));
-          });
-          s.put(result.header, headerKey(id));
-          done(result);
-        } catch (error) {
-          fail(error);
-        }
-      };
+      const phase1 = puts.at(-1)?.exists ?? truncated ?? header;
+      // Requests of one transaction run in order: when the last one succeeds, all earlier ones have.
+      phase1.onsuccess = () =>
+        guard(fail, () => {
+          const existing = header.result as (SessionHeader & { folded?: number }) | undefined;
+          const folded = existing?.folded ?? 0;
+          // Phase 2 (rare): the pages, when the truncation or a put reaches into them; the loose runs to fold.
+          const needPages = (cut !== undefined && cut < folded) || puts.some((p) => p.seq < folded);
+          const pages = needPages ? s.getAll(pageRange(id, 0)) : undefined;
+          const folds =
+            existing && cut === undefined
+              ? foldRanges(folded, existing.nextSeq).map((r) => ({
+                  ...r,
+                  req: s.getAll(recordRange(id, r.from, r.to)),
+                }))
+              : [];
+          const write = () =>
+            guard(fail, () => {
+              const now = Date.now();
+              let removed = truncated?.result ?? 0;
+              let created = 0;
+              let nextFolded = cut === undefined ? folded : Math.min(folded, cut);
+              const pageList = (pages?.result ?? []) as SessionPage[];
+              const changedPages = new Set<SessionPage>();
+              if (cut !== undefined) {
+                for (const page of pageList) {
+                  const kept = page.records.filter((r) => r.seq < cut);
+                  removed += page.records.length - kept.length;
+                  if (kept.length !== page.records.length) {
+                    page.records = kept;
+                    changedPages.add(page);
+                  }
+                }
+              }
+              const loosePuts: typeof puts = [];
+              for (const p of puts) {
+                const page = pageList.find((pg) => pg.records.some((r) => r.seq === p.seq));
+                if (page && (cut === undefined || p.seq < cut)) {
+                  page.records = page.records.map((r) => (r.seq === p.seq ? toRecord(p.seq, p.body) : r));
+                  changedPages.add(page);
+                } else {
+                  loosePuts.push(p);
+                  if ((cut !== undefined && p.seq >= cut) || p.seq < folded || p.exists.result === 0)
+                    created++;
+                }
+              }
+              const result = planCommit(id, existing, change, { removed, created }, now);
+              if (cut !== undefined) s.delete(recordRange(id, cut));
+              for (const page of changedPages) {
+                if (page.records.length > 0) s.put(page, pageKey(id, page.from));
+                else s.delete(pageKey(id, page.from));
+              }
+              for (const p of loosePuts) s.put(toRecord(p.seq, p.body), recordKey(id, p.seq));
+              (change.append ?? []).forEach((body, i) => {
+                const seq = result.seqs[i]!;
+                s.put(toRecord(seq, body), recordKey(id, seq));
+              });
+              for (const fold of folds) {
+                const records = fold.req.result as SessionRecord[];
+                if (!foldable(records, now)) break;
+                if (records.length > 0) {
+                  s.put(
+                    { v: SCHEMA_VERSION, from: fold.from, to: fold.to, records } satisfies SessionPage,
+                    pageKey(id, fold.from),
+                  );
+                  s.delete(recordRange(id, fold.from, fold.to));
+                }
+                nextFolded = fold.to;
+              }
+              // `folded` is this store's own bookkeeping: stored in the header, never returned.
+              const { folded: _old, ...clean } = result.header as SessionHeader & { folded?: number };
+              s.put({ ...clean, folded: nextFolded }, headerKey(id));
+              done({ header: clean, seqs: result.seqs });
+            });
+          const phase2 = folds.at(-1)?.req ?? pages;
+          if (phase2) phase2.onsuccess = write;
+          else write();
+        });
     });
   }
 
@@ -129,12 +201,13 @@ export class IndexedDbSessionStore implements SessionStore {
       r.onsuccess = () => done(r.result);
     });
     for (const h of headers) checkVersion(h.v, "list");
-    return headers;
+    return headers.map(({ folded: _folded, ...h }: SessionHeader & { folded?: number }) => h);
   }
 
   delete(id: string): Promise<void> {
     return this.tx<void>("readwrite", `delete "${id}"`, (s, done) => {
       s.delete(recordRange(id, 0));
+      s.delete(pageRange(id, 0));
       s.delete(v0Key(id));
       s.delete(headerKey(id)).onsuccess = () => done();
     });
@@ -218,6 +291,15 @@ export class IndexedDbSessionStore implements SessionStore {
       db.close();
       this.use = createStore(this.dbName, this.storeName);
     });
+  }
+}
+
+/** Runs `fn` inside a request callback; a throw aborts the transaction with that error. */
+function guard(fail: (error: unknown) => void, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    fail(error);
   }
 }
 

@@ -1,4 +1,5 @@
 import "fake-indexeddb/auto";
+import { createStore, keys } from "idb-keyval";
 import { describe, expect, it } from "vitest";
 import { SessionStoreError } from "./errors.js";
 import { createIndexedDbStore } from "./idb-store.js";
@@ -114,5 +115,102 @@ describe.each(stores)("SessionStore contract: %s", (_name, make) => {
     const store = make();
     await expect(store.commit("nope", { append: [msg("x")] })).rejects.toBeInstanceOf(SessionStoreError);
     expect(await store.load("nope")).toBeUndefined();
+  });
+});
+
+describe.each(stores)("SessionStore with long histories (pages in IndexedDB): %s", (_name, make) => {
+  const body = (i: number, status: RecordBody["status"] = "complete"): RecordBody => ({
+    status,
+    at: Date.now(),
+    item: { role: "user", content: `m${i}` },
+  });
+  const contents = async (store: SessionStore, id = "long") =>
+    (await store.load(id))!.records.map((r) => [r.seq, (r.item as { content: string }).content]);
+
+  it("keeps order, counts and puts right across many commits, truncations into old messages and puts into them", async () => {
+    const store = make();
+    for (let c = 0; c < 6; c++) {
+      await store.commit("long", {
+        create: { kind: "chat" },
+        append: Array.from({ length: 400 }, (_, i) => body(c * 400 + i)),
+      });
+    }
+    let loaded = await store.load("long");
+    expect(loaded!.header.count).toBe(2400);
+    expect(loaded!.records.map((r) => r.seq)).toEqual(Array.from({ length: 2400 }, (_, i) => i));
+    expect(Object.keys(loaded!.header)).not.toContain("folded");
+    // Overwrite an old message (inside a page, for IndexedDB) and a recent one.
+    const r = await store.commit("long", {
+      put: [
+        { seq: 10, body: { status: "complete", at: 1, item: { role: "user", content: "edited 10" } } },
+        { seq: 2399, body: { status: "complete", at: 1, item: { role: "user", content: "edited 2399" } } },
+      ],
+    });
+    expect(r.header.count).toBe(2400);
+    loaded = await store.load("long");
+    expect((loaded!.records[10]!.item as { content: string }).content).toBe("edited 10");
+    expect((loaded!.records[2399]!.item as { content: string }).content).toBe("edited 2399");
+    // Cut in the middle of an old page.
+    const cut = await store.commit("long", { truncateFrom: 777, append: [body(9999)] });
+    expect(cut.header.count).toBe(778);
+    expect(cut.seqs).toEqual([2400]);
+    const after = await contents(store);
+    expect(after).toHaveLength(778);
+    expect(after[776]).toEqual([776, "m776"]);
+    expect(after[777]).toEqual([2400, "m9999"]);
+    // Append past the cut again until it folds, then reload.
+    for (let c = 0; c < 3; c++) {
+      await store.commit("long", { append: Array.from({ length: 400 }, (_, i) => body(5000 + c * 400 + i)) });
+    }
+    const final = await store.load("long");
+    expect(final!.header.count).toBe(778 + 1200);
+    expect(final!.records.map((x) => x.seq)).toEqual([
+      ...Array.from({ length: 777 }, (_, i) => i),
+      ...Array.from({ length: 1201 }, (_, i) => 2400 + i),
+    ]);
+    expect((final!.records[10]!.item as { content: string }).content).toBe("edited 10");
+    await store.delete("long");
+    expect(await store.load("long")).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+  });
+
+  it("does not fold a reply that may still be streaming", async () => {
+    const store = make();
+    await store.commit("live", { create: { kind: "chat" }, append: [body(0, "partial")] });
+    await store.commit("live", { append: Array.from({ length: 1200 }, (_, i) => body(i + 1)) });
+    await store.commit("live", { append: [body(5000)] });
+    // The streaming tab writes its reply (seq 0) again: it must land, whatever the layout.
+    await store.commit("live", {
+      put: [{ seq: 0, body: { status: "complete", at: 1, item: { role: "assistant", content: "done" } } }],
+    });
+    const loaded = await store.load("live");
+    expect(loaded!.records[0]).toMatchObject({ seq: 0, status: "complete", item: { content: "done" } });
+    expect(loaded!.header.count).toBe(1202);
+  });
+});
+
+describe("IndexedDB layout", () => {
+  it("one record per recent message, older ones folded into pages of 500, a small header", async () => {
+    const dbName = `layout-${Date.now()}`;
+    const store = createIndexedDbStore({ dbName });
+    for (let c = 0; c < 4; c++) {
+      await store.commit("s", {
+        create: { kind: "chat" },
+        append: Array.from({ length: 300 }, (_, i) => ({
+          status: "complete" as const,
+          at: 1,
+          item: { role: "user" as const, content: `${c}-${i}` },
+        })),
+      });
+    }
+    const allKeys = (await keys(createStore(dbName, "sessions"))) as [string, string, number][];
+    const pages = allKeys.filter((k) => k[0] === "p");
+    const loose = allKeys.filter((k) => k[0] === "m");
+    expect(allKeys.filter((k) => k[0] === "h")).toEqual([["h", "s"]]);
+    // Head at 900 before the last commit: [0, 500) folded; 700 loose records left (seq 500..1199).
+    expect(pages).toEqual([["p", "s", 0]]);
+    expect(loose).toHaveLength(700);
+    expect(loose[0]).toEqual(["m", "s", 500]);
+    expect((await store.load("s"))!.records).toHaveLength(1200);
   });
 });
