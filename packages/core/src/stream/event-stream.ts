@@ -389,7 +389,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       signal.addEventListener("abort", onAbort, { once: true });
       this.#removeAbortListener = () => signal.removeEventListener("abort", onAbort);
     }
-    const firstByte = this.#options.firstByteTimeout || this.#options.idleTimeout;
+    const firstByte = this.#firstByteMs();
     if (firstByte) this.#timer = setTimeout(this.#onTimer, firstByte);
 
     let response: Response;
@@ -537,12 +537,18 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     if (idle) this.#lastDataAt = Date.now();
   }
 
+  /** The wait allowed for the first data event: `firstByteTimeout`, or `idleTimeout` when it is unset (0 = off). */
+  #firstByteMs(): number {
+    const { firstByteTimeout, idleTimeout } = this.#options;
+    return (firstByteTimeout !== undefined ? firstByteTimeout : idleTimeout) ?? 0;
+  }
+
   readonly #onTimer = (): void => {
     this.#timer = undefined;
     if (this.#ended) return;
     const target = this.#source.target;
     if (this.#events === 0) {
-      const ms = (this.#options.firstByteTimeout || this.#options.idleTimeout) as number;
+      const ms = this.#firstByteMs();
       this.#fail(new TimeoutError(target, "first-byte", ms), "timeout");
       return;
     }

@@ -22,7 +22,8 @@ export interface StreamSource {
 export interface StreamOptions<Raw = unknown> {
   /**
    * Longest wait from the start of the request to the first data event (keep-alive comments do not
-   * count). On expiry: `TimeoutError` with `phase: "first-byte"`.
+   * count). On expiry: `TimeoutError` with `phase: "first-byte"`. When left out, `idleTimeout` (if set)
+   * also bounds this wait; 0 turns it off. The OpenAI client passes its defaults (10 min / 5 min).
    */
   firstByteTimeout?: number;
   /**
