@@ -11,8 +11,9 @@ const TEXT = "The quick brown fox jumps over the lazy dog. ".repeat(4);
 const message = (i: number) => ({ role: i % 2 ? "assistant" : "user", content: `${i}: ${TEXT}` }) as const;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const stats = (xs: number[]) => ({ median: median(xs), max: Math.max(...xs) });
 
-async function durableAppend(length: number): Promise<number> {
+async function durableAppend(length: number) {
   const store = createIndexedDbStore({ dbName: `bench-durable-${length}-${Date.now()}` });
   const bodies: RecordBody[] = Array.from({ length }, (_, i) => ({
     status: "complete",
@@ -32,10 +33,10 @@ async function durableAppend(length: number): Promise<number> {
     if (i >= 5) times.push(performance.now() - t);
   }
   await chat.close();
-  return median(times);
+  return stats(times);
 }
 
-async function naiveAppend(length: number): Promise<number> {
+async function naiveAppend(length: number) {
   const kv = createStore(`bench-naive-${length}-${Date.now()}`, "kv");
   await set(
     "s",
@@ -50,7 +51,7 @@ async function naiveAppend(length: number): Promise<number> {
     await set("s", history, kv);
     if (i >= 5) times.push(performance.now() - t);
   }
-  return median(times);
+  return stats(times);
 }
 
 async function opens(length: number) {
@@ -88,13 +89,20 @@ async function opens(length: number) {
     naive.push(performance.now() - t);
     if (history.length !== length) throw new Error("naive open failed");
   }
-  return { durable: median(durable), naive: median(naive) };
+  return {
+    durable: median(durable),
+    naive: median(naive),
+    durableMin: Math.min(...durable),
+    naiveMin: Math.min(...naive),
+  };
 }
 
 async function run() {
-  const append: Record<string, { durable: number; naive: number }> = {};
+  const append: Record<string, { durable: number; naive: number; durableMax: number; naiveMax: number }> = {};
   for (const length of LENGTHS) {
-    append[length] = { durable: await durableAppend(length), naive: await naiveAppend(length) };
+    const d = await durableAppend(length);
+    const n = await naiveAppend(length);
+    append[length] = { durable: d.median, naive: n.median, durableMax: d.max, naiveMax: n.max };
   }
   const open10k = await opens(10_000);
   return { append, open10k, appendsMeasured: APPENDS, opensMeasured: OPENS, userAgent: navigator.userAgent };

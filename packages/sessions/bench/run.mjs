@@ -63,6 +63,13 @@ const a10 = results.append[10].durable;
 const a10k = results.append[10000].durable;
 console.log(`\ndurable append at 10,000 / at 10: ${(a10k / a10).toFixed(2)}× (target ≤ 2×)`);
 console.log(`durable open of 10,000 messages: ${f(od)} (target < 150 ms)`);
+const maxes = Object.entries(results.append)
+  .map(([length, r]) => `${Number(length).toLocaleString("en")}: ${f(r.durableMax)} / ${f(r.naiveMax)}`)
+  .join(", ");
+console.log(`slowest append (durable / naive) at ${maxes}`);
+console.log(
+  `open 10,000: fastest ${f(results.open10k.durableMin)} / ${f(results.open10k.naiveMin)} (durable / naive)`,
+);
 console.log(
   `medians of ${results.appendsMeasured} appends and ${results.opensMeasured} opens; ${results.userAgent}`,
 );
