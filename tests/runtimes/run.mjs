@@ -37,7 +37,7 @@ const runtimes = { node20, node24, deno, bun, workerd, chromium };
 
 /** Node 20: the machine's `node`, run with an empty environment. */
 async function node20(ctx) {
-  const smoke = await runEntry(ctx, [...machineNode, "node", "tests/runtimes/entry.mjs", ctx.api.url]);
+  const smoke = await runEntry([...machineNode, "node", "tests/runtimes/entry.mjs", ctx.api.url]);
   const major = Number(/^v(\d+)/.exec(smoke.version ?? "")?.[1]);
   smoke.results.unshift(check("runtime is Node 20", major === 20, `process.version is ${smoke.version}`));
   const example = await runProcess(
@@ -57,7 +57,7 @@ async function node20(ctx) {
 
 /** The current Node LTS from node_modules. */
 async function node24(ctx) {
-  const smoke = await runEntry(ctx, [bin.node24, "tests/runtimes/entry.mjs", ctx.api.url]);
+  const smoke = await runEntry([bin.node24, "tests/runtimes/entry.mjs", ctx.api.url]);
   const major = Number(/^v(\d+)/.exec(smoke.version ?? "")?.[1]);
   smoke.results.unshift(check("runtime is Node 24 LTS", major === 24, `process.version is ${smoke.version}`));
   const example = await runProcess([bin.node24, "examples/node/main.mjs", MESSAGE], {
@@ -72,7 +72,6 @@ async function node24(ctx) {
 async function deno(ctx) {
   const denoEnv = { DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1" };
   const smoke = await runEntry(
-    ctx,
     [
       bin.deno,
       "run",
@@ -102,7 +101,7 @@ async function deno(ctx) {
 /** Bun from npm: the built package by path, then the example through the workspace package. */
 async function bun(ctx) {
   const bunEnv = { BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0", DO_NOT_TRACK: "1" };
-  const smoke = await runEntry(ctx, [bin.bun, "--no-install", "tests/runtimes/entry.mjs", ctx.api.url], {
+  const smoke = await runEntry([bin.bun, "--no-install", "tests/runtimes/entry.mjs", ctx.api.url], {
     env: bunEnv,
   });
   const example = await runProcess([bin.bun, "--no-install", "main.ts", MESSAGE], {
@@ -245,8 +244,8 @@ async function chromium(ctx) {
     } catch (error) {
       smoke = crashed(`the page failed: ${error}`);
     }
-    if (smoke.failed && consoleErrors.length)
-      smoke.results.at(-1).error += `\nconsole: ${consoleErrors.join("\n")}`;
+    const firstFailure = smoke.results.find((r) => !r.ok);
+    if (firstFailure && consoleErrors.length) firstFailure.error += `\nconsole: ${consoleErrors.join("\n")}`;
 
     const query = `baseURL=${encodeURIComponent(ctx.api.url)}&model=smoke-model`;
     smoke.results.push(
@@ -299,7 +298,7 @@ async function chromium(ctx) {
 // Helpers
 
 /** Runs a smoke entry and reads its `SMOKE_RESULT` line; a crash counts every case as failed. */
-async function runEntry(_ctx, cmd, options = {}) {
+async function runEntry(cmd, options = {}) {
   const result = await runProcess(cmd, { timeoutMs: 60_000, ...options });
   const line = result.stdout.split("\n").find((l) => l.startsWith("SMOKE_RESULT "));
   if (!line)

@@ -119,7 +119,9 @@ async function handle(req, res, stats, staticFiles) {
       stats.attempts.set(key, attempt);
       res.setHeader("x-smoke-attempt", String(attempt));
       if (attempt === 1) {
-        res.setHeader("retry-after", "1");
+        // Both headers: a client that honours retry-after-ms waits 50 ms, one that reads only
+        // retry-after waits 3 s (the case tells them apart).
+        res.setHeader("retry-after", "3");
         res.setHeader("retry-after-ms", "50");
         sendJson(
           res,
