@@ -107,11 +107,13 @@ export class IndexedDbSessionStore implements SessionStore {
           // Phase 2 (rare): the pages, when the truncation or a put reaches into them; the loose runs to fold.
           const needPages = (cut !== undefined && cut < folded) || puts.some((p) => p.seq < folded);
           const pages = needPages ? s.getAll(pageRange(id, 0)) : undefined;
+          // Fold against the head after this commit: a big append (an import) goes straight into pages.
+          const before = existing?.nextSeq ?? 0;
           const folds =
-            existing && cut === undefined
-              ? foldRanges(folded, existing.nextSeq).map((r) => ({
+            cut === undefined
+              ? foldRanges(folded, before + (change.append?.length ?? 0)).map((r) => ({
                   ...r,
-                  req: s.getAll(recordRange(id, r.from, r.to)),
+                  req: r.from < before ? s.getAll(recordRange(id, r.from, r.to)) : undefined,
                 }))
               : [];
           const write = () =>
@@ -151,28 +153,31 @@ export class IndexedDbSessionStore implements SessionStore {
                 else s.delete(pageKey(id, page.from));
               }
               for (const p of loosePuts) s.put(toRecord(p.seq, p.body), recordKey(id, p.seq));
-              (change.append ?? []).forEach((body, i) => {
-                const seq = result.seqs[i]!;
-                s.put(toRecord(seq, body), recordKey(id, seq));
-              });
+              const appended = (change.append ?? []).map((body, i) => toRecord(result.seqs[i]!, body));
               for (const fold of folds) {
-                const records = fold.req.result as SessionRecord[];
+                const records = [
+                  ...((fold.req?.result ?? []) as SessionRecord[]),
+                  ...appended.filter((r) => r.seq >= fold.from && r.seq < fold.to),
+                ];
                 if (!foldable(records, now)) break;
                 if (records.length > 0) {
                   s.put(
                     { v: SCHEMA_VERSION, from: fold.from, to: fold.to, records } satisfies SessionPage,
                     pageKey(id, fold.from),
                   );
-                  s.delete(recordRange(id, fold.from, fold.to));
+                  if (fold.req) s.delete(recordRange(id, fold.from, fold.to));
                 }
                 nextFolded = fold.to;
+              }
+              for (const record of appended) {
+                if (record.seq >= nextFolded) s.put(record, recordKey(id, record.seq));
               }
               // `folded` is this store's own bookkeeping: stored in the header, never returned.
               const { folded: _old, ...clean } = result.header as SessionHeader & { folded?: number };
               s.put({ ...clean, folded: nextFolded }, headerKey(id));
               done({ header: clean, seqs: result.seqs });
             });
-          const phase2 = folds.at(-1)?.req ?? pages;
+          const phase2 = folds.findLast((f) => f.req)?.req ?? pages;
           if (phase2) phase2.onsuccess = write;
           else write();
         });

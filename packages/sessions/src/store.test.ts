@@ -207,10 +207,13 @@ describe("IndexedDB layout", () => {
     const pages = allKeys.filter((k) => k[0] === "p");
     const loose = allKeys.filter((k) => k[0] === "m");
     expect(allKeys.filter((k) => k[0] === "h")).toEqual([["h", "s"]]);
-    // Head at 900 before the last commit: [0, 500) folded; 700 loose records left (seq 500..1199).
-    expect(pages).toEqual([["p", "s", 0]]);
-    expect(loose).toHaveLength(700);
-    expect(loose[0]).toEqual(["m", "s", 500]);
+    // Head at 1200: pages [0, 500) and [500, 1000); the 200 most recent records stay loose.
+    expect(pages).toEqual([
+      ["p", "s", 0],
+      ["p", "s", 500],
+    ]);
+    expect(loose).toHaveLength(200);
+    expect(loose[0]).toEqual(["m", "s", 1000]);
     expect((await store.load("s"))!.records).toHaveLength(1200);
   });
 });

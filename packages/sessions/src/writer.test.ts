@@ -173,3 +173,19 @@ describe("SessionWriter", () => {
     });
   });
 });
+
+describe("where IndexedDB is missing", () => {
+  it("the default store is memory, and the IndexedDB store says so with a typed error", async () => {
+    expect(typeof indexedDB).toBe("undefined");
+    const { defaultStore } = await import("./default-store.js");
+    const { MemorySessionStore } = await import("./memory-store.js");
+    const { createIndexedDbStore } = await import("./idb-store.js");
+    expect(defaultStore()).toBeInstanceOf(MemorySessionStore);
+    const error = await createIndexedDbStore()
+      .load("x")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect((error as SessionStoreError).code).toBe("unavailable");
+    expect((error as SessionStoreError).message).toMatch(/createMemoryStore\(\)/);
+  });
+});
