@@ -83,6 +83,34 @@ describe("SessionWriter", () => {
     expect((stored!.records[1]!.item as { content: string }).content).toBe(text);
   });
 
+  it("the throttle holds even when commits are slow (no back-to-back partial writes)", async () => {
+    const inner = createMemoryStore();
+    let commits = 0;
+    const slow: SessionStore = {
+      load: (id) => inner.load(id),
+      list: () => inner.list(),
+      delete: (id) => inner.delete(id),
+      commit: async (id, change) => {
+        commits++;
+        await new Promise((r) => setTimeout(r, 40));
+        return inner.commit(id, change);
+      },
+    };
+    const w = writerFor(slow, { partialIntervalMs: 200 });
+    const start = Date.now();
+    let text = "";
+    while (Date.now() - start < 1_000) {
+      text += "x";
+      w.partial(0, assistant(text));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // One immediate write for the new reply, then one per 200 ms: about 6, never one per commit (≈ 20).
+    expect(commits).toBeGreaterThanOrEqual(4);
+    expect(commits).toBeLessThanOrEqual(8);
+    await w.flush();
+    expect(((await inner.load("s"))!.records[0]!.item as { content: string }).content).toBe(text);
+  });
+
   it("a quota error surfaces as a typed error; nothing is lost and the retry writes everything", async () => {
     const { store, control } = spyStore();
     const errors: SessionStoreError[] = [];

@@ -62,6 +62,8 @@ export class SessionWriter {
   private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | undefined;
   private lastCommitAt = 0;
+  /** Set by every change except a partial reply growing: those wait for the throttle. */
+  private urgent = false;
   private failures = 0;
   private closed = false;
   /** The last write error, cleared by the next successful commit. */
@@ -98,6 +100,7 @@ export class SessionWriter {
   /** A finished message at `index` (new, or the end of a streamed reply). */
   append(index: number, item: RecordItem): void {
     this.write(index, { status: "complete", at: Date.now(), item });
+    this.urgent = true;
     this.schedule(0);
   }
 
@@ -108,12 +111,14 @@ export class SessionWriter {
   partial(index: number, item: RecordItem): void {
     const isNew = this.live[index] === undefined;
     this.write(index, { status: "partial", at: Date.now(), item });
+    if (isNew) this.urgent = true;
     this.schedule(isNew ? 0 : Math.max(0, this.lastCommitAt + this.options.partialIntervalMs - Date.now()));
   }
 
   /** A streamed reply ended without completing. */
   incomplete(index: number, item: RecordItem, reason: IncompleteReason): void {
     this.write(index, { status: "incomplete", reason, at: Date.now(), item });
+    this.urgent = true;
     this.schedule(0);
   }
 
@@ -124,21 +129,36 @@ export class SessionWriter {
       if (slot.seq !== undefined) this.truncateFrom = Math.min(this.truncateFrom ?? slot.seq, slot.seq);
       this.dirty.delete(slot);
     }
+    this.urgent = true;
     this.schedule(0);
   }
 
   /** Header fields to write with the next commit. */
   setHeader(set: NonNullable<SessionChange["set"]>): void {
     Object.assign(this.headerSet, set);
+    this.urgent = true;
     this.schedule(0);
   }
 
   /** Writes every queued change now; rejects with a `SessionStoreError` if the store fails. */
-  flush(): Promise<void> {
-    this.running ??= this.drain().finally(() => {
+  async flush(): Promise<void> {
+    // A drain started by the timer may stop at the throttle: wait for it, then drain everything.
+    while (this.running) await this.running.catch(() => {});
+    if (this.pendingWrites === 0) return;
+    this.urgent = true;
+    this.running = this.drain(true).finally(() => {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /** The timer's flush: a partial reply waits until `partialIntervalMs` after the last commit. */
+  private autoFlush(): void {
+    if (this.running) return; // the running drain picks the changes up, or reschedules
+    this.running = this.drain(false).finally(() => {
+      this.running = undefined;
+    });
+    this.running.catch(() => {});
   }
 
   /**
@@ -193,8 +213,7 @@ export class SessionWriter {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Number.POSITIVE_INFINITY;
-      // Errors are reported through onError and retried; nothing to do with them here.
-      this.flush().catch(() => {});
+      this.autoFlush();
     }, delay);
   }
 
@@ -204,8 +223,14 @@ export class SessionWriter {
     this.timerAt = Number.POSITIVE_INFINITY;
   }
 
-  private async drain(): Promise<void> {
+  private async drain(force: boolean): Promise<void> {
     while (this.pendingWrites > 0) {
+      const wait = this.lastCommitAt + this.options.partialIntervalMs - Date.now();
+      if (!force && !this.urgent && wait > 0) {
+        this.schedule(wait);
+        return;
+      }
+      this.urgent = false;
       try {
         await this.commitOnce();
         this.failures = 0;
@@ -214,6 +239,7 @@ export class SessionWriter {
         const error = toStoreError(raw, `commit "${this.options.id}"`);
         this.lastError = error;
         this.failures++;
+        this.urgent = true; // the retry must not wait for the throttle too
         this.options.onError?.(error);
         this.schedule(Math.min(MAX_RETRY_MS, 250 * 2 ** this.failures));
         throw error;
