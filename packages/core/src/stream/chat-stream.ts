@@ -14,22 +14,28 @@ import { ChatCompletionAccumulator } from "./chat-accumulator.js";
 import { EventStream, STEP_CONTINUE, STEP_ERROR, type StreamProtocol } from "./event-stream.js";
 import type { StreamOptions, StreamSource } from "./types.js";
 
-/** Chat Completions rules: `[DONE]` or a finish_reason on every choice ends it; `error` chunks fail it. */
-class ChatProtocol implements StreamProtocol<ChatCompletionChunk, ChatCompletion> {
+/**
+ * The rules of a `choices[]` stream (Chat Completions and legacy Completions): `[DONE]` or a
+ * finish_reason on every choice ends it; `error` chunks fail it. Subclasses say what the aggregate
+ * looks like. Internal (not exported from the package).
+ */
+export abstract class ChoicesProtocol<Raw, Final> implements StreamProtocol<Raw, Final> {
+  // Both APIs concatenate per choice index (`delta.content` / `text`); only the output shape differs.
   readonly accumulator = new ChatCompletionAccumulator();
   readonly emitsDone = true;
   #error: unknown;
 
-  accept(chunk: ChatCompletionChunk, event: string | undefined): number {
+  accept(chunk: Raw, event: string | undefined): number {
     if (event === "error") {
       // Groq: `event: error` + `data: {"error": {...}}`; never a chunk to aggregate.
       this.#error = chunk;
       return STEP_ERROR;
     }
-    this.accumulator.add(chunk);
+    this.accumulator.add(chunk as ChatCompletionChunk);
     // OpenRouter: a top-level `error` inside an otherwise normal chunk (its choices/usage still count).
-    if (chunk !== null && typeof chunk === "object" && chunk.error != null) {
-      this.#error = { error: chunk.error };
+    const error = chunk !== null && typeof chunk === "object" ? (chunk as { error?: unknown }).error : null;
+    if (error != null) {
+      this.#error = { error };
       return STEP_ERROR;
     }
     return STEP_CONTINUE;
@@ -49,12 +55,17 @@ class ChatProtocol implements StreamProtocol<ChatCompletionChunk, ChatCompletion
       : "no [DONE] and not every choice had a finish_reason";
   }
 
-  snapshot(): ChatCompletion {
-    return this.accumulator.snapshot();
-  }
+  abstract snapshot(): Final;
 
   text(): string {
     return this.accumulator.text(0);
+  }
+}
+
+/** Chat Completions: the aggregate is the accumulator's `chat.completion`. */
+class ChatProtocol extends ChoicesProtocol<ChatCompletionChunk, ChatCompletion> {
+  snapshot(): ChatCompletion {
+    return this.accumulator.snapshot();
   }
 }
 

@@ -1,11 +1,9 @@
 /**
  * `CompletionStream`: a streamed legacy `/v1/completions` response (`choices[].text` chunks).
  */
-import { normalizeStreamError } from "../client/error-body.js";
-import type { ApiErrorBody } from "../errors.js";
 import type { Completion } from "../types/index.js";
-import { ChatCompletionAccumulator } from "./chat-accumulator.js";
-import { EventStream, STEP_CONTINUE, STEP_ERROR, type StreamProtocol } from "./event-stream.js";
+import { ChoicesProtocol } from "./chat-stream.js";
+import { EventStream } from "./event-stream.js";
 import type { StreamOptions, StreamSource } from "./types.js";
 
 /** One streamed `text_completion` chunk. */
@@ -25,39 +23,8 @@ export interface CompletionChunk {
   [extra: string]: unknown;
 }
 
-class CompletionProtocol implements StreamProtocol<CompletionChunk, Completion> {
-  // The chat accumulator already concatenates `choices[].text` per index; only the output shape differs.
-  readonly accumulator = new ChatCompletionAccumulator();
-  readonly emitsDone = true;
-  #error: unknown;
-
-  accept(chunk: CompletionChunk, event: string | undefined): number {
-    if (event === "error") {
-      this.#error = chunk;
-      return STEP_ERROR;
-    }
-    this.accumulator.add(chunk as never);
-    if (chunk !== null && typeof chunk === "object" && chunk.error != null) {
-      this.#error = { error: chunk.error };
-      return STEP_ERROR;
-    }
-    return STEP_CONTINUE;
-  }
-
-  takeError(httpStatus: number): ApiErrorBody {
-    return normalizeStreamError(this.#error, httpStatus);
-  }
-
-  completeAtEof(): boolean {
-    return this.accumulator.allChoicesFinished();
-  }
-
-  truncationDetail(): string {
-    return this.accumulator.isEmpty
-      ? "no chunk arrived"
-      : "no [DONE] and not every choice had a finish_reason";
-  }
-
+/** Legacy Completions: the chat aggregate reshaped as a `text_completion`. */
+class CompletionProtocol extends ChoicesProtocol<CompletionChunk, Completion> {
   snapshot(): Completion {
     const chat = this.accumulator.snapshot();
     const { choices, object: _object, ...rest } = chat;
@@ -74,10 +41,6 @@ class CompletionProtocol implements StreamProtocol<CompletionChunk, Completion> 
         return out;
       }),
     } as Completion;
-  }
-
-  text(): string {
-    return this.accumulator.text(0);
   }
 }
 
