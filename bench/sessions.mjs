@@ -42,7 +42,12 @@ export async function runSessionsBench({ timeoutMs = 150_000 } = {}) {
   );
   const fresh = existsSync(resultsPath) && statSync(resultsPath).mtimeMs >= started;
   if (code !== 0 || !fresh) {
-    const tail = output.trim().split("\n").slice(-8).join("\n");
+    // The message lines, not the stack frames under them.
+    const lines = output
+      .trim()
+      .split("\n")
+      .filter((line) => !/^\s+at /.test(line) && line.trim());
+    const tail = lines.slice(-8).join("\n");
     return {
       status: "failed",
       message: `\`bench:sessions\` ${code === 0 ? "did not write results.json" : `exited with ${code}`}:\n${tail}`,

@@ -56,7 +56,8 @@ if (!args.includes("--no-build")) {
   const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ["pnpm"];
   const built = spawnSync(pnpm[0], [...pnpm.slice(1), "run", "build"], { cwd: root, encoding: "utf8" });
   if (built.status !== 0) {
-    const tail = `${built.stdout}${built.stderr}`.trim().split("\n").slice(-6).join("\n");
+    const lines = `${built.stdout}${built.stderr}`.split("\n").filter((l) => l.trim() && !/^\s+at /.test(l));
+    const tail = lines.slice(-8).join("\n");
     data.notes.push(
       `\`pnpm build\` failed, so the figures use the dist/ already on disk:\n\n\`\`\`\n${tail}\n\`\`\``,
     );
@@ -114,6 +115,17 @@ if (quick || onlyArg) {
 } else {
   writeFileSync(`${root}docs/benchmarks.md`, report.markdown);
   for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(`${root}docs/${name}`, svg);
-  log(`wrote docs/benchmarks.md and ${Object.keys(report.svgs).join(", ")}`);
+  // The headline figures also go into the README section, between its bench-summary markers.
+  const readme = `${root}docs/readme/benchmarks.md`;
+  const text = readFileSync(readme, "utf8");
+  const marked = /(<!-- bench-summary -->\n)[\s\S]*?(<!-- \/bench-summary -->)/;
+  if (marked.test(text))
+    writeFileSync(
+      readme,
+      text.replace(marked, (_, open, close) => `${open}${report.summary}\n\n${close}`),
+    );
+  log(
+    `wrote docs/benchmarks.md, ${Object.keys(report.svgs).join(", ")} and the summary in docs/readme/benchmarks.md`,
+  );
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

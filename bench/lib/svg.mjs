@@ -11,8 +11,8 @@ const esc = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").
  * @returns {string} the SVG document
  */
 export function barChart({ title, subtitle, panels }) {
-  const width = 760;
-  const labelWidth = 250;
+  const width = 800;
+  const labelWidth = 270;
   const valueWidth = 150;
   const barArea = width - labelWidth - valueWidth - 20;
   const barHeight = 20;

@@ -29,5 +29,10 @@ function runCheck(id) {
 export function checkBudgets() {
   return cases
     .filter((item) => item.budget)
-    .map((item) => ({ id: item.id, label: item.label, limit: item.budget, ...runCheck(item.id) }));
+    .map((item) => ({
+      id: item.id,
+      label: item.budgetLabel ?? item.label,
+      limit: item.budget,
+      ...runCheck(item.id),
+    }));
 }

@@ -20,7 +20,14 @@ export const esbuildOptions = {
  * check; `external` leaves a dependency out (to measure a package on top of another).
  */
 export const cases = [
-  { group: "stream", id: "oaikit-stream", label: "oaikit", file: entry("oaikit-stream"), budget: 12_000 },
+  {
+    group: "stream",
+    id: "oaikit-stream",
+    label: "oaikit",
+    file: entry("oaikit-stream"),
+    budget: 12_000,
+    budgetLabel: "oaikit: one streaming chat call",
+  },
   { group: "stream", id: "openai-stream", label: "openai (official)", file: entry("openai-stream") },
   { group: "stream", id: "ai-stream", label: "ai + @ai-sdk/openai", file: entry("ai-stream") },
   { group: "stream", id: "floor-ky", label: "floor: ky + eventsource-parser", file: entry("floor-ky") },
@@ -36,6 +43,7 @@ export const cases = [
     label: "oaikit (@oaikit/core)",
     file: entry("oaikit-core"),
     budget: 16_000,
+    budgetLabel: "oaikit: whole @oaikit/core",
   },
   { group: "core", id: "openai-core", label: "openai (official)", file: entry("openai-core") },
   { group: "core", id: "ai-core", label: "ai + @ai-sdk/openai", file: entry("ai-core") },
@@ -46,5 +54,6 @@ export const cases = [
     file: entry("sessions"),
     external: ["@oaikit/core"],
     budget: 5_000,
+    budgetLabel: "@oaikit/sessions + idb-keyval, on top of core",
   },
 ];
