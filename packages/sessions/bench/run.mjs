@@ -67,6 +67,7 @@ const maxes = Object.entries(results.append)
   .map(([length, r]) => `${Number(length).toLocaleString("en")}: ${f(r.durableMax)} / ${f(r.naiveMax)}`)
   .join(", ");
 console.log(`slowest append (durable / naive) at ${maxes}`);
+console.log(`open 10,000: store.load alone ${f(results.open10k.storeLoad)} (median)`);
 console.log(
   `open 10,000: fastest ${f(results.open10k.durableMin)} / ${f(results.open10k.naiveMin)} (durable / naive)`,
 );

@@ -157,6 +157,15 @@ describe("openChatSession", () => {
     expect(await b.refresh()).toBe(true);
     expect(b.messages.map((m) => m.content)).toEqual(["one", "Hello there!"]);
     expect(await b.refresh()).toBe(false);
+    // a commits while b has its own commit in between: b's memory lacks a's message, and refresh() knows.
+    a.appendMessage({ role: "user", content: "from a" });
+    await a.flush();
+    b.appendMessage({ role: "user", content: "from b" });
+    await b.flush();
+    expect(await b.refresh()).toBe(true);
+    expect(b.messages.map((m) => m.content)).toEqual(["one", "Hello there!", "from a", "from b"]);
+    b.truncate(2);
+    await b.flush();
     // b continues the conversation after a's changes: nothing is lost or overwritten.
     await b.send("three");
     await b.flush();

@@ -68,7 +68,7 @@ export class SessionWriter {
   private closed = false;
   /** The last write error, cleared by the next successful commit. */
   lastError: SessionStoreError | undefined;
-  /** The session's revision as of this writer's last commit or load. */
+  /** The stored revision this page's history reflects (its own commits included, other tabs' not). */
   revision: number;
 
   constructor(
@@ -289,7 +289,9 @@ export class SessionWriter {
       slot.saved = versions[i]!;
       if (slot.saved === slot.version) this.dirty.delete(slot);
     });
-    this.revision = result.header.revision;
+    // Consecutive: this page's memory is the stored state. A gap means another tab committed in between:
+    // keep the old revision, so refresh() sees the difference and reloads.
+    if (result.header.revision === this.revision + 1) this.revision = result.header.revision;
     this.options.onCommit?.(result.header);
     publish(store, { id, type: "commit", revision: result.header.revision, source: this.options.source });
   }
