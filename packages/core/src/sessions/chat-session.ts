@@ -21,13 +21,16 @@ import { type ContentChunk, toContentChunk } from "./content-chunk.js";
 import type { ChatSessionObserver } from "./observer.js";
 import { SessionStream } from "./session-stream.js";
 import {
-  anySignal,
   apiErrorOf,
   assignDefined,
   chatStatusMessage,
   checkOptions,
+  checkTruncate,
   incompleteReason,
+  LOCAL_KEYS,
   notify,
+  requestOptionsFor,
+  sendOptions,
 } from "./shared.js";
 import {
   assertChatMessage,
@@ -81,9 +84,6 @@ export interface ChatSendOptions extends ChatCompletionCreateParams {
   /** Per-call options for this request (headers, timeouts, retries). */
   requestOptions?: SessionRequestOptions;
 }
-
-/** Keys of send options that are not API parameters. */
-const LOCAL_KEYS = ["stream_callback", "onChunk", "signal", "requestOptions"] as const;
 
 /** The assistant message kept in the history: only what the next request needs. */
 function historyMessage(reply: Record<string, unknown>): AssistantMessage {
@@ -265,7 +265,7 @@ export class ChatSession {
    * Throws `ChatSessionError` (`Bad status: 400: message (code)`) for an error status.
    */
   async send(message: string | ChatMessage, opts?: ChatSendOptions | ChatChunkCallback): Promise<ChatReply> {
-    const options = this.#sendOptions(opts, "ChatSession.send");
+    const options = sendOptions<ChatSendOptions>(opts, "ChatSession.send");
     this.#claim();
     try {
       this.#append(this.#toMessage(message, "ChatSession.send"));
@@ -284,7 +284,7 @@ export class ChatSession {
     appendResponse = true,
     opts?: ChatSendOptions | ChatChunkCallback,
   ): Promise<ChatReply> {
-    const options = this.#sendOptions(opts, "ChatSession.generateResponse");
+    const options = sendOptions<ChatSendOptions>(opts, "ChatSession.generateResponse");
     this.#claim();
     return this.#run(appendResponse !== false, options);
   }
@@ -294,7 +294,7 @@ export class ChatSession {
    * `await stream.final()` (what `send` returns) or `stream.text()`; `stream.abort()` stops it.
    */
   sendStream(message: string | ChatMessage, opts?: ChatSendOptions): SessionStream<ChatReply> {
-    const options = this.#sendOptions(opts, "ChatSession.sendStream");
+    const options = sendOptions<ChatSendOptions>(opts, "ChatSession.sendStream");
     this.#claim();
     try {
       this.#append(this.#toMessage(message, "ChatSession.sendStream"));
@@ -307,7 +307,7 @@ export class ChatSession {
 
   /** `generateResponse(true)` as a stream (see `sendStream`): e.g. after `truncate` to edit a message. */
   generateStream(opts?: ChatSendOptions): SessionStream<ChatReply> {
-    const options = this.#sendOptions(opts, "ChatSession.generateStream");
+    const options = sendOptions<ChatSendOptions>(opts, "ChatSession.generateStream");
     this.#claim();
     return new SessionStream((push, signal) => this.#run(true, options, push, signal));
   }
@@ -317,13 +317,7 @@ export class ChatSession {
    * delete (`truncate(i)`), edit (`truncate(i)` then `send(newText)`).
    */
   truncate(length: number): void {
-    if (this.#busy)
-      throw new TypeError("ChatSession.truncate: a reply is being generated; abort it or await it first.");
-    if (!Number.isInteger(length) || length < 0 || length > this.messages.length) {
-      throw new TypeError(
-        `ChatSession.truncate(length): length must be an integer from 0 to ${this.messages.length} (got ${String(length)}).`,
-      );
-    }
+    checkTruncate("ChatSession.truncate", length, this.messages.length, this.#busy, "reply");
     if (length === this.messages.length) return;
     this.messages.length = length;
     notify(this.observer?.onTruncate?.bind(this.observer), length);
@@ -334,7 +328,7 @@ export class ChatSession {
    * options and result as `generateResponse`.
    */
   async regenerate(opts?: ChatSendOptions | ChatChunkCallback): Promise<ChatReply> {
-    const options = this.#sendOptions(opts, "ChatSession.regenerate");
+    const options = sendOptions<ChatSendOptions>(opts, "ChatSession.regenerate");
     this.#dropLastReply();
     this.#claim();
     return this.#run(true, options);
@@ -342,7 +336,7 @@ export class ChatSession {
 
   /** `regenerate()` as a stream (see `sendStream`). */
   regenerateStream(opts?: ChatSendOptions): SessionStream<ChatReply> {
-    const options = this.#sendOptions(opts, "ChatSession.regenerateStream");
+    const options = sendOptions<ChatSendOptions>(opts, "ChatSession.regenerateStream");
     this.#dropLastReply();
     this.#claim();
     return new SessionStream((push, signal) => this.#run(true, options, push, signal));
@@ -377,18 +371,6 @@ export class ChatSession {
     return m;
   }
 
-  #sendOptions(opts: ChatSendOptions | ChatChunkCallback | undefined, where: string): ChatSendOptions {
-    if (typeof opts === "function") return { stream_callback: opts };
-    checkOptions(opts, where);
-    const options = opts ?? {};
-    for (const key of ["stream_callback", "onChunk"] as const) {
-      if (options[key] !== undefined && typeof options[key] !== "function") {
-        throw new TypeError(`${where}: options.${key} must be a function.`);
-      }
-    }
-    return options;
-  }
-
   /** The request parameters: exactly the keys that are set (seed test: `{ temperature: 0.75 }`). */
   #params(overrides: ChatSendOptions, stream: boolean): ChatCompletionCreateParams {
     const o = this.options;
@@ -417,17 +399,7 @@ export class ChatSession {
       const callback = opts.stream_callback ?? opts.onChunk;
       const stream = Boolean(callback || sink || opts.stream === true);
       const params = this.#params(opts, stream);
-      const signal = anySignal([
-        streamSignal,
-        opts.signal,
-        opts.requestOptions?.signal,
-        this.options.requestOptions?.signal,
-      ]);
-      const requestOptions: SessionRequestOptions = {
-        ...this.options.requestOptions,
-        ...opts.requestOptions,
-      };
-      if (signal) requestOptions.signal = signal;
+      const { signal, requestOptions } = requestOptionsFor(this.options.requestOptions, opts, streamSignal);
       // A copy: the request must not see the reply that will be appended to the live array.
       const history = [...this.messages];
       if (!stream) return await this.#complete(history, params, requestOptions, appendResponse);

@@ -17,7 +17,17 @@ import { ContentChunk } from "./content-chunk.js";
 import type { ResponsesSessionObserver, ResponsesTurn } from "./observer.js";
 import { type ResponseWithHelpers, withResponseHelpers } from "./response-helpers.js";
 import { SessionStream } from "./session-stream.js";
-import { anySignal, apiErrorOf, assignDefined, checkOptions, incompleteReason, notify } from "./shared.js";
+import {
+  apiErrorOf,
+  assignDefined,
+  checkOptions,
+  checkTruncate,
+  incompleteReason,
+  LOCAL_KEYS,
+  notify,
+  requestOptionsFor,
+  sendOptions,
+} from "./shared.js";
 import { assertResponseInput, responseShapeError } from "./validate.js";
 
 /** Called for every text delta: `chunk.content` / `String(chunk)` is the text; `raw` the event as sent. */
@@ -69,8 +79,6 @@ export type UnstreamedSendOptions = ResponsesSendOptions & {
   stream_callback?: undefined;
   onChunk?: undefined;
 };
-
-const LOCAL_KEYS = ["stream_callback", "onChunk", "signal", "requestOptions"] as const;
 
 /**
  * A Responses API conversation: each `send` passes the previous response's id, so the server keeps
@@ -166,7 +174,7 @@ export class ResponsesChatSession {
     opts?: ResponsesSendOptions | ResponsesChunkCallback,
   ): Promise<ResponseWithHelpers | string> {
     // createResponse sends the current previous_response_id (the seed's send adds it too).
-    return this.createResponse(input, this.#sendOptions(opts, "ResponsesChatSession.send"));
+    return this.createResponse(input, sendOptions<ResponsesSendOptions>(opts, "ResponsesChatSession.send"));
   }
 
   /**
@@ -190,7 +198,7 @@ export class ResponsesChatSession {
     opts?: ResponsesSendOptions,
     streamCallback?: ResponsesChunkCallback,
   ): Promise<ResponseWithHelpers | string> {
-    const options = this.#sendOptions(opts, "ResponsesChatSession.createResponse");
+    const options = sendOptions<ResponsesSendOptions>(opts, "ResponsesChatSession.createResponse");
     if (streamCallback !== undefined && typeof streamCallback !== "function") {
       throw new TypeError("ResponsesChatSession.createResponse: the stream callback must be a function.");
     }
@@ -206,7 +214,7 @@ export class ResponsesChatSession {
    * (`response.completed`, with helpers), `await stream.text()` the text; `stream.abort()` stops it.
    */
   sendStream(input: ResponseInput, opts?: ResponsesSendOptions): SessionStream<ResponseWithHelpers> {
-    const options = this.#sendOptions(opts, "ResponsesChatSession.sendStream");
+    const options = sendOptions<ResponsesSendOptions>(opts, "ResponsesChatSession.sendStream");
     assertResponseInput(input, "ResponsesChatSession.sendStream");
     this.#claim();
     this.#appendTurn({ kind: "input", input });
@@ -220,16 +228,7 @@ export class ResponsesChatSession {
    * the removed turns leave `responseHistory`, and `currentResponseId` goes back to the last kept one.
    */
   truncate(length: number): void {
-    if (this.#busy) {
-      throw new TypeError(
-        "ResponsesChatSession.truncate: a response is being generated; abort it or await it first.",
-      );
-    }
-    if (!Number.isInteger(length) || length < 0 || length > this.turns.length) {
-      throw new TypeError(
-        `ResponsesChatSession.truncate(length): length must be an integer from 0 to ${this.turns.length} (got ${String(length)}).`,
-      );
-    }
+    checkTruncate("ResponsesChatSession.truncate", length, this.turns.length, this.#busy, "response");
     if (length === this.turns.length) return;
     const removed = new Set(
       this.turns.slice(length).flatMap((turn) => (turn.kind === "response" ? [turn.response] : [])),
@@ -249,7 +248,7 @@ export class ResponsesChatSession {
   async regenerate(
     opts?: ResponsesSendOptions | ResponsesChunkCallback,
   ): Promise<ResponseWithHelpers | string> {
-    const options = this.#sendOptions(opts, "ResponsesChatSession.regenerate");
+    const options = sendOptions<ResponsesSendOptions>(opts, "ResponsesChatSession.regenerate");
     const input = this.#rewindToLastInput();
     this.#claim();
     const callback = options.stream_callback ?? options.onChunk;
@@ -258,7 +257,7 @@ export class ResponsesChatSession {
 
   /** `regenerate()` as a stream (see `sendStream`). */
   regenerateStream(opts?: ResponsesSendOptions): SessionStream<ResponseWithHelpers> {
-    const options = this.#sendOptions(opts, "ResponsesChatSession.regenerateStream");
+    const options = sendOptions<ResponsesSendOptions>(opts, "ResponsesChatSession.regenerateStream");
     const input = this.#rewindToLastInput();
     this.#claim();
     return new SessionStream(async (push, signal) => {
@@ -311,21 +310,6 @@ export class ResponsesChatSession {
     return withHelpers;
   }
 
-  #sendOptions(
-    opts: ResponsesSendOptions | ResponsesChunkCallback | undefined,
-    where: string,
-  ): ResponsesSendOptions {
-    if (typeof opts === "function") return { stream_callback: opts };
-    checkOptions(opts, where);
-    const options = opts ?? {};
-    for (const key of ["stream_callback", "onChunk"] as const) {
-      if (options[key] !== undefined && typeof options[key] !== "function") {
-        throw new TypeError(`${where}: options.${key} must be a function.`);
-      }
-    }
-    return options;
-  }
-
   /** The request parameters: exactly the keys that are set. */
   #params(overrides: ResponsesSendOptions, stream: boolean): ResponseCreateParams {
     const o = this.options;
@@ -341,18 +325,6 @@ export class ResponsesChatSession {
     return params as ResponseCreateParams;
   }
 
-  #requestOptions(opts: ResponsesSendOptions, streamSignal?: AbortSignal) {
-    const signal = anySignal([
-      streamSignal,
-      opts.signal,
-      opts.requestOptions?.signal,
-      this.options.requestOptions?.signal,
-    ]);
-    const requestOptions: SessionRequestOptions = { ...this.options.requestOptions, ...opts.requestOptions };
-    if (signal) requestOptions.signal = signal;
-    return { signal, requestOptions };
-  }
-
   async #run(
     input: ResponseInput,
     opts: ResponsesSendOptions,
@@ -364,7 +336,7 @@ export class ResponsesChatSession {
     }
     try {
       const params = this.#params(opts, false);
-      const { requestOptions } = this.#requestOptions(opts);
+      const { requestOptions } = requestOptionsFor(this.options.requestOptions, opts);
       const result = await this.client.createResponse(input, params, undefined, requestOptions);
       if (!result.ok) {
         throw new ResponsesSessionError(`Request failed with status: ${result.status}`, {
@@ -402,7 +374,7 @@ export class ResponsesChatSession {
     let text = "";
     let received = false;
     let completed: ResponseObject | undefined;
-    const { signal, requestOptions } = this.#requestOptions(opts, streamSignal);
+    const { signal, requestOptions } = requestOptionsFor(this.options.requestOptions, opts, streamSignal);
     try {
       const params = this.#params(opts, true);
       const events = this.client.streamResponse(input, params, requestOptions);

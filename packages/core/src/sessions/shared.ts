@@ -1,5 +1,6 @@
 /** Small helpers shared by the two session classes. */
 import { APIError, type ApiErrorBody, RequestAbortedError, StreamTruncatedError } from "../errors.js";
+import type { SessionRequestOptions } from "./client-contract.js";
 
 /** Why a streamed reply ended early, in the observer's terms. */
 export type IncompleteReason = "error" | "aborted" | "truncated";
@@ -82,5 +83,72 @@ export function chatStatusMessage(status: number, body: unknown): string {
 export function checkOptions(value: unknown, where: string): void {
   if (value !== undefined && value !== null && !isRecord(value)) {
     throw new TypeError(`${where}: options must be an object (or a chunk callback function).`);
+  }
+}
+
+/** The keys that every session's send options have besides API parameters (never sent). */
+export interface LocalSendOptions {
+  /** Streams the reply and calls this per chunk (the seed's name). */
+  stream_callback?: unknown;
+  /** Same as `stream_callback`. */
+  onChunk?: unknown;
+  /** Aborts the request. */
+  signal?: AbortSignal;
+  /** Per-call options for this request. */
+  requestOptions?: SessionRequestOptions;
+}
+
+/** Keys of send options that are not API parameters. */
+export const LOCAL_KEYS: readonly (keyof LocalSendOptions)[] = [
+  "stream_callback",
+  "onChunk",
+  "signal",
+  "requestOptions",
+];
+
+/**
+ * The options of a send-like call: a bare function is the chunk callback (the seed's form), an object
+ * is checked (its callbacks must be functions). `where` names the call in the TypeError.
+ */
+export function sendOptions<O extends LocalSendOptions>(
+  opts: O | NonNullable<O["stream_callback"]> | undefined,
+  where: string,
+): O {
+  if (typeof opts === "function") return { stream_callback: opts } as O;
+  checkOptions(opts, where);
+  const options = (opts ?? {}) as O;
+  for (const key of ["stream_callback", "onChunk"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "function") {
+      throw new TypeError(`${where}: options.${key} must be a function.`);
+    }
+  }
+  return options;
+}
+
+/**
+ * The client options of one request: the session's `requestOptions` under the call's, with one signal
+ * that aborts when the stream, the call or either `requestOptions` does.
+ */
+export function requestOptionsFor(
+  session: SessionRequestOptions | undefined,
+  call: LocalSendOptions,
+  streamSignal?: AbortSignal,
+): { signal: AbortSignal | undefined; requestOptions: SessionRequestOptions } {
+  const signal = anySignal([streamSignal, call.signal, call.requestOptions?.signal, session?.signal]);
+  const requestOptions: SessionRequestOptions = { ...session, ...call.requestOptions };
+  if (signal) requestOptions.signal = signal;
+  return { signal, requestOptions };
+}
+
+/**
+ * Checks a `truncate(length)` call: refused while a `what` ("reply", "response") is being generated,
+ * and `length` must be an integer from 0 to `max`. `where` names the method in the TypeError.
+ */
+export function checkTruncate(where: string, length: number, max: number, busy: boolean, what: string): void {
+  if (busy) throw new TypeError(`${where}: a ${what} is being generated; abort it or await it first.`);
+  if (!Number.isInteger(length) || length < 0 || length > max) {
+    throw new TypeError(
+      `${where}(length): length must be an integer from 0 to ${max} (got ${String(length)}).`,
+    );
   }
 }
