@@ -21,7 +21,7 @@ export {
   type OpenResponsesChatSessionOptions,
   openResponsesChatSession,
 } from "./open-responses.js";
-export { planCommit } from "./plan.js";
+export { planCommit, toRecord } from "./plan.js";
 export type {
   CommitResult,
   IncompleteReason,
