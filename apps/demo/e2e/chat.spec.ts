@@ -143,7 +143,9 @@ test("regenerate the last reply, and edit a sent message and resend", async ({ p
   await expect(replies(page)).toHaveCount(1);
 });
 
-test("the Responses API: a new conversation streams through /responses and survives a reload", async ({ page }) => {
+test("the Responses API: a new conversation streams through /responses and survives a reload", async ({
+  page,
+}) => {
   await openPage(page);
   const paths: string[] = [];
   page.on("request", (r) => {

@@ -1,36 +1,52 @@
 export const VERSION = "0.1.0";
+export type { ChatDeltaCallback } from "./client/chat-delta.js";
+export { ChatDeltaChunk } from "./client/chat-delta.js";
+export type { Preset, PresetName } from "./client/compat.js";
+export { fromPreset, Gemini, OpenRouter, presets } from "./client/compat.js";
+export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js";
+export {
+  isQuotaError,
+  isRetryableError,
+  isRetryableStatus,
+  normalizeErrorBody,
+  normalizeStreamError,
+} from "./client/error-body.js";
+export { createClient, OpenAI } from "./client/openai.js";
+export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
+export { unwrap } from "./client/result.js";
+export type { FileInput } from "./client/upload.js";
 export * from "./errors.js";
-export type { Hooks, RetryOptions, SendInit, TransportOptions } from "./http/transport.js";
-export { send } from "./http/transport.js";
-export type * from "./types/index.js";
-export { createStreamFilter } from "./stream/stream-filter.js";
-export type { StreamFilter, StreamFilterCallback } from "./stream/stream-filter.js";
-export { ChatSession } from "./sessions/chat-session.js";
-export type { ChatChunkCallback, ChatReply, ChatSendOptions, ChatSessionOptions } from "./sessions/chat-session.js";
-export { ResponsesChatSession } from "./sessions/responses-session.js";
-export type {
-  ResponsesChatSessionOptions,
-  ResponsesChunkCallback,
-  ResponsesSendOptions,
-} from "./sessions/responses-session.js";
-export { ContentChunk } from "./sessions/content-chunk.js";
-export { SessionStream } from "./sessions/session-stream.js";
-export { getImages, getOutputText, withResponseHelpers } from "./sessions/response-helpers.js";
-export type { GeneratedImage, ResponseHelpers, ResponseWithHelpers } from "./sessions/response-helpers.js";
-export type { ChatSessionObserver, ResponsesSessionObserver, ResponsesTurn } from "./sessions/observer.js";
-export type { ChatSessionClient, ResponsesSessionClient, SessionRequestOptions } from "./sessions/client-contract.js";
-export type { FunctionDeclaration } from "./sessions/validate.js";
 export type { BodyValue, FileOptions, FormValue } from "./http/body.js";
 export type { SseEvent } from "./http/events.js";
 export type { FileDetails, RequestDetails } from "./http/request.js";
 export { HttpRequest, HttpStream, request } from "./http/request.js";
 export { HttpBody, HttpResponse } from "./http/response.js";
-export {
-  isQuotaError,
-  isRetryableError,
-  isRetryableStatus,
-  normalizeStreamError,
-} from "./client/error-body.js";
+export type { Hooks, RetryOptions, SendInit, TransportOptions } from "./http/transport.js";
+export { send } from "./http/transport.js";
+export type {
+  ChatChunkCallback,
+  ChatReply,
+  ChatSendOptions,
+  ChatSessionOptions,
+} from "./sessions/chat-session.js";
+export { ChatSession } from "./sessions/chat-session.js";
+export type {
+  ChatSessionClient,
+  ResponsesSessionClient,
+  SessionRequestOptions,
+} from "./sessions/client-contract.js";
+export { ContentChunk } from "./sessions/content-chunk.js";
+export type { ChatSessionObserver, ResponsesSessionObserver, ResponsesTurn } from "./sessions/observer.js";
+export type { GeneratedImage, ResponseHelpers, ResponseWithHelpers } from "./sessions/response-helpers.js";
+export { getImages, getOutputText, withResponseHelpers } from "./sessions/response-helpers.js";
+export type {
+  ResponsesChatSessionOptions,
+  ResponsesChunkCallback,
+  ResponsesSendOptions,
+} from "./sessions/responses-session.js";
+export { ResponsesChatSession } from "./sessions/responses-session.js";
+export { SessionStream } from "./sessions/session-stream.js";
+export type { FunctionDeclaration } from "./sessions/validate.js";
 export { ChatCompletionAccumulator } from "./stream/chat-accumulator.js";
 export { ChatCompletionStream } from "./stream/chat-stream.js";
 export type { CompletionChunk } from "./stream/completion-stream.js";
@@ -46,6 +62,8 @@ export {
 } from "./stream/responses-accumulator.js";
 export type { SseSink } from "./stream/sse.js";
 export { isDoneData, SseDecoder } from "./stream/sse.js";
+export type { StreamFilter, StreamFilterCallback } from "./stream/stream-filter.js";
+export { createStreamFilter } from "./stream/stream-filter.js";
 export type {
   StreamDiagnostics,
   StreamEndReason,
@@ -53,13 +71,4 @@ export type {
   StreamResponseInfo,
   StreamSource,
 } from "./stream/types.js";
-export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
-export { unwrap } from "./client/result.js";
-export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js";
-export { createClient, OpenAI } from "./client/openai.js";
-export { Gemini, OpenRouter, fromPreset, presets } from "./client/compat.js";
-export type { Preset, PresetName } from "./client/compat.js";
-export { ChatDeltaChunk } from "./client/chat-delta.js";
-export type { ChatDeltaCallback } from "./client/chat-delta.js";
-export type { FileInput } from "./client/upload.js";
-export { normalizeErrorBody } from "./client/error-body.js";
+export type * from "./types/index.js";
