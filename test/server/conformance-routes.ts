@@ -15,23 +15,11 @@
 import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
+import { prng, statusOf, wrapJsonl } from "../../packages/core/test/conformance-harness.js";
 import { routePrefix } from "./index.js";
 import "./stream-fault-routes.js";
 
 const CORPUS_DIR = fileURLToPath(new URL("../../packages/core/test/conformance/", import.meta.url));
-
-/** HTTP status of the non-200 files (INDEX.md, section B, C, D and F). */
-const STATUS: Record<string, number> = {
-  "13": 400,
-  "18": 429,
-  "24": 404,
-  "35": 401,
-  "36": 429,
-  "37": 500,
-  "38": 400,
-  "39": 502,
-  "40": 502,
-};
 
 const cache = new Map<string, Buffer>();
 
@@ -57,36 +45,16 @@ export function corpusResponse(
 ): { body: Buffer; type: string } {
   if (name.endsWith(".sse")) return { body: bytes, type: "text/event-stream; charset=utf-8" };
   if (name.endsWith(".jsonl")) {
-    const responses = name.includes("responses");
-    const mode = wrap ?? (responses ? "event" : "data");
-    const lines = bytes
-      .toString("utf8")
-      .split("\n")
-      .filter((line) => line.trim() !== "");
-    let text = "";
-    for (const line of lines) {
-      if (mode === "event") {
-        const type = (JSON.parse(line) as { type?: string }).type;
-        text += type ? `event: ${type}\ndata: ${line}\n\n` : `data: ${line}\n\n`;
-      } else text += `data: ${line}\n\n`;
-    }
-    if (mode !== "event") text += "data: [DONE]\n\n";
-    return { body: Buffer.from(text, "utf8"), type: "text/event-stream; charset=utf-8" };
+    // No `?wrap`: Responses files in their own wire form, the rest vercel/ai's; any other value: `data`.
+    const byName = name.includes("responses") ? "event" : "data";
+    const mode = wrap === null ? byName : wrap === "event" ? "event" : "data";
+    return {
+      body: Buffer.from(wrapJsonl(bytes.toString("utf8"), mode), "utf8"),
+      type: "text/event-stream; charset=utf-8",
+    };
   }
   if (name.endsWith(".html")) return { body: bytes, type: "text/html; charset=utf-8" };
   return { body: bytes, type: "application/json" };
-}
-
-/** mulberry32: a tiny seeded PRNG, so a failing split can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The piece sizes a chunking policy cuts `length` bytes into. */
@@ -148,7 +116,7 @@ routePrefix("/conformance/", async (req, res, url) => {
   const header = req.headers["x-conformance-chunking"];
   const chunking = typeof header === "string" && header !== "" ? header : first;
   const { body, type } = corpusResponse(second, bytes, url.searchParams.get("wrap"));
-  const status = Number(url.searchParams.get("status")) || STATUS[second.slice(0, 2)] || 200;
+  const status = Number(url.searchParams.get("status")) || statusOf(second);
   res.writeHead(status, {
     "content-type": type,
     "cache-control": "no-store",

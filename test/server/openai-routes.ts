@@ -4,45 +4,8 @@
 // answered by the next scripted answer, or, when the queue is empty, by a canned OpenAI-like answer.
 // GET /oai-control/requests?id=<id> returns what was recorded, so tests assert exactly what was sent.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RecordedRequest, ScriptedAnswer } from "../../packages/core/test/client-scenario.js";
 import { route, routePrefix } from "./index.js";
-
-/** A scripted answer. */
-export interface ScriptedAnswer {
-  /** HTTP status (default 200). */
-  status?: number;
-  /** Response headers. */
-  headers?: Record<string, string>;
-  /** A JSON body (sent with `content-type: application/json` unless `headers` says otherwise). */
-  json?: unknown;
-  /** A raw body. */
-  text?: string;
-  /** SSE body pieces, written one by one (`content-type: text/event-stream`). */
-  sse?: string[];
-  /** Wait before the response head, in ms. */
-  delayMs?: number;
-  /** Wait between SSE pieces, in ms. */
-  chunkDelayMs?: number;
-  /** After the body: end it (default), destroy the socket (a cut), or stall until the client leaves. */
-  after?: "end" | "destroy" | "stall";
-}
-
-/** One recorded request. */
-export interface RecordedRequest {
-  method: string;
-  /** The raw path after `/oai/<id>/v1`, as sent (ids still percent-encoded), with the query. */
-  path: string;
-  /** Lower-cased header names. */
-  headers: Record<string, string>;
-  /** The body text ("" when none). */
-  bodyText: string;
-  /** The JSON body, when it parsed. */
-  json?: unknown;
-  /** A multipart body: its text fields and files. */
-  multipart?: {
-    fields: Record<string, string>;
-    files: { field: string; filename: string; type: string; size: number; text: string }[];
-  };
-}
 
 interface Scenario {
   queue: ScriptedAnswer[];
@@ -96,7 +59,9 @@ routePrefix("/oai/", async (req, res) => {
   };
   const contentType = req.headers["content-type"] ?? "";
   if (contentType.startsWith("multipart/form-data")) {
-    const form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+    const form = await new Response(new Uint8Array(bytes), {
+      headers: { "content-type": contentType },
+    }).formData();
     const multipart: NonNullable<RecordedRequest["multipart"]> = { fields: {}, files: [] };
     for (const [field, value] of form) {
       if (typeof value === "string") multipart.fields[field] = value;

@@ -2,25 +2,38 @@
 // (test/server/openai-routes.ts), and a filter for the headers a runtime adds by itself.
 import { inject } from "vitest";
 
-/** A scripted answer (the shape of test/server/openai-routes.ts). */
+/** A scripted answer (test/server/openai-routes.ts serves it). */
 export interface ScriptedAnswer {
+  /** HTTP status (default 200). */
   status?: number;
+  /** Response headers. */
   headers?: Record<string, string>;
+  /** A JSON body (sent with `content-type: application/json` unless `headers` says otherwise). */
   json?: unknown;
+  /** A raw body. */
   text?: string;
+  /** SSE body pieces, written one by one (`content-type: text/event-stream`). */
   sse?: string[];
+  /** Wait before the response head, in ms. */
   delayMs?: number;
+  /** Wait between SSE pieces, in ms. */
   chunkDelayMs?: number;
+  /** After the body: end it (default), destroy the socket (a cut), or stall until the client leaves. */
   after?: "end" | "destroy" | "stall";
 }
 
-/** One request the server recorded (the shape of test/server/openai-routes.ts). */
+/** One request the server recorded (test/server/openai-routes.ts). */
 export interface RecordedRequest {
   method: string;
+  /** The raw path after `/oai/<id>/v1`, as sent (ids still percent-encoded), with the query. */
   path: string;
+  /** Lower-cased header names. */
   headers: Record<string, string>;
+  /** The body text ("" when none). */
   bodyText: string;
+  /** The JSON body, when it parsed. */
   json?: unknown;
+  /** A multipart body: its text fields and files. */
   multipart?: {
     fields: Record<string, string>;
     files: { field: string; filename: string; type: string; size: number; text: string }[];

@@ -77,6 +77,7 @@ export interface Corpus {
   sums: Map<string, string>;
 }
 
+/** HTTP status of the non-200 files (INDEX.md, sections B, C, D and F). */
 const HTTP_STATUS: Record<string, number> = {
   "13": 400,
   "18": 429,
@@ -194,23 +195,28 @@ export function corpusUrl(
 }
 
 /**
+ * A `.jsonl` file's text as the SSE a server sends, as INDEX.md says: `data` mode is vercel/ai's
+ * (`data: <line>\n\n` per line, then `data: [DONE]\n\n`), `event` mode OpenAI's Responses wire form
+ * (`event: <type>\ndata: <line>\n\n`, no `[DONE]`). Shared with test/server/conformance-routes.ts.
+ */
+export function wrapJsonl(text: string, mode: "data" | "event"): string {
+  let out = "";
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const type = mode === "event" ? (JSON.parse(line) as { type?: string }).type : undefined;
+    out += type ? `event: ${type}\ndata: ${line}\n\n` : `data: ${line}\n\n`;
+  }
+  return mode === "event" ? out : `${out}data: [DONE]\n\n`;
+}
+
+/**
  * The SSE body a client receives for a file (`.jsonl` wrapped as INDEX.md says), for in-process tests
  * that need exact read boundaries.
  */
 export function sseBody(file: CorpusFile, wrap?: "data" | "event"): Uint8Array {
   if (!file.name.endsWith(".jsonl")) return file.bytes;
   const mode = wrap ?? (file.kind === "responses" ? "event" : "data");
-  const lines = new TextDecoder()
-    .decode(file.bytes)
-    .split("\n")
-    .filter((line) => line.trim() !== "");
-  let text = "";
-  for (const line of lines) {
-    const type = mode === "event" ? (JSON.parse(line) as { type?: string }).type : undefined;
-    text += type ? `event: ${type}\ndata: ${line}\n\n` : `data: ${line}\n\n`;
-  }
-  if (mode !== "event") text += "data: [DONE]\n\n";
-  return new TextEncoder().encode(text);
+  return new TextEncoder().encode(wrapJsonl(new TextDecoder().decode(file.bytes), mode));
 }
 
 /** Splits bytes at the given piece sizes (cycled) into a `ReadableStream` with exactly those reads. */
@@ -234,7 +240,7 @@ export function chunkedBody(
   });
 }
 
-/** mulberry32, the same PRNG as the server's `random-<seed>` chunking. */
+/** mulberry32: a tiny seeded PRNG (also the server's `random-<seed>` chunking), so a split can be replayed. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
