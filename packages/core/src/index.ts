@@ -1,3 +1,4 @@
+/** The version of `@oaikit/core` (the same as its package.json). */
 export const VERSION = "0.1.0";
 export type { ChatDeltaCallback } from "./client/chat-delta.js";
 export { ChatDeltaChunk } from "./client/chat-delta.js";

@@ -23,9 +23,11 @@ export interface PreparedBody {
   contentType: string;
 }
 
-/** Content-Type sent with each kind of body unless the caller set their own. */
+/** Content-Type sent with a string body unless the caller set their own. */
 export const TEXT_TYPE = "text/plain;charset=UTF-8";
+/** Content-Type sent with a bytes body (`Uint8Array`, `ArrayBuffer`, an array of 0..255). */
 export const BYTES_TYPE = "application/octet-stream";
+/** Content-Type sent with a JSON body (a plain object or any other array). */
 export const JSON_TYPE = "application/json";
 
 const isByte = (value: unknown) =>

@@ -34,18 +34,21 @@ export interface ChatFunctionCall {
   arguments: string;
 }
 
+/** A system (or `developer`) message: instructions for the model. */
 export interface SystemMessage {
   role: "system" | "developer";
   content: string | ChatContentPart[];
   name?: string;
   [extra: string]: unknown;
 }
+/** A user message: text, or content parts (text, images, audio, files). */
 export interface UserMessage {
   role: "user";
   content: string | ChatContentPart[];
   name?: string;
   [extra: string]: unknown;
 }
+/** An assistant message: the model's reply (text, refusal, reasoning, tool or function calls). */
 export interface AssistantMessage {
   role: "assistant";
   content?: string | ChatContentPart[] | null;
@@ -57,6 +60,7 @@ export interface AssistantMessage {
   name?: string;
   [extra: string]: unknown;
 }
+/** A tool result, answering the assistant's tool call `tool_call_id`. */
 export interface ToolMessage {
   role: "tool";
   tool_call_id: string;
@@ -64,6 +68,7 @@ export interface ToolMessage {
   name?: string;
   [extra: string]: unknown;
 }
+/** A legacy function result, answering the assistant's `function_call` `name`. */
 export interface FunctionMessage {
   role: "function";
   name: string;
