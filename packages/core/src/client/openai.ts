@@ -4,13 +4,13 @@
  * status; transport failures, timeouts, aborts and bad arguments throw typed errors.
  */
 import { APIError, type RequestTarget } from "../errors.js";
-import { send } from "../http/transport.js";
+import { send, type TransportOptions } from "../http/transport.js";
 import { ChatSession, type ChatSessionOptions } from "../sessions/chat-session.js";
 import { ResponsesChatSession, type ResponsesChatSessionOptions } from "../sessions/responses-session.js";
 import { ChatCompletionStream } from "../stream/chat-stream.js";
-import { type CompletionChunk, CompletionStream } from "../stream/completion-stream.js";
+import { CompletionStream } from "../stream/completion-stream.js";
 import { ResponseStream } from "../stream/response-stream.js";
-import type { StreamSource } from "../stream/types.js";
+import type { StreamOptions, StreamSource } from "../stream/types.js";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -159,7 +159,10 @@ export class OpenAI {
     const payload = mergeDefined({ model: this.defaultModel, input } as Record<string, unknown>, params);
     if (payload.stream) {
       const holder: ResponseHolder = {};
-      return this.#collect(this.#responseStream(payload, options, onEvent, holder), holder);
+      return this.#collect(
+        this.#openStream(ResponseStream, "/responses", payload, options, onEvent, holder),
+        holder,
+      );
     }
     return this.#call("POST", "/responses", { json: payload }, options);
   }
@@ -176,7 +179,7 @@ export class OpenAI {
     checkPresent(input, "input must be provided: a string or an array of input items.");
     const payload = mergeDefined({ model: this.defaultModel, input } as Record<string, unknown>, params);
     payload.stream = true;
-    return this.#responseStream(payload, options, undefined, {});
+    return this.#openStream(ResponseStream, "/responses", payload, options, undefined, {});
   }
 
   /** `GET /responses/{id}`: a stored response. */
@@ -215,7 +218,10 @@ export class OpenAI {
     const payload = mergeDefined({ model: this.defaultModel, messages } as Record<string, unknown>, params);
     if (payload.stream) {
       const holder: ResponseHolder = {};
-      return this.#collect(this.#chatStream(payload, options, onChunk, holder), holder);
+      return this.#collect(
+        this.#openStream(ChatCompletionStream, "/chat/completions", payload, options, onChunk, holder),
+        holder,
+      );
     }
     return this.#call("POST", "/chat/completions", { json: payload }, options);
   }
@@ -232,7 +238,7 @@ export class OpenAI {
     checkMessages(messages);
     const payload = mergeDefined({ model: this.defaultModel, messages } as Record<string, unknown>, params);
     payload.stream = true;
-    return this.#chatStream(payload, options, undefined, {});
+    return this.#openStream(ChatCompletionStream, "/chat/completions", payload, options, undefined, {});
   }
 
   /**
@@ -274,7 +280,10 @@ export class OpenAI {
     const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
     if (payload.stream) {
       const holder: ResponseHolder = {};
-      return this.#collect(this.#completionStream(payload, options, undefined, holder), holder);
+      return this.#collect(
+        this.#openStream(CompletionStream, "/completions", payload, options, undefined, holder),
+        holder,
+      );
     }
     return this.#call("POST", "/completions", { json: payload }, options);
   }
@@ -288,7 +297,7 @@ export class OpenAI {
     checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
     const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
     payload.stream = true;
-    return this.#completionStream(payload, options, undefined, {});
+    return this.#openStream(CompletionStream, "/completions", payload, options, undefined, {});
   }
 
   /** `POST /embeddings`. Only `input` and what `params` sets are sent (pass `model`). */
@@ -427,6 +436,16 @@ export class OpenAI {
     return headers;
   }
 
+  /** The transport options of one attempt series: the client's fetch, the call's retries and timeout. */
+  #transportOptions(settings: CallSettings, signal: AbortSignal | undefined): TransportOptions {
+    return {
+      fetch: this.config.fetch,
+      retry: retryOptions(settings.maxRetries),
+      timeout: settings.timeout,
+      signal,
+    };
+  }
+
   /** Sends one JSON/form/bodiless request and turns the answer into an `ApiResult`. */
   #call<T>(
     method: string,
@@ -455,12 +474,7 @@ export class OpenAI {
     const started = Date.now();
     const response = await send(
       { ...target, headers, body: json ?? (body && "form" in body ? body.form : null) },
-      {
-        fetch: this.config.fetch,
-        retry: retryOptions(settings.maxRetries),
-        timeout: settings.timeout,
-        signal: settings.signal,
-      },
+      this.#transportOptions(settings, settings.signal),
     );
     const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
     const meta = {
@@ -492,59 +506,24 @@ export class OpenAI {
     return {
       target,
       start: async (signal: AbortSignal) => {
-        const response = await send(
-          { ...target, headers, body },
-          {
-            fetch: this.config.fetch,
-            retry: retryOptions(settings.maxRetries),
-            timeout: settings.timeout,
-            signal,
-          },
-        );
+        const response = await send({ ...target, headers, body }, this.#transportOptions(settings, signal));
         holder.response = response;
         return response;
       },
     };
   }
 
-  #chatStream(
+  /** A stream of `Stream`'s kind on `path`, with the call's stream timeouts and signal. */
+  #openStream<Raw, S>(
+    Stream: new (source: StreamSource, options: StreamOptions<Raw>) => S,
+    path: string,
     payload: Record<string, unknown>,
     options: RequestOptions | undefined,
-    onChunk: ((chunk: ChatCompletionChunk) => void) | undefined,
+    onChunk: ((raw: Raw) => void) | undefined,
     holder: ResponseHolder,
-  ): ChatCompletionStream {
+  ): S {
     const settings = this.#settings(options);
-    return new ChatCompletionStream(this.#streamSource("/chat/completions", payload, settings, holder), {
-      firstByteTimeout: streamTimeout(settings.firstByteTimeout),
-      idleTimeout: streamTimeout(settings.idleTimeout),
-      signal: settings.signal,
-      onChunk,
-    });
-  }
-
-  #responseStream(
-    payload: Record<string, unknown>,
-    options: RequestOptions | undefined,
-    onEvent: ((event: ResponseStreamEvent) => void) | undefined,
-    holder: ResponseHolder,
-  ): ResponseStream {
-    const settings = this.#settings(options);
-    return new ResponseStream(this.#streamSource("/responses", payload, settings, holder), {
-      firstByteTimeout: streamTimeout(settings.firstByteTimeout),
-      idleTimeout: streamTimeout(settings.idleTimeout),
-      signal: settings.signal,
-      onChunk: onEvent,
-    });
-  }
-
-  #completionStream(
-    payload: Record<string, unknown>,
-    options: RequestOptions | undefined,
-    onChunk: ((chunk: CompletionChunk) => void) | undefined,
-    holder: ResponseHolder,
-  ): CompletionStream {
-    const settings = this.#settings(options);
-    return new CompletionStream(this.#streamSource("/completions", payload, settings, holder), {
+    return new Stream(this.#streamSource(path, payload, settings, holder), {
       firstByteTimeout: streamTimeout(settings.firstByteTimeout),
       idleTimeout: streamTimeout(settings.idleTimeout),
       signal: settings.signal,
