@@ -49,9 +49,9 @@ export function decodeBody(text: string): unknown {
   }
 }
 
-/** `x-request-id`, or undefined. */
+/** `x-request-id` (or `request-id`), or undefined: the same rule for results and streams. */
 export function requestIdOf(headers: Headers): string | undefined {
-  return headers.get("x-request-id") ?? undefined;
+  return headers.get("x-request-id") ?? headers.get("request-id") ?? undefined;
 }
 
 /** Any 2xx is success (the seed's sessions only accepted 200). */

@@ -19,6 +19,7 @@
  *   settle the stream exactly once (`#fail` / `#succeed` are idempotent, the first outcome wins).
  */
 import { normalizeErrorBody, normalizeStreamError } from "../client/error-body.js";
+import { decodeBody, requestIdOf } from "../client/result.js";
 import {
   APIError,
   type ApiErrorBody,
@@ -402,7 +403,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     const info: StreamResponseInfo = {
       status: response.status,
       headers: response.headers,
-      requestId: response.headers.get("x-request-id") ?? response.headers.get("request-id") ?? undefined,
+      requestId: requestIdOf(response.headers),
       url: response.url,
     };
     this.#info = info;
@@ -628,18 +629,6 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     if (this.#failure) return this.#failure;
     return new ConnectionError(this.#source.target, { cause: error });
   }
-}
-
-function decodeBody(text: string): unknown {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }
 
 /** One event as SSE text, with its original data. */
