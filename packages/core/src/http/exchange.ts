@@ -39,7 +39,10 @@ export async function startExchange(init: SendInit, options: TransportOptions): 
   let taken = false;
 
   async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
-    if (taken) throw new TypeError("The response body can be read only once.");
+    if (taken)
+      throw new TypeError(
+        "The response body can be read only once: keep the chunks (or events) from the first pass, or send the request again.",
+      );
     taken = true;
     const reader = response.body?.getReader();
     let finished = false;

@@ -56,7 +56,10 @@ export function checkMethod(method: unknown, where: string): string {
 /** Checks one header: a token name and a string value without CR, LF or NUL. */
 export function checkHeader(name: unknown, value: unknown, where: string): void {
   if (typeof name !== "string" || !TOKEN.test(name)) {
-    throw new TypeError(`${where}: ${JSON.stringify(name) ?? String(name)} is not a valid header name.`);
+    throw new TypeError(
+      `${where}: ${JSON.stringify(name) ?? String(name)} is not a valid header name. ` +
+        'Use a non-empty token of letters, digits and !#$%&\'*+-.^_`|~ (e.g. "x-trace-id").',
+    );
   }
   if (typeof value !== "string") {
     throw new TypeError(
