@@ -44,8 +44,11 @@ export type {
   ResponsesChatSessionOptions,
   ResponsesChunkCallback,
   ResponsesSendOptions,
+  StreamedSendOptions,
+  UnstreamedSendOptions,
 } from "./sessions/responses-session.js";
 export { ResponsesChatSession } from "./sessions/responses-session.js";
+export type { SessionStreamRun } from "./sessions/session-stream.js";
 export { SessionStream } from "./sessions/session-stream.js";
 export type { FunctionDeclaration } from "./sessions/validate.js";
 export { ChatCompletionAccumulator } from "./stream/chat-accumulator.js";

@@ -28,7 +28,7 @@ export function notify<A extends unknown[]>(callback: ((...args: A) => void) | u
 }
 
 /** One signal that aborts when any of `signals` does (AbortSignal.any, without relying on it). */
-export function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
   if (present.length <= 1) return present[0];
   const controller = new AbortController();
