@@ -3,6 +3,7 @@
  * works with the OpenAI client, its compat subclasses, or a test double, and so this folder does not
  * import the client (the client imports the sessions for `newChatSession()`).
  */
+import type { RequestOptions } from "../client/config.js";
 import type { ApiResult } from "../client/result.js";
 import type {
   ChatCompletion,
@@ -17,21 +18,11 @@ import type {
   ResponseStreamEvent,
 } from "../types/responses.js";
 
-/** Per-call options the sessions forward to the client (a subset of the client's `RequestOptions`). */
-export interface SessionRequestOptions {
-  /** Aborts the call. */
-  signal?: AbortSignal;
-  /** Extra headers for this call; `null` removes one. */
-  headers?: Record<string, string | null | undefined>;
-  /** Overall timeout of this call in ms, or `false`. */
-  timeout?: number | false;
-  /** Retries of this call. */
-  maxRetries?: number;
-  /** Streams: ms to the first data event, or `false`. */
-  firstByteTimeout?: number | false;
-  /** Streams: ms allowed between data events, or `false`. */
-  idleTimeout?: number | false;
-}
+/**
+ * Per-call options the sessions forward to the client: the client's own `RequestOptions` (signal,
+ * headers, timeout, maxRetries, firstByteTimeout, idleTimeout), one definition for both.
+ */
+export interface SessionRequestOptions extends RequestOptions {}
 
 /** The part of the OpenAI client a `ChatSession` uses. */
 export interface ChatSessionClient {
