@@ -166,9 +166,8 @@ export class StreamTruncatedError<Partial = unknown> extends OaikitError {
   }
 }
 
-/** A ChatSession call failed; the message is the seed's text (`Bad status: 400: message (code)`). */
-export class ChatSessionError extends OaikitError {
-  override name = "ChatSessionError";
+/** What the two session errors share: the HTTP status (when there was one) and the raw body. */
+abstract class SessionError extends OaikitError {
   readonly status: number | undefined;
   readonly raw: unknown;
   constructor(message: string, options: { status?: number; raw: unknown; cause?: unknown }) {
@@ -178,14 +177,12 @@ export class ChatSessionError extends OaikitError {
   }
 }
 
+/** A ChatSession call failed; the message is the seed's text (`Bad status: 400: message (code)`). */
+export class ChatSessionError extends SessionError {
+  override name = "ChatSessionError";
+}
+
 /** A ResponsesChatSession call failed; the message is the seed's text (`Request failed with status: N`). */
-export class ResponsesSessionError extends OaikitError {
+export class ResponsesSessionError extends SessionError {
   override name = "ResponsesSessionError";
-  readonly status: number | undefined;
-  readonly raw: unknown;
-  constructor(message: string, options: { status?: number; raw: unknown; cause?: unknown }) {
-    super(message, { cause: options.cause });
-    this.status = options.status;
-    this.raw = options.raw;
-  }
 }
