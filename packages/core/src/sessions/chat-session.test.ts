@@ -4,26 +4,16 @@
  * content parts, malformed messages), replies without usage, any 2xx, restore. Against a real
  * node:http server on 127.0.0.1.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/types/chat.js";
-import { type MockServer, paramsOf, startMockServer } from "../../test/lua-openai/mock-server.js";
+import { paramsOf, useMockServer } from "../../test/lua-openai/mock-server.js";
 import { OpenAI } from "../client/openai.js";
 import { ChatSessionError, RequestAbortedError, StreamError, StreamTruncatedError } from "../errors.js";
 import { ChatSession } from "./chat-session.js";
 import type { ChatSessionObserver } from "./observer.js";
 
-let server: MockServer;
+const server = useMockServer();
 const client = () => new OpenAI("k", { baseURL: server.baseURL, maxRetries: 0 });
-
-beforeAll(async () => {
-  server = await startMockServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-});
 
 const delta = (content: string, extra = "") =>
   `data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}}${extra}}]}\n\n`;

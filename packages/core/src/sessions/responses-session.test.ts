@@ -4,8 +4,8 @@
  * turns, sendStream/abort, truncate/regenerate with previous_response_id, restore. Against a real
  * node:http server on 127.0.0.1.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type MockServer, startMockServer } from "../../test/lua-openai/mock-server.js";
+import { describe, expect, it } from "vitest";
+import { useMockServer } from "../../test/lua-openai/mock-server.js";
 import { OpenAI } from "../client/openai.js";
 import { RequestAbortedError, ResponsesSessionError, StreamTruncatedError } from "../errors.js";
 import type { ResponseObject } from "../types/responses.js";
@@ -13,18 +13,8 @@ import type { ResponsesSessionObserver, ResponsesTurn } from "./observer.js";
 import { getImages, getOutputText } from "./response-helpers.js";
 import { ResponsesChatSession } from "./responses-session.js";
 
-let server: MockServer;
+const server = useMockServer();
 const client = () => new OpenAI("k", { baseURL: server.baseURL, maxRetries: 0 });
-
-beforeAll(async () => {
-  server = await startMockServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-});
 
 const message = (text: string) => ({
   type: "message",

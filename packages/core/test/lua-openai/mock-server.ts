@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 /** One request as the server received it. */
 export interface RecordedRequest {
@@ -152,6 +153,41 @@ export async function startMockServer(): Promise<MockServer> {
       }),
   };
   return mock;
+}
+
+/**
+ * The mock server of one test file: started before all its tests, back to the seed's default mock
+ * before each, closed after all. The returned object forwards to the running server.
+ */
+export function useMockServer(): MockServer {
+  let server: MockServer | undefined;
+  beforeAll(async () => {
+    server = await startMockServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  beforeEach(() => {
+    server?.reset();
+  });
+  const running = (): MockServer => {
+    if (!server) throw new Error("The mock server starts in beforeAll; use it inside a test.");
+    return server;
+  };
+  return {
+    get baseURL() {
+      return running().baseURL;
+    },
+    get requests() {
+      return running().requests;
+    },
+    set requests(value) {
+      running().requests = value;
+    },
+    handle: (handler) => running().handle(handler),
+    reset: () => running().reset(),
+    close: () => running().close(),
+  };
 }
 
 /** The request body without `messages`: the parameters a session sent. */

@@ -11,26 +11,16 @@
  * - Raw streaming calls resolve to an `ApiResult` whose `data` is the aggregate (DESIGN.md §2), not
  *   the raw SSE text.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { OpenAI } from "../../src/client/openai.js";
 import { ChatSessionError } from "../../src/errors.js";
 import type { ContentChunk } from "../../src/sessions/content-chunk.js";
 import type { ChatCompletionChunk } from "../../src/types/chat.js";
 import type { ResponseStreamEvent } from "../../src/types/responses.js";
-import { type MockServer, paramsOf, startMockServer } from "./mock-server.js";
+import { paramsOf, useMockServer } from "./mock-server.js";
 
-let server: MockServer;
+const server = useMockServer();
 const client = () => new OpenAI("test-api-key", { baseURL: server.baseURL, maxRetries: 0 });
-
-beforeAll(async () => {
-  server = await startMockServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-});
 
 /** The seed's streaming mock: two events in the first write (the second with leading spaces), no final newline. */
 const SEED_CHAT_CHUNKS = [
