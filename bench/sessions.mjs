@@ -9,6 +9,15 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const pkgPath = `${root}packages/sessions/package.json`;
 const resultsPath = `${root}packages/sessions/bench/results.json`;
 
+/**
+ * How to call pnpm from inside a pnpm script: through Node when npm_execpath is a JS file, else the
+ * `pnpm` on PATH (pnpm 12's npm_execpath can be a native binary, which Node cannot run).
+ */
+export function pnpmCommand() {
+  const execpath = process.env.npm_execpath ?? "";
+  return /\.(c|m)?js$/.test(execpath) ? [process.execPath, execpath] : ["pnpm"];
+}
+
 /** Runs a command, echoing nothing, with a hard time limit; resolves { code, output }. */
 function run(cmd, args, timeoutMs) {
   return new Promise((resolve) => {
@@ -34,7 +43,7 @@ export async function runSessionsBench({ timeoutMs = 150_000 } = {}) {
     return { status: "missing", message: "@oaikit/sessions has no `bench:sessions` script yet." };
   }
   const started = Date.now();
-  const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ["pnpm"];
+  const pnpm = pnpmCommand();
   const { code, output } = await run(
     pnpm[0],
     [...pnpm.slice(1), "--filter", "@oaikit/sessions", "bench:sessions"],

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { buildReport } from "../bench/report.mjs";
-import { runSessionsBench } from "../bench/sessions.mjs";
+import { pnpmCommand, runSessionsBench } from "../bench/sessions.mjs";
 import { checkBudgets } from "../bench/size/budgets.mjs";
 import { measureSizes } from "../bench/size/measure.mjs";
 import { profileClients } from "../bench/throughput/profile.mjs";
@@ -53,7 +53,7 @@ const data = { env, quick, notes: [] };
 
 if (!args.includes("--no-build")) {
   log("building @oaikit/core and @oaikit/sessions (tsc)");
-  const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ["pnpm"];
+  const pnpm = pnpmCommand();
   const built = spawnSync(pnpm[0], [...pnpm.slice(1), "run", "build"], { cwd: root, encoding: "utf8" });
   if (built.status !== 0) {
     const lines = `${built.stdout}${built.stderr}`.split("\n").filter((l) => l.trim() && !/^\s+at /.test(l));
@@ -78,7 +78,7 @@ if (parts.has("streams")) {
     clients: ["floor", "oaikit", "openai", "openai-raw"],
     formats: ["chat", "responses"],
     sizes: quick ? [10_000] : [10_000, 100_000],
-    rounds: quick ? 2 : (n) => (n >= 100_000 ? 3 : 5),
+    rounds: quick ? 2 : (n) => (n >= 100_000 ? 5 : 7),
     ttfdRuns: quick ? 10 : 50,
     memoryClients: ["floor", "oaikit", "openai", "buffer-all"],
     log,

@@ -1,6 +1,6 @@
 // One benchmark client in its own process (forked by run.mjs with --expose-gc). The parent sends
 // { id, kind?, format, base, n, sampleRss? } and gets back CPU time, wall time and,
-// when asked, the peak RSS and heap (+ ArrayBuffer) growth sampled every 2 ms while the stream was consumed.
+// when asked, the peak RSS and heap (+ external memory) growth sampled every 2 ms while the stream was consumed.
 //   node --expose-gc worker.mjs <client>
 import { performance } from "node:perf_hooks";
 import { expectedText } from "../lib/fixtures.mjs";
@@ -14,13 +14,13 @@ async function measure({ format, base, n, sampleRss }) {
   globalThis.gc?.();
   globalThis.gc?.();
   const start = process.memoryUsage();
-  const live0 = start.heapUsed + start.arrayBuffers;
+  const live0 = start.heapUsed + start.external;
   let peakRss = start.rss;
-  let peakHeap = start.heapUsed + start.arrayBuffers;
+  let peakHeap = start.heapUsed + start.external;
   const sample = () => {
     const now = process.memoryUsage();
     if (now.rss > peakRss) peakRss = now.rss;
-    if (now.heapUsed + now.arrayBuffers > peakHeap) peakHeap = now.heapUsed + now.arrayBuffers;
+    if (now.heapUsed + now.external > peakHeap) peakHeap = now.heapUsed + now.external;
   };
   // Sampled every 2 ms while the stream is consumed: the client's reads yield to the event loop
   // between network chunks, so the timer runs throughout.
@@ -37,7 +37,7 @@ async function measure({ format, base, n, sampleRss }) {
         if (++deltas !== n >> 1) return;
         globalThis.gc();
         const now = process.memoryUsage();
-        liveMid = now.heapUsed + now.arrayBuffers - live0;
+        liveMid = now.heapUsed + now.external - live0;
       }
     : undefined;
   const result = await client[format](base, onDelta);
