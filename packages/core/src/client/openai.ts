@@ -9,6 +9,7 @@ import { ChatSession, type ChatSessionOptions } from "../sessions/chat-session.j
 import { ResponsesChatSession, type ResponsesChatSessionOptions } from "../sessions/responses-session.js";
 import { ChatCompletionStream } from "../stream/chat-stream.js";
 import { CompletionStream } from "../stream/completion-stream.js";
+import type { EventStream } from "../stream/event-stream.js";
 import { ResponseStream } from "../stream/response-stream.js";
 import type { StreamOptions, StreamSource } from "../stream/types.js";
 import type {
@@ -157,14 +158,7 @@ export class OpenAI {
     checkPresent(input, "input must be provided: a string or an array of input items.");
     checkCallback(onEvent, "onEvent");
     const payload = mergeDefined({ model: this.defaultModel, input } as Record<string, unknown>, params);
-    if (payload.stream) {
-      const holder: ResponseHolder = {};
-      return this.#collect(
-        this.#openStream(ResponseStream, "/responses", payload, options, onEvent, holder),
-        holder,
-      );
-    }
-    return this.#call("POST", "/responses", { json: payload }, options);
+    return this.#create(ResponseStream, "/responses", payload, options, onEvent);
   }
 
   /**
@@ -216,14 +210,7 @@ export class OpenAI {
     checkMessages(messages);
     checkCallback(onChunk, "onChunk");
     const payload = mergeDefined({ model: this.defaultModel, messages } as Record<string, unknown>, params);
-    if (payload.stream) {
-      const holder: ResponseHolder = {};
-      return this.#collect(
-        this.#openStream(ChatCompletionStream, "/chat/completions", payload, options, onChunk, holder),
-        holder,
-      );
-    }
-    return this.#call("POST", "/chat/completions", { json: payload }, options);
+    return this.#create(ChatCompletionStream, "/chat/completions", payload, options, onChunk);
   }
 
   /**
@@ -278,14 +265,7 @@ export class OpenAI {
   ): Promise<ApiResult<Completion>> {
     checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
     const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
-    if (payload.stream) {
-      const holder: ResponseHolder = {};
-      return this.#collect(
-        this.#openStream(CompletionStream, "/completions", payload, options, undefined, holder),
-        holder,
-      );
-    }
-    return this.#call("POST", "/completions", { json: payload }, options);
+    return this.#create(CompletionStream, "/completions", payload, options, undefined);
   }
 
   /** `POST /completions` with `stream: true`, as a `CompletionStream` (raw chunks, `final()`, `text()`). */
@@ -513,6 +493,22 @@ export class OpenAI {
     };
   }
 
+  /**
+   * `POST path` with `payload`: as one JSON call, or, when `payload.stream` is set, as a stream of
+   * `Stream`'s kind run to its end (`onChunk` per raw chunk, the aggregate as `data`).
+   */
+  #create<Raw, T>(
+    Stream: new (source: StreamSource, options: StreamOptions<Raw>) => EventStream<Raw, T>,
+    path: string,
+    payload: Record<string, unknown>,
+    options: RequestOptions | undefined,
+    onChunk: ((raw: Raw) => void) | undefined,
+  ): Promise<ApiResult<T>> {
+    if (!payload.stream) return this.#call("POST", path, { json: payload }, options);
+    const holder: ResponseHolder = {};
+    return this.#collect(this.#openStream(Stream, path, payload, options, onChunk, holder), holder);
+  }
+
   /** A stream of `Stream`'s kind on `path`, with the call's stream timeouts and signal. */
   #openStream<Raw, S>(
     Stream: new (source: StreamSource, options: StreamOptions<Raw>) => S,
@@ -536,12 +532,9 @@ export class OpenAI {
    * the aggregate. A non-2xx answer is `{ ok: false }`; an error inside the stream or a truncation
    * throws (`StreamError` / `StreamTruncatedError`, with `.partial`).
    */
-  async #collect<T>(
-    stream: ChatCompletionStream | ResponseStream | CompletionStream,
-    holder: ResponseHolder,
-  ): Promise<ApiResult<T>> {
+  async #collect<Raw, T>(stream: EventStream<Raw, T>, holder: ResponseHolder): Promise<ApiResult<T>> {
     try {
-      const data = (await stream.final()) as T;
+      const data = await stream.final();
       const response = holder.response as Response;
       return {
         ok: true,
