@@ -266,13 +266,7 @@ export class ChatSession {
    */
   async send(message: string | ChatMessage, opts?: ChatSendOptions | ChatChunkCallback): Promise<ChatReply> {
     const options = sendOptions<ChatSendOptions>(opts, "ChatSession.send");
-    this.#claim();
-    try {
-      this.#append(this.#toMessage(message, "ChatSession.send"));
-    } catch (error) {
-      this.#busy = false;
-      throw error;
-    }
+    this.#claimAndAppend(message, "ChatSession.send");
     return this.#run(true, options);
   }
 
@@ -295,13 +289,7 @@ export class ChatSession {
    */
   sendStream(message: string | ChatMessage, opts?: ChatSendOptions): SessionStream<ChatReply> {
     const options = sendOptions<ChatSendOptions>(opts, "ChatSession.sendStream");
-    this.#claim();
-    try {
-      this.#append(this.#toMessage(message, "ChatSession.sendStream"));
-    } catch (error) {
-      this.#busy = false;
-      throw error;
-    }
+    this.#claimAndAppend(message, "ChatSession.sendStream");
     return new SessionStream((push, signal) => this.#run(true, options, push, signal));
   }
 
@@ -358,6 +346,17 @@ export class ChatSession {
       );
     }
     this.#busy = true;
+  }
+
+  /** Claims the session, then appends the caller's message; a malformed one releases the claim. */
+  #claimAndAppend(message: string | ChatMessage, where: string): void {
+    this.#claim();
+    try {
+      this.#append(this.#toMessage(message, where));
+    } catch (error) {
+      this.#busy = false;
+      throw error;
+    }
   }
 
   #append(message: ChatMessage): void {
