@@ -10,7 +10,7 @@ export interface ApiSuccess<T> {
   status: number;
   data: T;
   headers: Headers;
-  /** The `x-request-id` response header, when the server sent one. */
+  /** The `x-request-id` (else `request-id`) response header, when the server sent one. */
   requestId?: string;
 }
 
@@ -21,7 +21,7 @@ export interface ApiFailure {
   error: ApiErrorBody;
   data: unknown;
   headers: Headers;
-  /** The `x-request-id` response header, when the server sent one. */
+  /** The `x-request-id` (else `request-id`) response header, when the server sent one. */
   requestId?: string;
 }
 

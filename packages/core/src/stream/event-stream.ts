@@ -172,7 +172,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
         this.#responseSettle = { resolve, reject };
       });
       if (this.#info) this.#responseSettle?.resolve(this.#info);
-      else if (this.#failure && this.#ended && !this.#info) this.#responseSettle?.reject(this.#failure);
+      else if (this.#failure && this.#ended) this.#responseSettle?.reject(this.#failure);
       else this.#ensureOpen();
     }
     return this.#responsePromise;
