@@ -26,6 +26,8 @@ export function barChart({ title, subtitle, panels }) {
     parts.push(`<text x="10" y="${y + 14}" class="panel">${esc(panel.title)}</text>`);
     y += 24;
     const top = y;
+    // The marker goes in before the bars and labels, so it is drawn under them.
+    const markerAt = parts.length;
     for (const bar of panel.bars) {
       const w = bar.value == null ? 0 : Math.max(2, scale(bar.value));
       const fill = bar.highlight ? "#2563eb" : "#94a3b8";
@@ -40,7 +42,9 @@ export function barChart({ title, subtitle, panels }) {
     }
     if (panel.marker) {
       const x = labelWidth + scale(panel.marker.value);
-      parts.push(
+      parts.splice(
+        markerAt,
+        0,
         `<line x1="${x.toFixed(1)}" y1="${top - 4}" x2="${x.toFixed(1)}" y2="${y - gap + 4}" class="marker"/>`,
         `<text x="${x.toFixed(1)}" y="${top - 7}" class="marker-label" text-anchor="middle">${esc(panel.marker.label)}</text>`,
       );
@@ -55,7 +59,7 @@ export function barChart({ title, subtitle, panels }) {
   .subtitle { font-size: 12px; fill: #4b5563; }
   .panel { font-size: 14px; font-weight: 600; }
   .label { font-size: 12.5px; }
-  .value { font-size: 12px; fill: #374151; }
+  .value { font-size: 12px; fill: #374151; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; }
   .marker { stroke: #dc2626; stroke-width: 1.5; stroke-dasharray: 4 3; }
   .marker-label { font-size: 11px; fill: #dc2626; }
 </style>

@@ -35,6 +35,9 @@ async function measure({ format, base, n, sampleRss }) {
   const onDelta = sampleRss
     ? () => {
         if (++deltas !== n >> 1) return;
+        // A sample here too: a client that parses a whole buffered body in one synchronous call
+        // never lets the interval timer run, so this may be the only sample taken of its peak.
+        sample();
         globalThis.gc();
         const now = process.memoryUsage();
         liveMid = now.heapUsed + now.external - live0;
