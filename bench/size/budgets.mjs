@@ -25,7 +25,7 @@ function runCheck(id) {
   }
 }
 
-/** Every budget in cases.mjs, checked: { id, label, limit (bytes), size?, passed, error? }. */
+/** Every budget in cases.mjs, checked: { id, label, limit and target (bytes), size?, passed, error? }. */
 export function checkBudgets() {
   return cases
     .filter((item) => item.budget)
@@ -33,6 +33,7 @@ export function checkBudgets() {
       id: item.id,
       label: item.budgetLabel ?? item.label,
       limit: item.budget,
+      target: item.target,
       ...runCheck(item.id),
     }));
 }

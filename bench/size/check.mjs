@@ -11,8 +11,13 @@ for (const result of checkBudgets()) {
   else failed++;
   const size = typeof result.size === "number" ? `${(result.size / 1000).toFixed(2)} kB gzip` : "no size";
   const why = result.error ? ` — ${result.error}` : "";
+  // The issue's target is reported, not enforced (see cases.mjs for why it is missed today).
+  const target =
+    result.target && typeof result.size === "number"
+      ? `; target ${result.target / 1000} kB ${result.size <= result.target ? "met" : "missed"}`
+      : "";
   console.log(
-    `${result.passed ? "ok  " : "FAIL"} ${result.id}: ${size} (limit ${result.limit / 1000} kB)${why}`,
+    `${result.passed ? "ok  " : "FAIL"} ${result.id}: ${size} (limit ${result.limit / 1000} kB${target})${why}`,
   );
 }
 console.log(`size budgets: ${passed} passed, ${failed} failed`);
