@@ -1,5 +1,5 @@
 // Client-level conformance: every corpus file (packages/core/test/conformance) through the real client
-// against the conformance route of the shared test server, whole and at random split points, checked
+// against the conformance route of the shared test server, whole, byte by byte and at random split points, checked
 // against expected.json. Streams through streamChatCompletion / createChatCompletion(..., cb) /
 // streamResponse / streamCompletion; the JSON bodies (28, 29) and the error bodies through plain calls.
 // Runs in Node and in Chromium.
@@ -34,11 +34,20 @@ beforeAll(async () => {
 
 const NAMES = [...Array(40).keys()].map((i) => String(i + 1).padStart(2, "0"));
 
-/** Chunkings: the whole body, and two seeded random splits (bigger pieces for the 1.6 MB file). */
+/**
+ * Chunkings: the whole body, one byte per network write (every file but the 1.6 MB one), and two
+ * seeded random splits (bigger pieces for the 1.6 MB file).
+ */
 function chunkings(file: CorpusFile): Chunking[] {
-  const max = file.bytes.length > 100_000 ? 65_536 : 97;
+  const large = file.bytes.length > 100_000;
+  const max = large ? 65_536 : 97;
   const seed = Number(file.number) * 7919;
-  return ["whole", `random-${seed}-${max}`, `random-${seed + 1}-${max}`];
+  return [
+    "whole",
+    ...(large ? [] : (["bytes"] as const)),
+    `random-${seed}-${max}`,
+    `random-${seed + 1}-${max}`,
+  ];
 }
 
 /** A client for one corpus file; errors are not retried (the route answers the same every time). */
@@ -71,7 +80,7 @@ function checkChat(file: CorpusFile, completion: ChatCompletion): void {
 }
 
 describe.each(NAMES)("corpus file %s through the client", (number) => {
-  test("gives the expected aggregate or error, whole and at random split points", async () => {
+  test("gives the expected aggregate or error, whole, byte by byte and at random split points", async () => {
     const file = corpus.byNumber(number);
     for (const chunking of chunkings(file)) {
       const client = clientFor(file, chunking);
