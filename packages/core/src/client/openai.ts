@@ -155,9 +155,8 @@ export class OpenAI {
     onEvent?: (event: ResponseStreamEvent) => void,
     options?: RequestOptions,
   ): Promise<ApiResult<ResponseObject>> {
-    checkPresent(input, "input must be provided: a string or an array of input items.");
+    const payload = this.#responsePayload(input, params);
     checkCallback(onEvent, "onEvent");
-    const payload = mergeDefined({ model: this.defaultModel, input } as Record<string, unknown>, params);
     return this.#create(ResponseStream, "/responses", payload, options, onEvent);
   }
 
@@ -170,8 +169,7 @@ export class OpenAI {
     params?: ResponseCreateParams,
     options?: RequestOptions,
   ): ResponseStream {
-    checkPresent(input, "input must be provided: a string or an array of input items.");
-    const payload = mergeDefined({ model: this.defaultModel, input } as Record<string, unknown>, params);
+    const payload = this.#responsePayload(input, params);
     payload.stream = true;
     return this.#openStream(ResponseStream, "/responses", payload, options, undefined, {});
   }
@@ -209,7 +207,7 @@ export class OpenAI {
   ): Promise<ApiResult<ChatCompletion>> {
     checkMessages(messages);
     checkCallback(onChunk, "onChunk");
-    const payload = mergeDefined({ model: this.defaultModel, messages } as Record<string, unknown>, params);
+    const payload = this.#modelPayload({ messages }, params);
     return this.#create(ChatCompletionStream, "/chat/completions", payload, options, onChunk);
   }
 
@@ -223,7 +221,7 @@ export class OpenAI {
     options?: RequestOptions,
   ): ChatCompletionStream {
     checkMessages(messages);
-    const payload = mergeDefined({ model: this.defaultModel, messages } as Record<string, unknown>, params);
+    const payload = this.#modelPayload({ messages }, params);
     payload.stream = true;
     return this.#openStream(ChatCompletionStream, "/chat/completions", payload, options, undefined, {});
   }
@@ -263,8 +261,7 @@ export class OpenAI {
     params?: CompletionCreateParams,
     options?: RequestOptions,
   ): Promise<ApiResult<Completion>> {
-    checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
-    const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
+    const payload = promptPayload(prompt, params);
     return this.#create(CompletionStream, "/completions", payload, options, undefined);
   }
 
@@ -274,8 +271,7 @@ export class OpenAI {
     params?: CompletionCreateParams,
     options?: RequestOptions,
   ): CompletionStream {
-    checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
-    const payload = mergeDefined({ prompt } as Record<string, unknown>, params);
+    const payload = promptPayload(prompt, params);
     payload.stream = true;
     return this.#openStream(CompletionStream, "/completions", payload, options, undefined, {});
   }
@@ -373,6 +369,17 @@ export class OpenAI {
 
   // ---------------------------------------------------------------- plumbing
 
+  /** `{ model, ...fields }` with the set `params` over it (the client's default model unless overridden). */
+  #modelPayload(fields: Record<string, unknown>, params: object | undefined): Record<string, unknown> {
+    return mergeDefined({ model: this.defaultModel, ...fields }, params as Record<string, unknown>);
+  }
+
+  /** The payload of a Responses call, after checking `input` (the seed's assertion text). */
+  #responsePayload(input: ResponseInput, params: ResponseCreateParams | undefined): Record<string, unknown> {
+    checkPresent(input, "input must be provided: a string or an array of input items.");
+    return this.#modelPayload({ input }, params);
+  }
+
   /** The settings of one call: per-call options over the client's. */
   #settings(options: RequestOptions | undefined): CallSettings {
     if (options !== undefined && (typeof options !== "object" || options === null)) {
@@ -417,6 +424,20 @@ export class OpenAI {
   }
 
   /** The transport options of one attempt series: the client's fetch, the call's retries and timeout. */
+  /** The request to send (URL, headers, encoded body) and its target for errors. */
+  #request(method: string, path: string, body: Body, settings: CallSettings) {
+    const target: RequestTarget = { method, url: `${this.baseURL}${path}` };
+    const json = body && "json" in body ? JSON.stringify(body.json) : undefined;
+    const headers = this.#requestHeaders(
+      json === undefined ? undefined : "application/json",
+      settings.headers,
+    );
+    return {
+      target,
+      request: { ...target, headers, body: json ?? (body && "form" in body ? body.form : null) },
+    };
+  }
+
   #transportOptions(settings: CallSettings, signal: AbortSignal | undefined): TransportOptions {
     return {
       fetch: this.config.fetch,
@@ -445,23 +466,11 @@ export class OpenAI {
     settings: CallSettings,
     decode: Decode,
   ): Promise<ApiResult<T>> {
-    const target: RequestTarget = { method, url: `${this.baseURL}${path}` };
-    const json = body && "json" in body ? JSON.stringify(body.json) : undefined;
-    const headers = this.#requestHeaders(
-      json !== undefined ? "application/json" : undefined,
-      settings.headers,
-    );
+    const { target, request } = this.#request(method, path, body, settings);
     const started = Date.now();
-    const response = await send(
-      { ...target, headers, body: json ?? (body && "form" in body ? body.form : null) },
-      this.#transportOptions(settings, settings.signal),
-    );
+    const response = await send(request, this.#transportOptions(settings, settings.signal));
     const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
-    const meta = {
-      status: response.status,
-      headers: response.headers,
-      requestId: requestIdOf(response.headers),
-    };
+    const meta = responseMeta(response);
     if (isSuccess(response.status)) {
       const data =
         decode === "blob"
@@ -480,13 +489,11 @@ export class OpenAI {
     settings: CallSettings,
     holder: ResponseHolder,
   ): StreamSource {
-    const target: RequestTarget = { method: "POST", url: `${this.baseURL}${path}` };
-    const body = JSON.stringify(payload);
-    const headers = this.#requestHeaders("application/json", settings.headers);
+    const { target, request } = this.#request("POST", path, { json: payload }, settings);
     return {
       target,
       start: async (signal: AbortSignal) => {
-        const response = await send({ ...target, headers, body }, this.#transportOptions(settings, signal));
+        const response = await send(request, this.#transportOptions(settings, signal));
         holder.response = response;
         return response;
       },
@@ -535,14 +542,7 @@ export class OpenAI {
   async #collect<Raw, T>(stream: EventStream<Raw, T>, holder: ResponseHolder): Promise<ApiResult<T>> {
     try {
       const data = await stream.final();
-      const response = holder.response as Response;
-      return {
-        ok: true,
-        status: response.status,
-        data,
-        headers: response.headers,
-        requestId: requestIdOf(response.headers),
-      };
+      return { ok: true, ...responseMeta(holder.response as Response), data };
     } catch (error) {
       if (!(error instanceof APIError)) throw error;
       const headers = error.headers ?? holder.response?.headers ?? new Headers();
@@ -559,6 +559,21 @@ export class OpenAI {
 }
 
 /** A stream timeout as the stream classes take it: `false` (off) is their `0`. */
+/** The payload of a legacy completion call, after checking `prompt`. */
+function promptPayload(prompt: unknown, params: CompletionCreateParams | undefined): Record<string, unknown> {
+  checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
+  return mergeDefined({ prompt }, params as Record<string, unknown>);
+}
+
+/** What every `ApiResult` carries about the response: status, headers and request id. */
+function responseMeta(response: Response): {
+  status: number;
+  headers: Headers;
+  requestId: string | undefined;
+} {
+  return { status: response.status, headers: response.headers, requestId: requestIdOf(response.headers) };
+}
+
 function streamTimeout(value: number | false): number {
   return value === false ? 0 : value;
 }

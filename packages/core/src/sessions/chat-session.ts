@@ -114,6 +114,19 @@ function replyValue(message: AssistantMessage): ChatReply {
   return textOf(message.content);
 }
 
+/** The seed's `Bad status` error for an error status, with the body as `raw` and the `APIError` as `cause`. */
+function statusError(status: number, raw: unknown, cause: APIError): ChatSessionError {
+  return new ChatSessionError(chatStatusMessage(status, raw), { status, raw, cause });
+}
+
+/** Adds a streamed function delta to `slot`: a non-empty name replaces, arguments are concatenated. */
+function mergeFunction(slot: { name?: string; arguments?: string }, delta: unknown): void {
+  if (!delta || typeof delta !== "object") return;
+  const { name, arguments: args } = delta as { name?: unknown; arguments?: unknown };
+  if (typeof name === "string" && name !== "") slot.name = name;
+  if (typeof args === "string") slot.arguments = (slot.arguments ?? "") + args;
+}
+
 /** Aggregates a streamed reply the seed's way: text concatenated, tool calls keyed by `index`. */
 class ReplyBuilder {
   text = "";
@@ -130,21 +143,13 @@ class ReplyBuilder {
       const slot = this.#calls.get(index) ?? {};
       if (typeof delta.id === "string" && delta.id !== "") slot.id = delta.id;
       if (typeof delta.type === "string") slot.type = delta.type;
-      const fn = delta.function;
-      if (fn && typeof fn === "object") {
-        if (typeof fn.name === "string" && fn.name !== "") slot.name = fn.name;
-        if (typeof fn.arguments === "string") slot.arguments = (slot.arguments ?? "") + fn.arguments;
-      }
+      mergeFunction(slot, delta.function);
       this.#calls.set(index, slot);
     });
     const functionCall = raw.choices?.[0]?.delta?.function_call;
     if (functionCall && typeof functionCall === "object") {
       this.#functionCall ??= {};
-      const current = this.#functionCall;
-      if (typeof functionCall.name === "string" && functionCall.name !== "") current.name = functionCall.name;
-      if (typeof functionCall.arguments === "string") {
-        current.arguments = (current.arguments ?? "") + functionCall.arguments;
-      }
+      mergeFunction(this.#functionCall, functionCall);
     }
   }
 
@@ -290,14 +295,14 @@ export class ChatSession {
   sendStream(message: string | ChatMessage, opts?: ChatSendOptions): SessionStream<ChatReply> {
     const options = sendOptions<ChatSendOptions>(opts, "ChatSession.sendStream");
     this.#claimAndAppend(message, "ChatSession.sendStream");
-    return new SessionStream((push, signal) => this.#run(true, options, push, signal));
+    return this.#streamOf(options);
   }
 
   /** `generateResponse(true)` as a stream (see `sendStream`): e.g. after `truncate` to edit a message. */
   generateStream(opts?: ChatSendOptions): SessionStream<ChatReply> {
     const options = sendOptions<ChatSendOptions>(opts, "ChatSession.generateStream");
     this.#claim();
-    return new SessionStream((push, signal) => this.#run(true, options, push, signal));
+    return this.#streamOf(options);
   }
 
   /**
@@ -327,10 +332,15 @@ export class ChatSession {
     const options = sendOptions<ChatSendOptions>(opts, "ChatSession.regenerateStream");
     this.#dropLastReply();
     this.#claim();
-    return new SessionStream((push, signal) => this.#run(true, options, push, signal));
+    return this.#streamOf(options);
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** A claimed session's reply as a stream (the `*Stream` methods). */
+  #streamOf(options: ChatSendOptions): SessionStream<ChatReply> {
+    return new SessionStream((push, signal) => this.#run(true, options, push, signal));
+  }
 
   #dropLastReply(): void {
     if (this.messages.length === 0) {
@@ -416,11 +426,11 @@ export class ChatSession {
   ): Promise<ChatReply> {
     const result = await this.client.createChatCompletion(history, params, undefined, requestOptions);
     if (!result.ok) {
-      throw new ChatSessionError(chatStatusMessage(result.status, result.data), {
-        status: result.status,
-        raw: result.data,
-        cause: apiErrorOf(result.error, result.headers, result.requestId),
-      });
+      throw statusError(
+        result.status,
+        result.data,
+        apiErrorOf(result.error, result.headers, result.requestId),
+      );
     }
     const parsed = parseChatReply(result.data);
     if (!parsed.ok) {
@@ -461,11 +471,7 @@ export class ChatSession {
     } catch (error) {
       if (error instanceof APIError) {
         // An error status before the stream started: the seed's "Bad status" text, the body as `raw`.
-        throw new ChatSessionError(chatStatusMessage(error.status, error.error.raw), {
-          status: error.status,
-          raw: error.error.raw,
-          cause: error,
-        });
+        throw statusError(error.status, error.error.raw, error);
       }
       if (reply.received && appendResponse) {
         // Keep what arrived (never lose a partial reply) and say why it is incomplete.

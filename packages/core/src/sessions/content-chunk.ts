@@ -3,6 +3,7 @@
  * a `__tostring`), and the conversion from a raw `chat.completion.chunk`.
  */
 import type { ChatToolCallDelta } from "../types/chat.js";
+import { isRecord } from "./validate.js";
 
 /**
  * One piece of a streamed reply, as session callbacks and `sendStream` iterators receive it.
@@ -35,10 +36,6 @@ export class ContentChunk {
   toString(): string {
     return this.content ?? "";
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

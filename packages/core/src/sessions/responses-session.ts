@@ -80,6 +80,23 @@ export type UnstreamedSendOptions = ResponsesSendOptions & {
   onChunk?: undefined;
 };
 
+/** The seed's error for an error status, with the body as `raw` and the `APIError` as `cause`. */
+function statusError(status: number, raw: unknown, cause: APIError): ResponsesSessionError {
+  return new ResponsesSessionError(`Request failed with status: ${status}`, { status, raw, cause });
+}
+
+/** The seed's error for a malformed response; `raw` is what was received. */
+function parseError(problem: string, raw: unknown, status?: number): ResponsesSessionError {
+  return new ResponsesSessionError(`Failed to parse response: ${problem}`, { status, raw });
+}
+
+/** `data` when it is a well-formed response object, else a `parseError`. */
+function checkShape(data: ResponseObject, status?: number): ResponseObject {
+  const problem = responseShapeError(data);
+  if (problem) throw parseError(problem, data, status);
+  return data;
+}
+
 /**
  * A Responses API conversation: each `send` passes the previous response's id, so the server keeps
  * the context.
@@ -218,9 +235,7 @@ export class ResponsesChatSession {
     assertResponseInput(input, "ResponsesChatSession.sendStream");
     this.#claim();
     this.#appendTurn({ kind: "input", input });
-    return new SessionStream(async (push, signal) => {
-      return (await this.#runStream(input, options, undefined, push, signal)).response;
-    });
+    return this.#streamOf(input, options);
   }
 
   /**
@@ -260,12 +275,17 @@ export class ResponsesChatSession {
     const options = sendOptions<ResponsesSendOptions>(opts, "ResponsesChatSession.regenerateStream");
     const input = this.#rewindToLastInput();
     this.#claim();
-    return new SessionStream(async (push, signal) => {
-      return (await this.#runStream(input, options, undefined, push, signal)).response;
-    });
+    return this.#streamOf(input, options);
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** A claimed session's response as a stream (`sendStream`, `regenerateStream`). */
+  #streamOf(input: ResponseInput, options: ResponsesSendOptions): SessionStream<ResponseWithHelpers> {
+    return new SessionStream(
+      async (push, signal) => (await this.#runStream(input, options, undefined, push, signal)).response,
+    );
+  }
 
   #rewindToLastInput(): ResponseInput {
     let index = this.turns.length - 1;
@@ -339,20 +359,13 @@ export class ResponsesChatSession {
       const { requestOptions } = requestOptionsFor(this.options.requestOptions, opts);
       const result = await this.client.createResponse(input, params, undefined, requestOptions);
       if (!result.ok) {
-        throw new ResponsesSessionError(`Request failed with status: ${result.status}`, {
-          status: result.status,
-          raw: result.data,
-          cause: apiErrorOf(result.error, result.headers, result.requestId),
-        });
+        throw statusError(
+          result.status,
+          result.data,
+          apiErrorOf(result.error, result.headers, result.requestId),
+        );
       }
-      const problem = responseShapeError(result.data);
-      if (problem) {
-        throw new ResponsesSessionError(`Failed to parse response: ${problem}`, {
-          status: result.status,
-          raw: result.data,
-        });
-      }
-      return this.#record(result.data);
+      return this.#record(checkShape(result.data, result.status));
     } finally {
       this.#busy = false;
     }
@@ -394,25 +407,11 @@ export class ResponsesChatSession {
           completed = raw.response;
         }
       }
-      if (!completed) {
-        throw new ResponsesSessionError(
-          "Failed to parse response: the stream ended without a response.completed event",
-          {
-            raw: undefined,
-          },
-        );
-      }
-      const problem = responseShapeError(completed);
-      if (problem)
-        throw new ResponsesSessionError(`Failed to parse response: ${problem}`, { raw: completed });
-      return { response: this.#record(completed), text };
+      if (!completed) throw parseError("the stream ended without a response.completed event", undefined);
+      return { response: this.#record(checkShape(completed)), text };
     } catch (error) {
       if (error instanceof APIError) {
-        throw new ResponsesSessionError(`Request failed with status: ${error.status}`, {
-          status: error.status,
-          raw: error.error.raw,
-          cause: error,
-        });
+        throw statusError(error.status, error.error.raw, error);
       }
       if (received) {
         const reason = incompleteReason(error, signal);

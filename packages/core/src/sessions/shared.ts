@@ -1,6 +1,7 @@
 /** Small helpers shared by the two session classes. */
 import { APIError, type ApiErrorBody, RequestAbortedError, StreamTruncatedError } from "../errors.js";
 import type { SessionRequestOptions } from "./client-contract.js";
+import { isRecord } from "./validate.js";
 
 /** Why a streamed reply ended early, in the observer's terms. */
 export type IncompleteReason = "error" | "aborted" | "truncated";
@@ -58,10 +59,6 @@ export function assignDefined(
 /** An `APIError` for a failed `ApiResult`, kept as the `cause` of the session's error. */
 export function apiErrorOf(error: ApiErrorBody, headers: Headers, requestId: string | undefined): APIError {
   return new APIError(error, { headers, requestId });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

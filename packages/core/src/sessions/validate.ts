@@ -17,8 +17,14 @@ export interface FunctionDeclaration {
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** `true` for a plain object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `true` when `value` is set (neither undefined nor null). */
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 /** The seed's (Lua) name for a value's type, as its `tableshape` errors print it. */
@@ -56,7 +62,7 @@ function checkContent(message: Record<string, unknown>, where: string, required:
     checkContentParts(content, where);
     return;
   }
-  if ((content === null || content === undefined) && !required) return;
+  if (!isSet(content) && !required) return;
   throw new TypeError(
     `${where}.content must be a string or an array of content parts${required ? "" : " (or null)"}, got ${show(content)}.`,
   );
@@ -64,7 +70,7 @@ function checkContent(message: Record<string, unknown>, where: string, required:
 
 function checkOptionalString(message: Record<string, unknown>, key: string, where: string): void {
   const value = message[key];
-  if (value !== undefined && value !== null && typeof value !== "string") {
+  if (isSet(value) && typeof value !== "string") {
     throw new TypeError(`${where}.${key} must be a string when set, got ${show(value)}.`);
   }
 }
@@ -95,13 +101,13 @@ export function assertChatMessage(message: unknown, where: string): asserts mess
     case "assistant": {
       checkContent(message, where, false);
       const toolCalls = message.tool_calls;
-      if (toolCalls !== undefined && toolCalls !== null) {
+      if (isSet(toolCalls)) {
         if (!Array.isArray(toolCalls)) {
           throw new TypeError(`${where}.tool_calls must be an array of tool calls, got ${show(toolCalls)}.`);
         }
         toolCalls.forEach((call, i) => {
           const fn = isRecord(call) ? call.function : undefined;
-          if (!isRecord(call) || (fn !== undefined && fn !== null && !isRecord(fn))) {
+          if (!isRecord(call) || (isSet(fn) && !isRecord(fn))) {
             throw new TypeError(
               `${where}.tool_calls[${i}] must be { id, type: "function", function: { name, arguments } }, got ${show(call)}.`,
             );
@@ -109,7 +115,7 @@ export function assertChatMessage(message: unknown, where: string): asserts mess
         });
       }
       const functionCall = message.function_call;
-      if (functionCall !== undefined && functionCall !== null && !isRecord(functionCall)) {
+      if (isSet(functionCall) && !isRecord(functionCall)) {
         throw new TypeError(`${where}.function_call must be { name, arguments }, got ${show(functionCall)}.`);
       }
       return;
@@ -128,7 +134,7 @@ export function assertChatMessage(message: unknown, where: string): asserts mess
           `${where}: a "function" message needs name (the function that was called), got ${show(message.name)}.`,
         );
       }
-      if (message.content !== undefined && message.content !== null && typeof message.content !== "string") {
+      if (isSet(message.content) && typeof message.content !== "string") {
         throw new TypeError(`${where}.content must be a string (or null), got ${show(message.content)}.`);
       }
       return;
@@ -153,67 +159,48 @@ export function assertFunctionDeclaration(
   }
 }
 
+/** The seed's `tableshape` text for a field of the wrong type: `field "x": expected type "table", got "nil"`. */
+function fieldType(path: string, value: unknown, expected = "table"): string {
+  return `${path ? `field "${path}": ` : ""}expected type "${expected}", got "${luaType(value)}"`;
+}
+
 /** The first reply message of a `chat.completion`, or the seed-style reason it is malformed. */
 export function parseChatReply(
   data: unknown,
 ): { ok: true; message: Record<string, unknown> } | { ok: false; reason: string } {
-  if (!isRecord(data)) return { ok: false, reason: `expected type "table", got "${luaType(data)}"` };
+  const fail = (reason: string) => ({ ok: false, reason }) as const;
+  if (!isRecord(data)) return fail(fieldType("", data));
   const choices = data.choices;
-  if (!Array.isArray(choices)) {
-    return { ok: false, reason: `field "choices": expected type "table", got "${luaType(choices)}"` };
-  }
+  if (!Array.isArray(choices)) return fail(fieldType("choices", choices));
   const first: unknown = choices[0];
-  if (!isRecord(first))
-    return { ok: false, reason: `field "choices[0]": expected type "table", got "${luaType(first)}"` };
+  if (!isRecord(first)) return fail(fieldType("choices[0]", first));
   const message = first.message;
-  if (!isRecord(message)) {
-    return {
-      ok: false,
-      reason: `field "choices[0].message": expected type "table", got "${luaType(message)}"`,
-    };
-  }
+  const at = "choices[0].message";
+  if (!isRecord(message)) return fail(fieldType(at, message));
   if (message.role !== undefined && message.role !== "assistant") {
-    return {
-      ok: false,
-      reason: `field "choices[0].message.role": expected "assistant", got ${show(message.role)}`,
-    };
+    return fail(`field "${at}.role": expected "assistant", got ${show(message.role)}`);
   }
-  const content = message.content;
-  if (content !== undefined && content !== null && typeof content !== "string" && !Array.isArray(content)) {
-    return {
-      ok: false,
-      reason: `field "choices[0].message.content": expected a string, an array or null, got "${luaType(content)}"`,
-    };
+  const { content, tool_calls: toolCalls, function_call: functionCall } = message;
+  if (isSet(content) && typeof content !== "string" && !Array.isArray(content)) {
+    return fail(`field "${at}.content": expected a string, an array or null, got "${luaType(content)}"`);
   }
-  const toolCalls = message.tool_calls;
-  if (toolCalls !== undefined && toolCalls !== null && !Array.isArray(toolCalls)) {
-    return {
-      ok: false,
-      reason: `field "choices[0].message.tool_calls": expected type "table", got "${luaType(toolCalls)}"`,
-    };
-  }
-  const functionCall = message.function_call;
+  if (isSet(toolCalls) && !Array.isArray(toolCalls)) return fail(fieldType(`${at}.tool_calls`, toolCalls));
   if (
-    functionCall !== undefined &&
-    functionCall !== null &&
+    isSet(functionCall) &&
     (!isRecord(functionCall) ||
       typeof functionCall.name !== "string" ||
       typeof functionCall.arguments !== "string")
   ) {
-    return {
-      ok: false,
-      reason: `field "choices[0].message.function_call": expected { name, arguments } strings`,
-    };
+    return fail(`field "${at}.function_call": expected { name, arguments } strings`);
   }
   return { ok: true, message };
 }
 
 /** Checks a Responses object the seed's way (`id` and `output` required), accepting any output item type. */
 export function responseShapeError(data: unknown): string | undefined {
-  if (!isRecord(data)) return `expected type "table", got "${luaType(data)}"`;
-  if (typeof data.id !== "string") return `field "id": expected type "string", got "${luaType(data.id)}"`;
-  if (!Array.isArray(data.output))
-    return `field "output": expected type "table", got "${luaType(data.output)}"`;
+  if (!isRecord(data)) return fieldType("", data);
+  if (typeof data.id !== "string") return fieldType("id", data.id, "string");
+  if (!Array.isArray(data.output)) return fieldType("output", data.output);
   const bad = data.output.findIndex((item) => !isRecord(item) || typeof item.type !== "string");
   if (bad !== -1) return `field "output[${bad}]": expected an item with a string "type"`;
   return undefined;
@@ -222,7 +209,7 @@ export function responseShapeError(data: unknown): string | undefined {
 /** Checks a Responses input (a string, or an array of input items) and throws a TypeError if malformed. */
 export function assertResponseInput(input: unknown, where: string): void {
   if (typeof input === "string") return;
-  if (input === undefined || input === null) {
+  if (!isSet(input)) {
     throw new TypeError(`${where}: input must be provided (a string or an array of input items).`);
   }
   if (!Array.isArray(input)) {
