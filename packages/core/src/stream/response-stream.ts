@@ -17,12 +17,17 @@ import {
   STEP_TERMINAL,
   type StreamProtocol,
 } from "./event-stream.js";
-import {
-  ResponsesAccumulator,
-  responseOutputText,
-  TERMINAL_RESPONSE_EVENTS,
-} from "./responses-accumulator.js";
+import { ResponsesAccumulator, responseOutputText } from "./responses-accumulator.js";
 import type { StreamOptions, StreamSource } from "./types.js";
+
+/**
+ * Same answer as `TERMINAL_RESPONSE_EVENTS.has(type)`, but runs for every event: `type` comes from
+ * JSON.parse and is not internalised, so `Set.has` hashes all of its characters each time, while these
+ * compares stop at the length check for the (longer) delta types. Keep the two lists in step.
+ */
+function isTerminalType(type: string): boolean {
+  return type === "response.completed" || type === "response.incomplete" || type === "response.failed";
+}
 
 /** Responses rules: a terminal event ends it; `error` events and `response.failed` fail it (once). */
 class ResponsesProtocol implements StreamProtocol<ResponseStreamEvent, ResponseObject> {
@@ -42,7 +47,7 @@ class ResponsesProtocol implements StreamProtocol<ResponseStreamEvent, ResponseO
       this.#error = { error: error ?? { message: "The response failed without an error object." } };
       flags |= STEP_ERROR;
     }
-    if (typeof type === "string" && TERMINAL_RESPONSE_EVENTS.has(type)) flags |= STEP_TERMINAL;
+    if (typeof type === "string" && isTerminalType(type)) flags |= STEP_TERMINAL;
     return flags;
   }
 

@@ -69,6 +69,12 @@ export class ResponsesAccumulator {
     if (!isObject(event)) return;
     this.#events++;
     const type = event.type;
+    // The hot path first: nearly every event is a text delta, and a `switch` compares the (not
+    // internalised) type string against each case in turn before reaching it.
+    if (type === "response.output_text.delta" && event.response === undefined) {
+      this.#appendPart(event, "output_text", "text");
+      return;
+    }
     if (isObject(event.response)) {
       const response = event.response as ResponseObject;
       this.#envelope = response;
