@@ -242,21 +242,10 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     this.#queue = queue;
     let thrown = false;
     const take = (): IteratorResult<Raw> => {
-      const head = this.#queueHead;
-      const value = queue[head] as Raw;
-      // Each read's events are queued, then drained before the next read: once drained, the array is
-      // emptied in place and consumed slots are cleared, so a chunk the caller dropped is not kept alive
-      // until a later compaction (it would survive scavenges and be promoted to the old generation).
-      if (head + 1 === queue.length) {
-        queue.length = 0;
+      const value = queue[this.#queueHead++] as Raw;
+      if (this.#queueHead >= QUEUE_COMPACT) {
+        queue.splice(0, this.#queueHead);
         this.#queueHead = 0;
-      } else if (head + 1 >= QUEUE_COMPACT) {
-        // Only when `final()` reads ahead of a slow iterator: drop the consumed head in one go.
-        queue.splice(0, head + 1);
-        this.#queueHead = 0;
-      } else {
-        queue[head] = undefined as Raw;
-        this.#queueHead = head + 1;
       }
       return { value, done: false };
     };
