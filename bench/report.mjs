@@ -475,7 +475,7 @@ function sessionsSection(data, out) {
   );
 }
 
-/** A few lines for docs/readme/benchmarks.md: the headline figures of the run. */
+/** A few lines for README.md (its bench-summary block): the headline figures of the run. */
 function summary(data, out) {
   const lines = [`Run ${data.env.date} UTC (${data.env.cpu}, Node ${data.env.node}):`, ""];
   const size = (id) => data.sizes?.find((s) => s.id === id);
@@ -540,7 +540,7 @@ export function buildReport(data) {
     `size-limit ${v["size-limit"]}. Load average (1 min) ${data.env.loadStart.toFixed(1)} at the start and ${data.env.loadEnd?.toFixed(1)} at`,
     `the end of the ${data.env.seconds} s run: other work on the machine slows every client alike (the rounds are`,
     "interleaved), so read the ratios first. Benchmarks print figures and ratios; they are not timed tests.",
-    "How to run them and what each measures: [readme/benchmarks.md](readme/benchmarks.md).",
+    "How to run them and what each measures: [the README](../README.md#benchmarks).",
     "",
     "## Targets",
     "",

@@ -116,7 +116,7 @@ if (quick || onlyArg) {
   writeFileSync(`${root}docs/benchmarks.md`, report.markdown);
   for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(`${root}docs/${name}`, svg);
   // The headline figures also go into the README section, between its bench-summary markers.
-  const readme = `${root}docs/readme/benchmarks.md`;
+  const readme = `${root}README.md`;
   const text = readFileSync(readme, "utf8");
   const marked = /(<!-- bench-summary -->\n)[\s\S]*?(<!-- \/bench-summary -->)/;
   if (marked.test(text))
@@ -125,7 +125,7 @@ if (quick || onlyArg) {
       text.replace(marked, (_, open, close) => `${open}${report.summary}\n\n${close}`),
     );
   log(
-    `wrote docs/benchmarks.md, ${Object.keys(report.svgs).join(", ")} and the summary in docs/readme/benchmarks.md`,
+    `wrote docs/benchmarks.md, ${Object.keys(report.svgs).join(", ")} and the summary in README.md`,
   );
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
