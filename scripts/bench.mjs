@@ -124,8 +124,6 @@ if (quick || onlyArg) {
       readme,
       text.replace(marked, (_, open, close) => `${open}${report.summary}\n\n${close}`),
     );
-  log(
-    `wrote docs/benchmarks.md, ${Object.keys(report.svgs).join(", ")} and the summary in README.md`,
-  );
+  log(`wrote docs/benchmarks.md, ${Object.keys(report.svgs).join(", ")} and the summary in README.md`);
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
