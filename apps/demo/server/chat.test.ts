@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoServer, startDemoServer } from "./index.ts";
-import { payloads, post, readSse } from "./test-utils.ts";
+import { describe, expect, it } from "vitest";
+import { payloads, post, readSse, useDemoServer } from "./test-utils.ts";
 
-let server: DemoServer;
-let base: string;
-beforeAll(async () => {
-  server = await startDemoServer({ port: 0, delayMs: 0 });
-  base = server.url;
-});
-afterAll(() => server.close());
+const demo = useDemoServer();
 
 interface Chunk {
   id: string;
@@ -48,7 +41,7 @@ const weatherTool = {
 
 describe("POST /v1/chat/completions", () => {
   it("answers a non-streamed request with a chat.completion that echoes the message as Markdown", async () => {
-    const res = await post(base, "/chat/completions", { model: "oaikit-local", messages: hello });
+    const res = await post(demo.url, "/chat/completions", { model: "oaikit-local", messages: hello });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
@@ -65,10 +58,13 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("is deterministic: the same conversation gets the same reply, another message a different one", async () => {
-    const a = await (await post(base, "/chat/completions", { model: "m", messages: hello })).json();
-    const b = await (await post(base, "/chat/completions", { model: "m", messages: hello })).json();
+    const a = await (await post(demo.url, "/chat/completions", { model: "m", messages: hello })).json();
+    const b = await (await post(demo.url, "/chat/completions", { model: "m", messages: hello })).json();
     const c = await (
-      await post(base, "/chat/completions", { model: "m", messages: [{ role: "user", content: "Other" }] })
+      await post(demo.url, "/chat/completions", {
+        model: "m",
+        messages: [{ role: "user", content: "Other" }],
+      })
     ).json();
     expect(a.choices[0].message.content).toBe(b.choices[0].message.content);
     expect(a.id).not.toBe(b.id);
@@ -76,7 +72,7 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("adds a code block when the message asks for code, and reads text content parts", async () => {
-    const res = await post(base, "/chat/completions", {
+    const res = await post(demo.url, "/chat/completions", {
       model: "m",
       messages: [{ role: "user", content: [{ type: "text", text: "Show me some code" }] }],
     });
@@ -86,8 +82,8 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("streams OpenAI's chunk format, with a usage-only final chunk and [DONE] when include_usage is set", async () => {
-    const full = await (await post(base, "/chat/completions", { model: "m", messages: hello })).json();
-    const res = await post(base, "/chat/completions", {
+    const full = await (await post(demo.url, "/chat/completions", { model: "m", messages: hello })).json();
+    const res = await post(demo.url, "/chat/completions", {
       model: "m",
       messages: hello,
       stream: true,
@@ -122,14 +118,14 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("sends no usage field at all without stream_options.include_usage", async () => {
-    const res = await post(base, "/chat/completions", { model: "m", messages: hello, stream: true });
+    const res = await post(demo.url, "/chat/completions", { model: "m", messages: hello, stream: true });
     const chunks = payloads<Chunk>((await readSse(res)).events);
     expect(chunks.some((c) => "usage" in c)).toBe(false);
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe("stop");
   });
 
   it("streams a tool call with its arguments split over several chunks when the message asks for the weather", async () => {
-    const res = await post(base, "/chat/completions", {
+    const res = await post(demo.url, "/chat/completions", {
       model: "m",
       messages: [{ role: "user", content: "What is the weather in Berlin today?" }],
       tools: [weatherTool],
@@ -154,7 +150,7 @@ describe("POST /v1/chat/completions", () => {
 
   it("calls a tool for tool_choice required, never for none, and not when the message does not ask", async () => {
     const ask = (content: string, tool_choice?: unknown) =>
-      post(base, "/chat/completions", {
+      post(demo.url, "/chat/completions", {
         model: "m",
         messages: [{ role: "user", content }],
         tools: [weatherTool],
@@ -169,7 +165,7 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("answers a tool result message with a final text that uses it", async () => {
-    const res = await post(base, "/chat/completions", {
+    const res = await post(demo.url, "/chat/completions", {
       model: "m",
       tools: [weatherTool],
       messages: [
@@ -192,7 +188,7 @@ describe("POST /v1/chat/completions", () => {
 
   it("stops at max_tokens with finish_reason length", async () => {
     const body = await (
-      await post(base, "/chat/completions", { model: "m", messages: hello, max_completion_tokens: 3 })
+      await post(demo.url, "/chat/completions", { model: "m", messages: hello, max_completion_tokens: 3 })
     ).json();
     expect(body.choices[0].finish_reason).toBe("length");
     expect(body.usage.completion_tokens).toBe(3);
@@ -200,7 +196,7 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("rejects bad requests with OpenAI's error shape", async () => {
-    const missing = await post(base, "/chat/completions", { model: "m" });
+    const missing = await post(demo.url, "/chat/completions", { model: "m" });
     expect(missing.status).toBe(400);
     expect(await missing.json()).toEqual({
       error: {
@@ -210,18 +206,18 @@ describe("POST /v1/chat/completions", () => {
         code: "missing_required_parameter",
       },
     });
-    const noModel = await post(base, "/chat/completions", { messages: hello });
+    const noModel = await post(demo.url, "/chat/completions", { messages: hello });
     expect((await noModel.json()).error.message).toBe("you must provide a model parameter");
-    const badJson = await fetch(`${base}/v1/chat/completions`, { method: "POST", body: "{nope" });
+    const badJson = await fetch(`${demo.url}/v1/chat/completions`, { method: "POST", body: "{nope" });
     expect(badJson.status).toBe(400);
     expect((await badJson.json()).error.message).toMatch(/could not parse the JSON body/);
-    const unknown = await fetch(`${base}/v1/nothing-here`);
+    const unknown = await fetch(`${demo.url}/v1/nothing-here`);
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.message).toBe("Invalid URL (GET /v1/nothing-here)");
   });
 
   it("answers CORS preflights from any origin and exposes the response headers", async () => {
-    const pre = await fetch(`${base}/v1/chat/completions`, {
+    const pre = await fetch(`${demo.url}/v1/chat/completions`, {
       method: "OPTIONS",
       headers: {
         origin: "http://127.0.0.1:5173",
@@ -234,7 +230,7 @@ describe("POST /v1/chat/completions", () => {
     expect(pre.headers.get("access-control-allow-headers")).toBe("authorization,content-type");
     expect(pre.headers.get("access-control-allow-methods")).toContain("POST");
     const res = await post(
-      base,
+      demo.url,
       "/chat/completions",
       { model: "m", messages: hello },
       { origin: "http://x.test" },

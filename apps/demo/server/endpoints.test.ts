@@ -1,32 +1,27 @@
 import { crc32, inflateSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoServer, startDemoServer } from "./index.ts";
-import { payloads, post, readSse } from "./test-utils.ts";
+import { describe, expect, it } from "vitest";
+import { payloads, post, readSse, useDemoServer } from "./test-utils.ts";
 
-let server: DemoServer;
-let base: string;
-beforeAll(async () => {
-  server = await startDemoServer({ port: 0, delayMs: 0 });
-  base = server.url;
-});
-afterAll(() => server.close());
+const demo = useDemoServer();
 
 describe("models, completions, embeddings, moderations, images", () => {
   it("lists models", async () => {
-    const body = await (await fetch(`${base}/v1/models`)).json();
+    const body = await (await fetch(`${demo.url}/v1/models`)).json();
     expect(body.object).toBe("list");
     expect(body.data.map((m: { id: string }) => m.id)).toContain("oaikit-local");
     expect(body.data[0]).toMatchObject({ object: "model", owned_by: "oaikit" });
-    const one = await (await fetch(`${base}/v1/models/gpt-4.1`)).json();
+    const one = await (await fetch(`${demo.url}/v1/models/gpt-4.1`)).json();
     expect(one).toMatchObject({ id: "gpt-4.1", object: "model" });
   });
 
   it("completes legacy text prompts, as JSON and as a stream with a usage chunk", async () => {
-    const json = await (await post(base, "/completions", { model: "m", prompt: "Once upon a time" })).json();
+    const json = await (
+      await post(demo.url, "/completions", { model: "m", prompt: "Once upon a time" })
+    ).json();
     expect(json).toMatchObject({ object: "text_completion", choices: [{ index: 0, finish_reason: "stop" }] });
     const text: string = json.choices[0].text;
     expect(text.length).toBeGreaterThan(10);
-    const res = await post(base, "/completions", {
+    const res = await post(demo.url, "/completions", {
       model: "m",
       prompt: "Once upon a time",
       stream: true,
@@ -41,7 +36,9 @@ describe("models, completions, embeddings, moderations, images", () => {
   });
 
   it("embeds deterministically: unit vectors, 16 dimensions by default, `dimensions` and base64 honoured", async () => {
-    const a = await (await post(base, "/embeddings", { model: "e", input: ["cat", "dog", "cat"] })).json();
+    const a = await (
+      await post(demo.url, "/embeddings", { model: "e", input: ["cat", "dog", "cat"] })
+    ).json();
     expect(a.object).toBe("list");
     const [cat, dog, cat2] = a.data.map((d: { embedding: number[] }) => d.embedding);
     expect(cat).toHaveLength(16);
@@ -49,21 +46,23 @@ describe("models, completions, embeddings, moderations, images", () => {
     expect(cat).not.toEqual(dog);
     expect(Math.hypot(...cat)).toBeCloseTo(1, 4);
     expect(a.data.map((d: { index: number }) => d.index)).toEqual([0, 1, 2]);
-    const small = await (await post(base, "/embeddings", { model: "e", input: "cat", dimensions: 4 })).json();
+    const small = await (
+      await post(demo.url, "/embeddings", { model: "e", input: "cat", dimensions: 4 })
+    ).json();
     expect(small.data[0].embedding).toHaveLength(4);
     const b64 = await (
-      await post(base, "/embeddings", { model: "e", input: "cat", encoding_format: "base64" })
+      await post(demo.url, "/embeddings", { model: "e", input: "cat", encoding_format: "base64" })
     ).json();
     const raw = Buffer.from(b64.data[0].embedding, "base64");
     const floats = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
     expect([...floats].map((v) => Math.round(v * 1e4))).toEqual(cat.map((v: number) => Math.round(v * 1e4)));
-    const bad = await post(base, "/embeddings", { model: "e" });
+    const bad = await post(demo.url, "/embeddings", { model: "e" });
     expect(bad.status).toBe(400);
   });
 
   it("moderates: flags violent text only", async () => {
     const body = await (
-      await post(base, "/moderations", { input: ["I will attack you", "Have a nice day"] })
+      await post(demo.url, "/moderations", { input: ["I will attack you", "Have a nice day"] })
     ).json();
     expect(body.id).toMatch(/^modr-/);
     expect(body.results[0].flagged).toBe(true);
@@ -73,7 +72,7 @@ describe("models, completions, embeddings, moderations, images", () => {
   });
 
   it("generates a tiny valid PNG as b64_json", async () => {
-    const body = await (await post(base, "/images/generations", { prompt: "a red fox", n: 2 })).json();
+    const body = await (await post(demo.url, "/images/generations", { prompt: "a red fox", n: 2 })).json();
     expect(body.data).toHaveLength(2);
     const png = Buffer.from(body.data[0].b64_json, "base64");
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -97,7 +96,7 @@ describe("models, completions, embeddings, moderations, images", () => {
     expect(types).toEqual(["IHDR", "IDAT", "IEND"]);
     expect(inflateSync(idat)).toHaveLength(8 * 25);
     expect(body.data[1].b64_json).not.toBe(body.data[0].b64_json);
-    const missing = await post(base, "/images/generations", {});
+    const missing = await post(demo.url, "/images/generations", {});
     expect(missing.status).toBe(400);
   });
 });
@@ -110,7 +109,7 @@ describe("files", () => {
     const form = new FormData();
     form.append("purpose", "user_data");
     form.append("file", new File([bytes], name, { type: "application/octet-stream" }));
-    const up = await fetch(`${base}/v1/files`, { method: "POST", body: form });
+    const up = await fetch(`${demo.url}/v1/files`, { method: "POST", body: form });
     expect(up.status).toBe(200);
     const file = await up.json();
     expect(file).toMatchObject({
@@ -122,17 +121,19 @@ describe("files", () => {
     });
     expect(file.id).toMatch(/^file-/);
 
-    const list = await (await fetch(`${base}/v1/files`)).json();
+    const list = await (await fetch(`${demo.url}/v1/files`)).json();
     expect(list.object).toBe("list");
     expect(list.data.map((f: { id: string }) => f.id)).toContain(file.id);
-    expect((await (await fetch(`${base}/v1/files?purpose=batch`)).json()).data).toEqual([]);
-    expect(await (await fetch(`${base}/v1/files/${file.id}`)).json()).toEqual(file);
-    const content = new Uint8Array(await (await fetch(`${base}/v1/files/${file.id}/content`)).arrayBuffer());
+    expect((await (await fetch(`${demo.url}/v1/files?purpose=batch`)).json()).data).toEqual([]);
+    expect(await (await fetch(`${demo.url}/v1/files/${file.id}`)).json()).toEqual(file);
+    const content = new Uint8Array(
+      await (await fetch(`${demo.url}/v1/files/${file.id}/content`)).arrayBuffer(),
+    );
     expect(content).toEqual(bytes);
 
-    const del = await fetch(`${base}/v1/files/${file.id}`, { method: "DELETE" });
+    const del = await fetch(`${demo.url}/v1/files/${file.id}`, { method: "DELETE" });
     expect(await del.json()).toEqual({ id: file.id, object: "file", deleted: true });
-    const gone = await fetch(`${base}/v1/files/${file.id}`);
+    const gone = await fetch(`${demo.url}/v1/files/${file.id}`);
     expect(gone.status).toBe(404);
   });
 
@@ -141,7 +142,7 @@ describe("files", () => {
       '--my boundary\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nassistants\r\n' +
       '--my boundary\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--my\r\n' +
       "--my boundary--\r\n";
-    const res = await fetch(`${base}/v1/files`, {
+    const res = await fetch(`${demo.url}/v1/files`, {
       method: "POST",
       headers: { "content-type": 'multipart/form-data; boundary="my boundary"' },
       body,
@@ -149,21 +150,21 @@ describe("files", () => {
     expect(res.status).toBe(200);
     const file = await res.json();
     expect(file).toMatchObject({ filename: "a.txt", bytes: 11, purpose: "assistants" });
-    const content = await (await fetch(`${base}/v1/files/${file.id}/content`)).text();
+    const content = await (await fetch(`${demo.url}/v1/files/${file.id}/content`)).text();
     expect(content).toBe("hello\r\n--my");
   });
 
   it("rejects uploads without a file, without a purpose, or not multipart", async () => {
     const noFile = new FormData();
     noFile.append("purpose", "user_data");
-    const a = await fetch(`${base}/v1/files`, { method: "POST", body: noFile });
+    const a = await fetch(`${demo.url}/v1/files`, { method: "POST", body: noFile });
     expect(a.status).toBe(400);
     expect((await a.json()).error.param).toBe("file");
     const noPurpose = new FormData();
     noPurpose.append("file", new File(["x"], "x.txt"));
-    const b = await fetch(`${base}/v1/files`, { method: "POST", body: noPurpose });
+    const b = await fetch(`${demo.url}/v1/files`, { method: "POST", body: noPurpose });
     expect((await b.json()).error.param).toBe("purpose");
-    const c = await post(base, "/files", { file: "x" });
+    const c = await post(demo.url, "/files", { file: "x" });
     expect(c.status).toBe(400);
     expect((await c.json()).error.message).toMatch(/expected multipart\/form-data/);
   });

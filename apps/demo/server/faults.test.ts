@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoServer, startDemoServer } from "./index.ts";
-import { payloads, post, readSse } from "./test-utils.ts";
+import { describe, expect, it } from "vitest";
+import { startDemoServer } from "./index.ts";
+import { payloads, post, readSse, useDemoServer } from "./test-utils.ts";
 
-let server: DemoServer;
-let base: string;
-beforeAll(async () => {
-  server = await startDemoServer({ port: 0, delayMs: 0 });
-  base = server.url;
-});
-afterAll(() => server.close());
+const demo = useDemoServer();
 
 const chat = (model = "m", extra: Record<string, unknown> = {}) => ({
   model,
@@ -41,9 +35,9 @@ async function readFor(res: Response, ms: number): Promise<{ text: string; ended
 describe("fault injection", () => {
   it("401 sends OpenAI's invalid_api_key body, by header or by model name", async () => {
     for (const res of [
-      await post(base, "/chat/completions", chat(), { "x-oaikit-fault": "401" }),
-      await post(base, "/chat/completions", chat("fault:401")),
-      await post(base, "/responses", { model: "fault:401", input: "x" }),
+      await post(demo.url, "/chat/completions", chat(), { "x-oaikit-fault": "401" }),
+      await post(demo.url, "/chat/completions", chat("fault:401")),
+      await post(demo.url, "/responses", { model: "fault:401", input: "x" }),
     ]) {
       expect(res.status).toBe(401);
       const body = await res.json();
@@ -57,24 +51,24 @@ describe("fault injection", () => {
   });
 
   it("429 sends a rate_limit body with Retry-After (also on GET)", async () => {
-    const res = await post(base, "/chat/completions", chat("fault:429"));
+    const res = await post(demo.url, "/chat/completions", chat("fault:429"));
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(res.headers.get("retry-after-ms")).toBe("1000");
     expect((await res.json()).error.code).toBe("rate_limit_exceeded");
-    const get = await fetch(`${base}/v1/models`, { headers: { "x-oaikit-fault": "429" } });
+    const get = await fetch(`${demo.url}/v1/models`, { headers: { "x-oaikit-fault": "429" } });
     expect(get.status).toBe(429);
     await get.body?.cancel();
   });
 
   it("500 sends a server_error body", async () => {
-    const res = await post(base, "/embeddings", { model: "fault:500", input: "x" });
+    const res = await post(demo.url, "/embeddings", { model: "fault:500", input: "x" });
     expect(res.status).toBe(500);
     expect((await res.json()).error).toMatchObject({ type: "server_error", code: null });
   });
 
   it("cut ends the stream in the middle of a line, without [DONE]", async () => {
-    const res = await post(base, "/chat/completions", chat("fault:cut"));
+    const res = await post(demo.url, "/chat/completions", chat("fault:cut"));
     expect(res.status).toBe(200);
     const { events, raw } = await readSse(res);
     expect(raw).not.toContain("[DONE]");
@@ -88,20 +82,20 @@ describe("fault injection", () => {
   });
 
   it("cut also breaks a non-streamed JSON body half-way", async () => {
-    const res = await post(base, "/chat/completions", { ...chat("fault:cut"), stream: false });
+    const res = await post(demo.url, "/chat/completions", { ...chat("fault:cut"), stream: false });
     const text = await res.text();
     expect(() => JSON.parse(text)).toThrow();
     expect(text.startsWith('{"id":"chatcmpl-')).toBe(true);
   });
 
   it("reset destroys the connection mid-stream: the reader fails", async () => {
-    const res = await post(base, "/responses", { model: "fault:reset", input: "x", stream: true });
+    const res = await post(demo.url, "/responses", { model: "fault:reset", input: "x", stream: true });
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
   });
 
   it("stall sends part of the stream, then nothing, and keeps the connection open", async () => {
-    const res = await post(base, "/chat/completions", chat("fault:stall"));
+    const res = await post(demo.url, "/chat/completions", chat("fault:stall"));
     const { text, ended } = await readFor(res, 300);
     expect(ended).toBe(false);
     expect(text).toContain('"role":"assistant"');
@@ -109,7 +103,7 @@ describe("fault injection", () => {
   });
 
   it("stall-keepalive sends only `: keep-alive` comments after the stall", async () => {
-    const res = await post(base, "/chat/completions", chat("m"), { "x-oaikit-fault": "stall-keepalive" });
+    const res = await post(demo.url, "/chat/completions", chat("m"), { "x-oaikit-fault": "stall-keepalive" });
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = "";
@@ -126,7 +120,9 @@ describe("fault injection", () => {
   });
 
   it("error-event sends `event: error` mid-stream and no [DONE] (chat)", async () => {
-    const { events, raw } = await readSse(await post(base, "/chat/completions", chat("fault:error-event")));
+    const { events, raw } = await readSse(
+      await post(demo.url, "/chat/completions", chat("fault:error-event")),
+    );
     expect(raw).not.toContain("[DONE]");
     const last = events.at(-1)!;
     expect(last.event).toBe("error");
@@ -136,7 +132,7 @@ describe("fault injection", () => {
 
   it("error-event in a Responses stream is an error event then response.failed, numbered in sequence", async () => {
     const { events } = await readSse(
-      await post(base, "/responses", { model: "fault:error-event", input: "hello there", stream: true }),
+      await post(demo.url, "/responses", { model: "fault:error-event", input: "hello there", stream: true }),
     );
     const tail = events.slice(-2).map((e) => ({ event: e.event, data: JSON.parse(e.data) }));
     expect(tail[0]!.event).toBe("error");
@@ -148,7 +144,7 @@ describe("fault injection", () => {
   });
 
   it("rejects an unknown fault with the list of known ones", async () => {
-    const res = await post(base, "/chat/completions", chat("fault:boom"));
+    const res = await post(demo.url, "/chat/completions", chat("fault:boom"));
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/Unknown fault "boom".*cut.*stall/);
   });

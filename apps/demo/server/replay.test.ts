@@ -1,16 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoServer, startDemoServer } from "./index.ts";
+import { describe, expect, it } from "vitest";
 import { CONFORMANCE_DIR, recordedStatuses, replayableFiles } from "./replay.ts";
-import { post, readSse } from "./test-utils.ts";
+import { post, readSse, useDemoServer } from "./test-utils.ts";
 
-let server: DemoServer;
-let base: string;
-beforeAll(async () => {
-  server = await startDemoServer({ port: 0, delayMs: 0 });
-  base = server.url;
-});
-afterAll(() => server.close());
+const demo = useDemoServer();
 
 const file = (name: string) => readFile(`${CONFORMANCE_DIR}${name}`);
 
@@ -38,7 +31,7 @@ describe("replay:<file>", () => {
       "01-openai-chat-text-include-usage.sse",
       "10-openai-legacy-function-call-cut-mid-line.sse",
     ]) {
-      const res = await post(base, "/chat/completions", {
+      const res = await post(demo.url, "/chat/completions", {
         model: `replay:${name}`,
         messages: [],
         stream: true,
@@ -50,7 +43,7 @@ describe("replay:<file>", () => {
     // A Responses recording through /responses, with a delay: still the same bytes.
     const name = "32-openai-responses-text.sse";
     const res = await post(
-      base,
+      demo.url,
       "/responses",
       { model: `replay:${name}`, input: "x" },
       { "x-oaikit-delay": "2" },
@@ -64,7 +57,7 @@ describe("replay:<file>", () => {
       .toString("utf8")
       .split("\n")
       .filter((l) => l.trim() !== "");
-    const res = await post(base, "/chat/completions", { model: `replay:${name}`, messages: [] });
+    const res = await post(demo.url, "/chat/completions", { model: `replay:${name}`, messages: [] });
     const { events, raw } = await readSse(res);
     expect(events.map((e) => e.data)).toEqual([...lines, "[DONE]"]);
     expect(events.every((e) => e.event === undefined)).toBe(true);
@@ -78,7 +71,7 @@ describe("replay:<file>", () => {
       .split("\n")
       .filter((l) => l.trim() !== "");
     const { events, raw } = await readSse(
-      await post(base, "/responses", { model: `replay:${name}`, input: "x" }),
+      await post(demo.url, "/responses", { model: `replay:${name}`, input: "x" }),
     );
     expect(raw).not.toContain("[DONE]");
     expect(events.map((e) => e.event)).toEqual([
@@ -97,7 +90,7 @@ describe("replay:<file>", () => {
       ["40-nginx-502-html-behind-cloudflare.html", 502, "text/html; charset=utf-8"],
       ["28-gemini-compat-tool-call-empty-id.json", 200, "application/json"],
     ] as const) {
-      const res = await post(base, "/chat/completions", {
+      const res = await post(demo.url, "/chat/completions", {
         model: `replay:${name}`,
         messages: [],
         stream: true,
@@ -110,7 +103,7 @@ describe("replay:<file>", () => {
 
   it("404s a file that is not in the corpus (and never leaves it)", async () => {
     for (const model of ["replay:nope.sse", "replay:../INDEX.md", "replay:INDEX.md"]) {
-      const res = await post(base, "/chat/completions", { model, messages: [] });
+      const res = await post(demo.url, "/chat/completions", { model, messages: [] });
       expect(res.status).toBe(404);
       expect((await res.json()).error.message).toMatch(/No recorded file/);
     }
@@ -119,7 +112,7 @@ describe("replay:<file>", () => {
   it("combines with a fault: a replay cut half-way", async () => {
     const name = "32-openai-responses-text.sse";
     const res = await post(
-      base,
+      demo.url,
       "/responses",
       { model: `replay:${name}`, input: "x" },
       { "x-oaikit-fault": "cut" },

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoServer, startDemoServer } from "./index.ts";
-import { post, readSse } from "./test-utils.ts";
+import { describe, expect, it } from "vitest";
+import { post, readSse, useDemoServer } from "./test-utils.ts";
 
-let server: DemoServer;
-let base: string;
-beforeAll(async () => {
-  server = await startDemoServer({ port: 0, delayMs: 0 });
-  base = server.url;
-});
-afterAll(() => server.close());
+const demo = useDemoServer();
 
 type Event = Record<string, unknown> & { type: string; sequence_number: number };
 const capitalTool = {
@@ -19,7 +12,7 @@ const capitalTool = {
 };
 
 async function streamEvents(body: Record<string, unknown>) {
-  const res = await post(base, "/responses", { ...body, stream: true });
+  const res = await post(demo.url, "/responses", { ...body, stream: true });
   expect(res.status).toBe(200);
   const { events, raw } = await readSse(res);
   // Real wire form: every event is named, its name equals data.type, and there is no [DONE].
@@ -72,11 +65,11 @@ describe("POST /v1/responses", () => {
   });
 
   it("returns the same response object without stream, and keeps it for GET", async () => {
-    const res = await post(base, "/responses", { model: "m", input: [{ role: "user", content: "Hi" }] });
+    const res = await post(demo.url, "/responses", { model: "m", input: [{ role: "user", content: "Hi" }] });
     const body = await res.json();
     expect(body).toMatchObject({ object: "response", status: "completed", model: "m" });
     expect(body.output[0]).toMatchObject({ type: "message", role: "assistant", status: "completed" });
-    const got = await fetch(`${base}/v1/responses/${body.id}`);
+    const got = await fetch(`${demo.url}/v1/responses/${body.id}`);
     expect(await got.json()).toEqual(body);
   });
 
@@ -111,12 +104,12 @@ describe("POST /v1/responses", () => {
 
   it("answers a function_call_output with a final text, following previous_response_id", async () => {
     const first = await (
-      await post(base, "/responses", { model: "m", input: "time in Oslo?", tools: [capitalTool] })
+      await post(demo.url, "/responses", { model: "m", input: "time in Oslo?", tools: [capitalTool] })
     ).json();
     const call = first.output[0];
     expect(call.type).toBe("function_call");
     const second = await (
-      await post(base, "/responses", {
+      await post(demo.url, "/responses", {
         model: "m",
         previous_response_id: first.id,
         input: [{ type: "function_call_output", call_id: call.call_id, output: '{"time":"12:00"}' }],
@@ -128,7 +121,11 @@ describe("POST /v1/responses", () => {
   });
 
   it("404s an unknown previous_response_id with OpenAI's code", async () => {
-    const res = await post(base, "/responses", { model: "m", input: "x", previous_response_id: "resp_nope" });
+    const res = await post(demo.url, "/responses", {
+      model: "m",
+      input: "x",
+      previous_response_id: "resp_nope",
+    });
     expect(res.status).toBe(404);
     expect((await res.json()).error).toMatchObject({
       param: "previous_response_id",
@@ -148,42 +145,46 @@ describe("POST /v1/responses", () => {
   });
 
   it("deletes stored responses, and does not store with store: false", async () => {
-    const body = await (await post(base, "/responses", { model: "m", input: "x" })).json();
-    const del = await fetch(`${base}/v1/responses/${body.id}`, { method: "DELETE" });
+    const body = await (await post(demo.url, "/responses", { model: "m", input: "x" })).json();
+    const del = await fetch(`${demo.url}/v1/responses/${body.id}`, { method: "DELETE" });
     expect(await del.json()).toEqual({ id: body.id, object: "response", deleted: true });
-    const gone = await fetch(`${base}/v1/responses/${body.id}`);
+    const gone = await fetch(`${demo.url}/v1/responses/${body.id}`);
     expect(gone.status).toBe(404);
     expect((await gone.json()).error.message).toBe(`Response with id '${body.id}' not found.`);
-    const unstored = await (await post(base, "/responses", { model: "m", input: "x", store: false })).json();
-    expect((await fetch(`${base}/v1/responses/${unstored.id}`)).status).toBe(404);
+    const unstored = await (
+      await post(demo.url, "/responses", { model: "m", input: "x", store: false })
+    ).json();
+    expect((await fetch(`${demo.url}/v1/responses/${unstored.id}`)).status).toBe(404);
   });
 
   it("cancels a background response before it completes; refuses to cancel a foreground one", async () => {
     const bg = await (
       await post(
-        base,
+        demo.url,
         "/responses",
         { model: "m", input: "long", background: true },
         { "x-oaikit-delay": "50" },
       )
     ).json();
     expect(bg.status).toBe("queued");
-    const cancelled = await fetch(`${base}/v1/responses/${bg.id}/cancel`, { method: "POST" });
+    const cancelled = await fetch(`${demo.url}/v1/responses/${bg.id}/cancel`, { method: "POST" });
     expect((await cancelled.json()).status).toBe("cancelled");
-    expect((await (await fetch(`${base}/v1/responses/${bg.id}`)).json()).status).toBe("cancelled");
+    expect((await (await fetch(`${demo.url}/v1/responses/${bg.id}`)).json()).status).toBe("cancelled");
 
-    const bg2 = await (await post(base, "/responses", { model: "m", input: "hi", background: true })).json();
+    const bg2 = await (
+      await post(demo.url, "/responses", { model: "m", input: "hi", background: true })
+    ).json();
     await new Promise((r) => setTimeout(r, 120));
-    expect((await (await fetch(`${base}/v1/responses/${bg2.id}`)).json()).status).toBe("completed");
+    expect((await (await fetch(`${demo.url}/v1/responses/${bg2.id}`)).json()).status).toBe("completed");
 
-    const fg = await (await post(base, "/responses", { model: "m", input: "x" })).json();
-    const refused = await fetch(`${base}/v1/responses/${fg.id}/cancel`, { method: "POST" });
+    const fg = await (await post(demo.url, "/responses", { model: "m", input: "x" })).json();
+    const refused = await fetch(`${demo.url}/v1/responses/${fg.id}/cancel`, { method: "POST" });
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.message).toMatch(/background=true/);
   });
 
   it("requires input", async () => {
-    const res = await post(base, "/responses", { model: "m" });
+    const res = await post(demo.url, "/responses", { model: "m" });
     expect(res.status).toBe(400);
     expect((await res.json()).error.param).toBe("input");
   });

@@ -1,5 +1,25 @@
 /** Helpers for the demo server's own tests (not a test file). */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { afterAll, beforeAll } from "vitest";
+import { type DemoServer, startDemoServer } from "./index.ts";
+
+/**
+ * Starts a demo server (no typing delay, any free port) before the calling file's tests and closes it
+ * after them. Read `url` inside tests and hooks: it is set once `beforeAll` has run.
+ */
+export function useDemoServer(): { readonly url: string } {
+  let server: DemoServer | undefined;
+  beforeAll(async () => {
+    server = await startDemoServer({ port: 0, delayMs: 0 });
+  });
+  afterAll(() => server?.close());
+  return {
+    get url() {
+      if (!server) throw new Error("useDemoServer(): the server starts in beforeAll; read url inside a test");
+      return server.url;
+    },
+  };
+}
 
 /** An SSE body as received: parsed events, keep-alive comments and the raw text. */
 export interface ReadSse {
