@@ -13,7 +13,7 @@ import {
   splitPieces,
   type ToolSpec,
 } from "./replies.ts";
-import { DONE_FRAME, sseFrame, writeFrames, writeJsonBody } from "./sse.ts";
+import { DONE_FRAME, sseFrame, streamErrorFrame, writeFrames, writeJsonBody } from "./sse.ts";
 
 /** The system fingerprint every demo reply carries. */
 export const FINGERPRINT = "fp_oaikit_demo";
@@ -204,36 +204,15 @@ export async function handleChatCompletions(
     for (const piece of p.pieces) frames.push(sseFrame(chunk({ content: piece })));
   }
   frames.push(sseFrame(chunk({}, p.finishReason)));
-  if (includeUsage) {
-    frames.push(
-      sseFrame({
-        id,
-        object: "chat.completion.chunk",
-        created,
-        model,
-        service_tier: "default",
-        system_fingerprint: FINGERPRINT,
-        choices: [],
-        usage: p.usage,
-      }),
-    );
-  }
+  // The usage chunk: the same envelope with no choices (keys keep their order).
+  if (includeUsage) frames.push(sseFrame({ ...chunk({}), choices: [], usage: p.usage }));
   frames.push(DONE_FRAME);
   await writeFrames(ctx, req, res, frames, {
     delayMs: resolveDelay(ctx, req, model),
     fault,
     errorFrames: () => [
-      sseFrame(
-        {
-          error: {
-            message:
-              "The oaikit demo server sent an error event in the middle of the stream (fault injection).",
-            type: "server_error",
-            param: null,
-            code: "stream_error",
-          },
-        },
-        "error",
+      streamErrorFrame(
+        "The oaikit demo server sent an error event in the middle of the stream (fault injection).",
       ),
     ],
   });

@@ -4,7 +4,7 @@ import type { StreamFault } from "./faults.ts";
 import { HttpError, type JsonObject, requireModel, sendJson } from "./http.ts";
 import { tinyPng } from "./png.ts";
 import { composeCompletion, countTokens, hash, splitPieces } from "./replies.ts";
-import { DONE_FRAME, sseFrame, writeFrames, writeJsonBody } from "./sse.ts";
+import { DONE_FRAME, sseFrame, streamErrorFrame, writeFrames, writeJsonBody } from "./sse.ts";
 
 /** The models `GET /v1/models` lists. Any other name is accepted too (and `fault:`/`replay:` ones). */
 export const DEMO_MODELS = ["oaikit-local", "oaikit-local-slow", "oaikit-embed", "oaikit-moderation"];
@@ -93,19 +93,7 @@ export async function handleCompletions(
   await writeFrames(ctx, req, res, frames, {
     delayMs: resolveDelay(ctx, req, model),
     fault,
-    errorFrames: () => [
-      sseFrame(
-        {
-          error: {
-            message: "Injected error event.",
-            type: "server_error",
-            param: null,
-            code: "stream_error",
-          },
-        },
-        "error",
-      ),
-    ],
+    errorFrames: () => [streamErrorFrame("Injected error event.")],
   });
 }
 

@@ -1,11 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerContext } from "./context.ts";
 import type { StreamFault } from "./faults.ts";
+import { errorBody } from "./http.ts";
 
 /** One SSE event as text: `event: <name>\n` (when named), `data: <json>\n\n`. */
 export function sseFrame(data: unknown, event?: string): string {
   const json = typeof data === "string" ? data : JSON.stringify(data);
   return `${event ? `event: ${event}\n` : ""}data: ${json}\n\n`;
+}
+
+/**
+ * The `event: error` frame a Chat or legacy Completions stream sends for the `error-event` fault:
+ * OpenAI's error envelope with type `server_error` and code `stream_error`.
+ */
+export function streamErrorFrame(message: string): string {
+  return sseFrame(errorBody(message, "server_error", null, "stream_error"), "error");
 }
 
 /** The Chat Completions terminator. */
