@@ -195,119 +195,34 @@ function stateOf(session: DurableChatSession | DurableResponsesChatSession, inde
   return state.reason ? { state: state.status, reason: state.reason } : { state: state.status };
 }
 
-/** Opens (or creates) a stored conversation with a client. */
-export async function openConversation(
-  client: OpenAI,
+/**
+ * A {@link Conversation} over a durable session of either kind: replies, edits and the lifecycle go
+ * straight to the session (the same calls for both); only how its history reads (`messages`) differs.
+ */
+function conversationOver(
   id: string,
   kind: ApiKind,
-  model: string,
-): Promise<Conversation> {
-  const usage: UsageTap = {};
-  const sessionClient = usageTappingClient(client, usage);
-  const withUsage = (onUsage: (u: Usage) => void) => {
-    usage.sink = onUsage;
-  };
-
-  if (kind === "chat") {
-    const session = await openChatSession(sessionClient, {
-      id,
-      store,
-      model,
-      params: { stream_options: { include_usage: true } },
-    });
-    return {
-      id,
-      kind,
-      get busy() {
-        return session.busy;
-      },
-      messages: () =>
-        session.messages.flatMap((m: ChatMessage, index): DisplayMessage[] => {
-          if (m.role === "system" || m.role === "developer") return [];
-          const calls = m.role === "assistant" ? m.tool_calls : undefined;
-          const toolCall = calls?.map((c) => `${c.function.name}(${c.function.arguments})`).join("\n");
-          return [
-            {
-              index,
-              role: m.role === "user" ? "user" : m.role === "assistant" ? "assistant" : "tool",
-              text: textOf(m.content),
-              ...stateOf(session, index),
-              ...(toolCall ? { toolCall } : {}),
-            },
-          ];
-        }),
-      send: (text, onText, onUsage) => {
-        withUsage(onUsage);
-        return run(() => session.sendStream(text), onText);
-      },
-      regenerate: (onText, onUsage) => {
-        withUsage(onUsage);
-        return run(() => session.regenerateStream(), onText);
-      },
-      edit: (index, text, onText, onUsage) => {
-        withUsage(onUsage);
-        return run(() => {
-          session.truncate(index);
-          return session.sendStream(text);
-        }, onText);
-      },
-      onChange: (listener) => session.onChange(listener),
-      refresh: () => session.refresh(),
-      close: () => session.close(),
-    };
-  }
-
-  const session = await openResponsesChatSession(sessionClient, { id, store, model });
+  session: DurableChatSession | DurableResponsesChatSession,
+  usage: UsageTap,
+  messages: () => DisplayMessage[],
+): Conversation {
   return {
     id,
     kind,
     get busy() {
       return session.busy;
     },
-    messages: () =>
-      session.turns.map((turn: ResponsesTurn, index): DisplayMessage => {
-        if (turn.kind === "input") {
-          const input = turn.input;
-          const text =
-            typeof input === "string"
-              ? input
-              : input.map((item) => textOf((item as { content?: unknown }).content)).join("\n");
-          return { index, role: "user", text, state: "complete" };
-        }
-        if (turn.kind === "partial") {
-          return {
-            index,
-            role: "assistant",
-            text: turn.text,
-            state: "incomplete",
-            reason: turn.reason ?? "interrupted",
-          };
-        }
-        const calls = (turn.response.output ?? [])
-          .filter((item: { type?: string }) => item.type === "function_call")
-          .map((item) => {
-            const call = item as { name?: string; arguments?: string };
-            return `${call.name}(${call.arguments})`;
-          })
-          .join("\n");
-        return {
-          index,
-          role: "assistant",
-          text: getOutputText(turn.response),
-          ...stateOf(session, index),
-          ...(calls ? { toolCall: calls } : {}),
-        };
-      }),
+    messages,
     send: (text, onText, onUsage) => {
-      withUsage(onUsage);
+      usage.sink = onUsage;
       return run(() => session.sendStream(text), onText);
     },
     regenerate: (onText, onUsage) => {
-      withUsage(onUsage);
+      usage.sink = onUsage;
       return run(() => session.regenerateStream(), onText);
     },
     edit: (index, text, onText, onUsage) => {
-      withUsage(onUsage);
+      usage.sink = onUsage;
       return run(() => {
         session.truncate(index);
         return session.sendStream(text);
@@ -317,6 +232,79 @@ export async function openConversation(
     refresh: () => session.refresh(),
     close: () => session.close(),
   };
+}
+
+/** Opens (or creates) a stored conversation with a client. */
+export async function openConversation(
+  client: OpenAI,
+  id: string,
+  kind: ApiKind,
+  model: string,
+): Promise<Conversation> {
+  const usage: UsageTap = {};
+  const sessionClient = usageTappingClient(client, usage);
+
+  if (kind === "chat") {
+    const session = await openChatSession(sessionClient, {
+      id,
+      store,
+      model,
+      params: { stream_options: { include_usage: true } },
+    });
+    return conversationOver(id, kind, session, usage, () =>
+      session.messages.flatMap((m: ChatMessage, index): DisplayMessage[] => {
+        if (m.role === "system" || m.role === "developer") return [];
+        const calls = m.role === "assistant" ? m.tool_calls : undefined;
+        const toolCall = calls?.map((c) => `${c.function.name}(${c.function.arguments})`).join("\n");
+        return [
+          {
+            index,
+            role: m.role === "user" ? "user" : m.role === "assistant" ? "assistant" : "tool",
+            text: textOf(m.content),
+            ...stateOf(session, index),
+            ...(toolCall ? { toolCall } : {}),
+          },
+        ];
+      }),
+    );
+  }
+
+  const session = await openResponsesChatSession(sessionClient, { id, store, model });
+  return conversationOver(id, kind, session, usage, () =>
+    session.turns.map((turn: ResponsesTurn, index): DisplayMessage => {
+      if (turn.kind === "input") {
+        const input = turn.input;
+        const text =
+          typeof input === "string"
+            ? input
+            : input.map((item) => textOf((item as { content?: unknown }).content)).join("\n");
+        return { index, role: "user", text, state: "complete" };
+      }
+      if (turn.kind === "partial") {
+        return {
+          index,
+          role: "assistant",
+          text: turn.text,
+          state: "incomplete",
+          reason: turn.reason ?? "interrupted",
+        };
+      }
+      const calls = (turn.response.output ?? [])
+        .filter((item: { type?: string }) => item.type === "function_call")
+        .map((item) => {
+          const call = item as { name?: string; arguments?: string };
+          return `${call.name}(${call.arguments})`;
+        })
+        .join("\n");
+      return {
+        index,
+        role: "assistant",
+        text: getOutputText(turn.response),
+        ...stateOf(session, index),
+        ...(calls ? { toolCall: calls } : {}),
+      };
+    }),
+  );
 }
 
 /** The stored conversations, most recent first. */
