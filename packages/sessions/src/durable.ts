@@ -68,8 +68,35 @@ export interface DurableBinding {
   busy(): boolean;
 }
 
+/**
+ * The start both openers share: checks the options, then reads the stored session of `kind` from the
+ * given store (or the default one) before anything is written. `sessionOptions` are the options minus
+ * the store's, for the core session.
+ */
+export async function openStored<O extends DurableOptions>(
+  options: O,
+  kind: SessionKind,
+): Promise<{
+  store: SessionStore;
+  stored: StoredSession | undefined;
+  sessionOptions: Omit<O, keyof DurableOptions>;
+}> {
+  const opener = openerOf(kind);
+  checkDurableOptions(options, `${opener}(client, options)`);
+  const { id, store: given, title: _t, partialWriteIntervalMs: _p, onError: _e, ...sessionOptions } = options;
+  const store = given ?? defaultStore();
+  return { store, stored: await loadForOpen(store, id, kind, opener), sessionOptions };
+}
+
+/** The core session itself, with the durable controls defined on it (getters stay live getters). */
+export function withControls<S extends object>(session: S, controls: DurableControls): S & DurableControls {
+  return Object.defineProperties(session, Object.getOwnPropertyDescriptors(controls)) as S & DurableControls;
+}
+
+const openerOf = (kind: SessionKind) => (kind === "chat" ? "openChatSession" : "openResponsesChatSession");
+
 /** Checks the options shared by both openers. */
-export function checkDurableOptions(options: DurableOptions | undefined, where: string): void {
+function checkDurableOptions(options: DurableOptions | undefined, where: string): void {
   if (!options || typeof options !== "object")
     throw new TypeError(`${where}: options must be an object with an \`id\`.`);
   if (typeof options.id !== "string" || options.id === "") {
@@ -83,7 +110,7 @@ export function checkDurableOptions(options: DurableOptions | undefined, where: 
 }
 
 /** Reads a session before anything is written; refuses a session of the other kind. */
-export async function loadForOpen(
+async function loadForOpen(
   store: SessionStore,
   id: string,
   kind: SessionKind,
@@ -91,9 +118,8 @@ export async function loadForOpen(
 ): Promise<StoredSession | undefined> {
   const stored = await store.load(id);
   if (stored && stored.header.kind !== kind) {
-    const other = stored.header.kind === "chat" ? "openChatSession" : "openResponsesChatSession";
     throw new TypeError(
-      `${where}: session "${id}" is a ${stored.header.kind} session; open it with ${other}().`,
+      `${where}: session "${id}" is a ${stored.header.kind} session; open it with ${openerOf(stored.header.kind)}().`,
     );
   }
   return stored;

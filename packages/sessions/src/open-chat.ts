@@ -1,12 +1,11 @@
 import { type ChatMessage, ChatSession, type ChatSessionClient, type ChatSessionOptions } from "@oaikit/core";
-import { defaultStore } from "./default-store.js";
 import {
-  checkDurableOptions,
   createDurable,
   type DurableControls,
   type DurableOptions,
-  loadForOpen,
+  openStored,
   plain,
+  withControls,
 } from "./durable.js";
 
 /** Options of {@link openChatSession}: the core `ChatSession` options (except `messages`/`observer`) and the store's. */
@@ -32,10 +31,7 @@ export async function openChatSession(
   client: ChatSessionClient,
   options: OpenChatSessionOptions,
 ): Promise<DurableChatSession> {
-  checkDurableOptions(options, "openChatSession(client, options)");
-  const { id, store: given, title: _t, partialWriteIntervalMs: _p, onError: _e, ...sessionOptions } = options;
-  const store = given ?? defaultStore();
-  const stored = await loadForOpen(store, id, "chat", "openChatSession");
+  const { store, stored, sessionOptions } = await openStored(options, "chat");
   let session: ChatSession | undefined;
   const durable = createDurable({ ...options, store }, stored, {
     kind: "chat",
@@ -67,10 +63,7 @@ export async function openChatSession(
       },
     },
   });
-  return Object.defineProperties(
-    session,
-    Object.getOwnPropertyDescriptors(durable.controls),
-  ) as DurableChatSession;
+  return withControls(session, durable.controls);
 }
 
 function textOf(content: unknown): string {

@@ -6,14 +6,13 @@ import {
   type ResponsesTurn,
   withResponseHelpers,
 } from "@oaikit/core";
-import { defaultStore } from "./default-store.js";
 import {
-  checkDurableOptions,
   createDurable,
   type DurableControls,
   type DurableOptions,
-  loadForOpen,
+  openStored,
   plain,
+  withControls,
 } from "./durable.js";
 import type { SessionRecord } from "./schema.js";
 
@@ -38,10 +37,7 @@ export async function openResponsesChatSession(
   client: ResponsesSessionClient,
   options: OpenResponsesChatSessionOptions,
 ): Promise<DurableResponsesChatSession> {
-  checkDurableOptions(options, "openResponsesChatSession(client, options)");
-  const { id, store: given, title: _t, partialWriteIntervalMs: _p, onError: _e, ...sessionOptions } = options;
-  const store = given ?? defaultStore();
-  const stored = await loadForOpen(store, id, "responses", "openResponsesChatSession");
+  const { store, stored, sessionOptions } = await openStored(options, "responses");
   let session: ResponsesChatSession | undefined;
   const durable = createDurable({ ...options, store }, stored, {
     kind: "responses",
@@ -81,10 +77,7 @@ export async function openResponsesChatSession(
       },
     },
   });
-  return Object.defineProperties(
-    session,
-    Object.getOwnPropertyDescriptors(durable.controls),
-  ) as DurableResponsesChatSession;
+  return withControls(session, durable.controls);
 }
 
 /** Stored records as core turns; a reply cut off by a reload is a partial turn marked "aborted". */
