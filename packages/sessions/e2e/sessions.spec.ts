@@ -14,33 +14,58 @@ test.afterAll(async () => {
   await served.close();
 });
 
+/** What the page puts on `window`, as far as these tests use it (typed once: the callbacks run in the page). */
+interface PageGlobals {
+  openIt(
+    id: string,
+    extra?: { partialWriteIntervalMs?: number },
+  ): Promise<{
+    messages: { role: string; content: string }[];
+    appendMessage(message: unknown): void;
+    send(text: string, onChunk: () => void): Promise<unknown>;
+    flush(): Promise<void>;
+    onChange(listener: () => void): () => void;
+    messageState(index: number): unknown;
+    close(): Promise<void>;
+  }>;
+  sessions: {
+    listSessions(): Promise<unknown[]>;
+    defaultStore(): {
+      load(id: string): Promise<
+        | {
+            header: { count: number; revision: number };
+            records: { seq: number; status: string; item: { content: string } }[];
+          }
+        | undefined
+      >;
+    };
+  };
+}
+
+const ready = () => (globalThis as { ready?: boolean }).ready === true;
+
 async function open(page: Page) {
   await page.goto(served.url);
-  await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+  await page.waitForFunction(ready);
+}
+
+async function reload(page: Page) {
+  await page.reload();
+  await page.waitForFunction(ready);
 }
 
 test("a session persists across reloads", async ({ page }) => {
   await open(page);
   await page.evaluate(async () => {
-    const g = globalThis as never as {
-      openIt: (id: string) => Promise<{
-        appendMessage: (...m: unknown[]) => void;
-        send: (m: string, cb: () => void) => Promise<unknown>;
-        close: () => Promise<void>;
-      }>;
-    };
+    const g = globalThis as never as PageGlobals;
     const chat = await g.openIt("persist");
     chat.appendMessage({ role: "system", content: "Be brief." });
     await chat.send("Hello", () => {});
     await chat.close();
   });
-  await page.reload();
-  await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+  await reload(page);
   const after = await page.evaluate(async () => {
-    const g = globalThis as never as {
-      openIt: (id: string) => Promise<{ messages: { role: string; content: string }[] }>;
-      sessions: { listSessions: () => Promise<unknown[]> };
-    };
+    const g = globalThis as never as PageGlobals;
     const chat = await g.openIt("persist");
     return { messages: chat.messages, list: await g.sessions.listSessions() };
   });
@@ -59,14 +84,7 @@ test("two tabs appending 200 messages each to one session lose nothing, and hear
   const runs = pages.map((page, tab) =>
     page.evaluate(
       async ({ tab }) => {
-        const g = globalThis as never as {
-          openIt: (id: string) => Promise<{
-            appendMessage: (m: unknown) => void;
-            flush: () => Promise<void>;
-            onChange: (l: () => void) => void;
-            close: () => Promise<void>;
-          }>;
-        };
+        const g = globalThis as never as PageGlobals;
         const chat = await g.openIt("shared");
         let heard = 0;
         chat.onChange(() => heard++);
@@ -89,17 +107,8 @@ test("two tabs appending 200 messages each to one session lose nothing, and hear
   expect(heard[0]).toBeGreaterThan(0);
   expect(heard[1]).toBeGreaterThan(0);
   const stored = await pages[0]!.evaluate(async () => {
-    const g = globalThis as never as {
-      sessions: {
-        defaultStore: () => {
-          load: (id: string) => Promise<{
-            header: { count: number; revision: number };
-            records: { seq: number; item: { content: string } }[];
-          }>;
-        };
-      };
-    };
-    const s = await g.sessions.defaultStore().load("shared");
+    const g = globalThis as never as PageGlobals;
+    const s = (await g.sessions.defaultStore().load("shared"))!;
     return {
       count: s.header.count,
       seqs: s.records.map((r) => r.seq),
@@ -122,12 +131,7 @@ test("a reload in the middle of a streamed reply shows the partial reply marked 
   await open(page);
   // Start a long streamed reply (60 words, 50 ms apart) and reload once part of it is stored.
   await page.evaluate(async () => {
-    const g = globalThis as never as {
-      openIt: (
-        id: string,
-        extra: unknown,
-      ) => Promise<{ send: (m: string, cb: () => void) => Promise<unknown> }>;
-    };
+    const g = globalThis as never as PageGlobals;
     const chat = await g.openIt("midstream", { partialWriteIntervalMs: 100 });
     chat.send("Tell me a long story", () => {}).catch(() => {});
   });
@@ -136,29 +140,16 @@ test("a reload in the middle of a streamed reply shows the partial reply marked 
     .poll(
       () =>
         page.evaluate(async () => {
-          const g = globalThis as never as {
-            sessions: {
-              defaultStore: () => {
-                load: (
-                  id: string,
-                ) => Promise<{ records: { status: string; item: { content?: string } }[] } | undefined>;
-              };
-            };
-          };
+          const g = globalThis as never as PageGlobals;
           const reply = (await g.sessions.defaultStore().load("midstream"))?.records[1];
           return reply?.status === "partial" ? (reply.item.content?.length ?? 0) : 0;
         }),
       { timeout: 10_000 },
     )
     .toBeGreaterThan(20);
-  await page.reload();
-  await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+  await reload(page);
   const after = await page.evaluate(async () => {
-    const g = globalThis as never as {
-      openIt: (
-        id: string,
-      ) => Promise<{ messages: { role: string; content: string }[]; messageState: (i: number) => unknown }>;
-    };
+    const g = globalThis as never as PageGlobals;
     const chat = await g.openIt("midstream");
     return { messages: chat.messages, state: chat.messageState(1) };
   });
@@ -172,29 +163,15 @@ test("a reload in the middle of a streamed reply shows the partial reply marked 
 test("pagehide flushes a streaming reply that the throttle had not written yet", async ({ page }) => {
   await open(page);
   await page.evaluate(async () => {
-    const g = globalThis as never as {
-      openIt: (
-        id: string,
-        extra: unknown,
-      ) => Promise<{ send: (m: string, cb: () => void) => Promise<unknown> }>;
-    };
+    const g = globalThis as never as PageGlobals;
     // A throttle longer than the test: only pagehide (or the end of the stream) can write the partial reply.
     const chat = await g.openIt("hide", { partialWriteIntervalMs: 60_000 });
     chat.send("Go", () => {}).catch(() => {});
     await new Promise((r) => setTimeout(r, 800));
   });
-  await page.reload();
-  await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+  await reload(page);
   const reply = await page.evaluate(async () => {
-    const g = globalThis as never as {
-      sessions: {
-        defaultStore: () => {
-          load: (
-            id: string,
-          ) => Promise<{ records: { status: string; item: { content?: string } }[] } | undefined>;
-        };
-      };
-    };
+    const g = globalThis as never as PageGlobals;
     return (await g.sessions.defaultStore().load("hide"))?.records[1];
   });
   expect(reply?.status).toBe("partial");
