@@ -1,7 +1,7 @@
 // Runs in Chromium (bundled by run.mjs): append latency and open time, durable layout vs the naive one.
 import { OpenAI } from "@oaikit/core";
 import { createStore, get, set } from "idb-keyval";
-import { createIndexedDbStore, openChatSession, type RecordBody } from "../src/index.js";
+import { createIndexedDbStore, openChatSession, type RecordBody, type SessionStore } from "../src/index.js";
 
 const LENGTHS = [10, 1_000, 10_000];
 const APPENDS = 40;
@@ -13,8 +13,8 @@ const message = (i: number) => ({ role: i % 2 ? "assistant" : "user", content: `
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const stats = (xs: number[]) => ({ median: median(xs), max: Math.max(...xs) });
 
-async function durableAppend(length: number) {
-  const store = createIndexedDbStore({ dbName: `bench-durable-${length}-${Date.now()}` });
+/** Stores session "s" with `length` complete messages (in commits of 2,000). */
+async function seed(store: SessionStore, length: number) {
   const bodies: RecordBody[] = Array.from({ length }, (_, i) => ({
     status: "complete",
     at: i,
@@ -23,6 +23,11 @@ async function durableAppend(length: number) {
   for (let i = 0; i < bodies.length; i += 2_000) {
     await store.commit("s", { create: { kind: "chat" }, append: bodies.slice(i, i + 2_000) });
   }
+}
+
+async function durableAppend(length: number) {
+  const store = createIndexedDbStore({ dbName: `bench-durable-${length}-${Date.now()}` });
+  await seed(store, length);
   const client = new OpenAI("sk-bench", { baseURL: `${location.origin}/v1` });
   const chat = await openChatSession(client, { id: "s", store });
   const times: number[] = [];
@@ -57,14 +62,7 @@ async function naiveAppend(length: number) {
 async function opens(length: number) {
   const dbName = `bench-open-${Date.now()}`;
   const store = createIndexedDbStore({ dbName });
-  const bodies: RecordBody[] = Array.from({ length }, (_, i) => ({
-    status: "complete",
-    at: i,
-    item: message(i),
-  }));
-  for (let i = 0; i < bodies.length; i += 2_000) {
-    await store.commit("s", { create: { kind: "chat" }, append: bodies.slice(i, i + 2_000) });
-  }
+  await seed(store, length);
   const client = new OpenAI("sk-bench", { baseURL: `${location.origin}/v1` });
   const durable: number[] = [];
   for (let i = 0; i < OPENS; i++) {
