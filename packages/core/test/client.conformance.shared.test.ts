@@ -3,7 +3,7 @@
 // against expected.json. Streams through streamChatCompletion / createChatCompletion(..., cb) /
 // streamResponse / streamCompletion; the JSON bodies (28, 29) and the error bodies through plain calls.
 // Runs in Node and in Chromium.
-import { beforeAll, describe, expect, inject, test } from "vitest";
+import { beforeAll, describe, expect, inject, test, vi } from "vitest";
 import {
   type ApiResult,
   type ChatCompletion,
@@ -23,6 +23,10 @@ import {
   summarizeChat,
   summarizeResponse,
 } from "./conformance-harness.js";
+
+// Byte-by-byte replays over HTTP are slow on a loaded 2-core machine (and in Chromium): a time
+// limit, not an assertion, so it is generous.
+vi.setConfig({ testTimeout: 120_000 });
 
 const server = inject("testServerUrl");
 const user = [{ role: "user" as const, content: "replay" }];

@@ -5,7 +5,7 @@
  * exactly what expected.json / INDEX.md say. Error bodies go through normalizeErrorBody and through a
  * stream request that gets their status.
  */
-import { beforeAll, describe, expect, inject, test } from "vitest";
+import { beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { normalizeErrorBody } from "../src/client/error-body.js";
 import { APIError, StreamError, StreamTruncatedError } from "../src/errors.js";
 import { ChatCompletionStream } from "../src/stream/chat-stream.js";
@@ -28,6 +28,10 @@ import {
   summarizeChat,
   summarizeResponse,
 } from "./conformance-harness.js";
+
+// Byte-by-byte replays over HTTP are slow on a loaded 2-core machine (and in Chromium): a time
+// limit, not an assertion, so it is generous.
+vi.setConfig({ testTimeout: 120_000 });
 
 const base = inject("testServerUrl");
 const corpus: Corpus = await loadCorpus(base);
