@@ -8,15 +8,14 @@
 // copy is derived into a temp dir at test time. Prism cannot stream: for `stream: true` calls only
 // the request is checked (the client's reaction to Prism's JSON answer is not the point here).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import * as sdk from "../../packages/core/dist/index.js";
+import { freePort, startService } from "../lib/service.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const prismCli = join(root, "node_modules/@stoplight/prism-cli/dist/index.js");
@@ -49,55 +48,21 @@ function deriveSpec(yamlText) {
   return { doc, dropped };
 }
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 /** Starts `prism mock` on 127.0.0.1 and waits (bounded) until it answers. */
 async function startPrism(specPath) {
   const port = await freePort();
-  const child = spawn(process.execPath, [prismCli, "mock", "-h", "127.0.0.1", "-p", String(port), specPath], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-  });
-  let log = "";
-  child.stdout.on("data", (d) => {
-    log += d;
-  });
-  child.stderr.on("data", (d) => {
-    log += d;
-  });
-  const exited = new Promise((r) => child.on("exit", r));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const done = await Promise.race([
-      exited.then(() => true),
-      new Promise((r) => setTimeout(r, 5_000, false)),
-    ]);
-    if (!done) child.kill("SIGKILL");
-  };
   const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prism exited with ${child.exitCode}:\n${log}`);
-    try {
-      await fetch(`${url}/models`, { signal: AbortSignal.timeout(1_000) });
-      break;
-    } catch {
-      if (Date.now() - started > START_TIMEOUT_MS) {
-        await stop();
-        throw new Error(`prism was not ready within ${START_TIMEOUT_MS / 1000} s:\n${log.slice(-3000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const prism = await startService({
+    name: "prism",
+    command: process.execPath,
+    args: [prismCli, "mock", "-h", "127.0.0.1", "-p", String(port), specPath],
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    readyUrl: `${url}/models`,
+    timeoutMs: START_TIMEOUT_MS,
+  });
   console.log(`# prism mock ready on ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { url, stop, log: () => log };
+  return { url, stop: prism.stop, log: prism.log };
 }
 
 /** A fetch that records what Prism answered (status and its `sl-violations` header). */

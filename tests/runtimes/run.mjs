@@ -9,10 +9,10 @@
 // stopped by its own pid.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, startService } from "../lib/service.mjs";
 import { caseNames, MESSAGE, REPLY } from "./cases.mjs";
 import { startSmokeServer } from "./server.mjs";
 
@@ -398,23 +398,18 @@ function runProcess(cmd, { cwd = root, env = {}, timeoutMs = 30_000 } = {}) {
   });
 }
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 /**
  * Starts `wrangler dev --local` (on the node_modules Node: wrangler needs Node 22+) and waits until
  * the Worker answers. `stop()` ends wrangler by its own pid and waits for it (and its workerd) to exit.
  */
 async function startWrangler(args) {
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const child = spawn(
-    bin.node24,
-    [
+  const url = `http://127.0.0.1:${port}`;
+  const { stop, log } = await startService({
+    name: "wrangler",
+    cwd: root,
+    command: bin.node24,
+    args: [
       bin.wrangler,
       "dev",
       "--local",
@@ -427,50 +422,17 @@ async function startWrangler(args) {
       "--show-interactive-dev-session=false",
       ...args,
     ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        WRANGLER_SEND_METRICS: "false",
-        NO_COLOR: "1",
-        CI: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
+      NO_COLOR: "1",
+      CI: "1",
     },
-  );
-  let log = "";
-  child.stdout.on("data", (d) => {
-    log += d;
+    readyUrl: url,
+    timeoutMs: 45_000,
+    interval: 200,
   });
-  child.stderr.on("data", (d) => {
-    log += d;
-  });
-  const exited = new Promise((r) => child.on("exit", r));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const done = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
-    if (!done) {
-      child.kill("SIGKILL");
-      await exited;
-    }
-  };
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler exited with ${child.exitCode}:\n${log}`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`wrangler was not ready within 45 s:\n${log}`);
-      }
-      await sleep(200);
-    }
-  }
   /**
    * Runs `fn`; when it fails while wrangler reloaded the Worker (its file watcher saw a file change,
    * e.g. a rebuild of packages/core/dist by someone else), waits for the reload and runs it once more.
@@ -481,14 +443,14 @@ async function startWrangler(args) {
       return await fn();
     } catch (error) {
       if (reloads() === before) throw error;
-      const ready = () => log.split("updated and ready").length >= reloads();
+      const ready = () => log().split("updated and ready").length >= reloads();
       await waitFor(ready, 15_000, "wrangler reloaded the Worker");
       await sleep(300);
       return await fn();
     }
   };
-  const reloads = () => log.split("Reloading local server").length;
-  return { url, stop, retryOnReload, log: () => log };
+  const reloads = () => log().split("Reloading local server").length;
+  return { url, stop, retryOnReload, log };
 }
 
 // ---------------------------------------------------------------------------------------------------
