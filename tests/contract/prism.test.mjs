@@ -327,12 +327,12 @@ describe("the client's requests match OpenAI's OpenAPI document (Prism)", { time
   // ------------------------------------------------------------------ sessions and the HTTP builder
   test("ChatSession.send", () =>
     assertAccepted("POST", "/chat/completions", () =>
-      client.newChatSession({ model: "gpt-4.1" }).send("Say hello."),
+      new sdk.ChatSession(client, { model: "gpt-4.1" }).send("Say hello."),
     ));
 
   test("ResponsesChatSession.send", () =>
     assertAccepted("POST", "/responses", () =>
-      client.newResponsesChatSession({ model: "gpt-4.1" }).send("Say hello."),
+      new sdk.ResponsesChatSession(client, { model: "gpt-4.1" }).send("Say hello."),
     ));
 
   test("request() builder: a JSON body inferred from an object", async () => {

@@ -1,29 +1,25 @@
 /** The version of `@oaikit/core` (the same as its package.json). */
 export const VERSION = "0.1.0";
-export type { ChatDeltaCallback } from "./client/chat-delta.js";
-export { ChatDeltaChunk } from "./client/chat-delta.js";
 export type { Preset, PresetName } from "./client/compat.js";
 export { fromPreset, Gemini, OpenRouter, presets } from "./client/compat.js";
 export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js";
+export { createClient, OpenAI } from "./client/openai.js";
+export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
+export { unwrap } from "./client/result.js";
+export type { FileInput } from "./client/upload.js";
 export {
   isQuotaError,
   isRetryableError,
   isRetryableStatus,
   normalizeErrorBody,
   normalizeStreamError,
-} from "./client/error-body.js";
-export { createClient, OpenAI } from "./client/openai.js";
-export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
-export { unwrap } from "./client/result.js";
-export type { FileInput } from "./client/upload.js";
-export * from "./errors.js";
+} from "./errors/error-body.js";
+export * from "./errors/errors.js";
 export type { BodyValue, FileOptions, FormValue } from "./http/body.js";
 export type { SseEvent } from "./http/events.js";
 export type { FileDetails, RequestDetails } from "./http/request.js";
 export { HttpRequest, HttpStream, request } from "./http/request.js";
 export { HttpBody, HttpResponse } from "./http/response.js";
-export type { Hooks, RetryOptions, SendInit, TransportOptions } from "./http/transport.js";
-export { send } from "./http/transport.js";
 export type {
   ChatChunkCallback,
   ChatReply,
@@ -52,6 +48,8 @@ export type { SessionStreamRun } from "./sessions/session-stream.js";
 export { SessionStream } from "./sessions/session-stream.js";
 export type { FunctionDeclaration } from "./sessions/validate.js";
 export { ChatCompletionAccumulator } from "./stream/chat-accumulator.js";
+export type { ChatDeltaCallback } from "./stream/chat-delta.js";
+export { ChatDeltaChunk } from "./stream/chat-delta.js";
 export { ChatCompletionStream } from "./stream/chat-stream.js";
 export type { CompletionChunk } from "./stream/completion-stream.js";
 export { CompletionStream } from "./stream/completion-stream.js";
@@ -75,4 +73,6 @@ export type {
   StreamResponseInfo,
   StreamSource,
 } from "./stream/types.js";
+export type { Hooks, RetryOptions, SendInit, TransportOptions } from "./transport/send.js";
+export { send } from "./transport/send.js";
 export type * from "./types/index.js";

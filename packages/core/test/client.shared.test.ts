@@ -385,20 +385,19 @@ describe("configuration", () => {
   });
 });
 
-describe("session factories", () => {
-  test("newChatSession / newChatCompletionsSession / newResponsesChatSession run through this client", async () => {
+describe("sessions on a client", () => {
+  test("new ChatSession(client) / new ResponsesChatSession(client) run through this client", async () => {
     const s = await scenario();
     const client = new OpenAI("k", { baseURL: s.baseURL, defaultModel: "session-model" });
-    const chat = client.newChatSession({ temperature: 0.75 });
+    const chat = new ChatSession(client, { temperature: 0.75 });
     expect(chat).toBeInstanceOf(ChatSession);
     expect(await chat.send("Who are you?")).toBe("Hello there");
-    expect(client.newChatCompletionsSession()).toBeInstanceOf(ChatSession);
     const streamed: string[] = [];
-    expect(await client.newChatSession().send("Hi", (chunk) => streamed.push(String(chunk)))).toBe(
+    expect(await new ChatSession(client).send("Hi", (chunk) => streamed.push(String(chunk)))).toBe(
       "Hello there",
     );
     expect(streamed.join("")).toBe("Hello there");
-    const responses = client.newResponsesChatSession();
+    const responses = new ResponsesChatSession(client);
     expect(responses).toBeInstanceOf(ResponsesChatSession);
     expect((await responses.send("Hello")).getOutputText()).toBe("Hello there");
     const reqs = await s.requests();

@@ -3,7 +3,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, test } from "vitest";
-import { backoffDelay, serverRetryDelay } from "../src/client/retry.js";
 import {
   APIError,
   ConnectionError,
@@ -15,6 +14,7 @@ import {
   TimeoutError,
   unwrap,
 } from "../src/index.js";
+import { backoffDelay, serverRetryDelay } from "../src/transport/retry.js";
 import { scenario } from "./client-scenario.js";
 
 /** A port that was free a moment ago and has nothing listening now. */

@@ -6,8 +6,8 @@
  * stream request that gets their status.
  */
 import { beforeAll, describe, expect, inject, test, vi } from "vitest";
-import { normalizeErrorBody } from "../src/client/error-body.js";
-import { APIError, StreamError, StreamTruncatedError } from "../src/errors.js";
+import { normalizeErrorBody } from "../src/errors/error-body.js";
+import { APIError, StreamError, StreamTruncatedError } from "../src/errors/errors.js";
 import { ChatCompletionStream } from "../src/stream/chat-stream.js";
 import { CompletionStream } from "../src/stream/completion-stream.js";
 import type { EventStream } from "../src/stream/event-stream.js";

@@ -3,15 +3,19 @@
  * (ky, with the client's retry policy and timeout) and resolves to an `ApiResult` for every HTTP
  * status; transport failures, timeouts, aborts and bad arguments throw typed errors.
  */
-import { APIError, type RequestTarget } from "../errors.js";
-import { send, type TransportOptions } from "../http/transport.js";
-import { ChatSession, type ChatSessionOptions } from "../sessions/chat-session.js";
-import { ResponsesChatSession, type ResponsesChatSessionOptions } from "../sessions/responses-session.js";
+
+import { normalizeErrorBody } from "../errors/error-body.js";
+import { APIError, type RequestTarget } from "../errors/errors.js";
+import { type ChatDeltaCallback, parseCompletionChunk } from "../stream/chat-delta.js";
 import { ChatCompletionStream } from "../stream/chat-stream.js";
 import { CompletionStream } from "../stream/completion-stream.js";
 import type { EventStream } from "../stream/event-stream.js";
 import { ResponseStream } from "../stream/response-stream.js";
 import type { StreamOptions, StreamSource } from "../stream/types.js";
+import { readWithin } from "../transport/read-body.js";
+import { decodeBody, isSuccess, requestIdOf } from "../transport/response-meta.js";
+import { retryOptions } from "../transport/retry.js";
+import { send, type TransportOptions } from "../transport/send.js";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -37,8 +41,6 @@ import type {
   ResponseObject,
   ResponseStreamEvent,
 } from "../types/responses.js";
-import { readWithin } from "./body.js";
-import { type ChatDeltaCallback, parseCompletionChunk } from "./chat-delta.js";
 import {
   type ClientConfig,
   checkMaxRetries,
@@ -50,7 +52,6 @@ import {
   type HeaderMap,
   type RequestOptions,
 } from "./config.js";
-import { normalizeErrorBody } from "./error-body.js";
 import {
   checkCallback,
   checkMessages,
@@ -59,8 +60,7 @@ import {
   encodeId,
   mergeDefined,
 } from "./payload.js";
-import { type ApiResult, decodeBody, isSuccess, requestIdOf } from "./result.js";
-import { retryOptions } from "./retry.js";
+import type { ApiResult } from "./result.js";
 import { type FileInput, toFormData } from "./upload.js";
 
 /** What a request carries: JSON, a multipart form, or nothing. */
@@ -348,23 +348,6 @@ export class OpenAI {
       );
     }
     return this.#call("POST", "/images/generations", { json: mergeDefined({}, params) }, options);
-  }
-
-  // ---------------------------------------------------------------- Sessions
-
-  /** A `ChatSession` on this client: Chat Completions with the history kept in memory. */
-  newChatSession(opts?: ChatSessionOptions): ChatSession {
-    return new ChatSession(this, opts);
-  }
-
-  /** Alias of `newChatSession` (the seed's `new_chat_completions_session`). */
-  newChatCompletionsSession(opts?: ChatSessionOptions): ChatSession {
-    return this.newChatSession(opts);
-  }
-
-  /** A `ResponsesChatSession` on this client: the Responses API, chained by `previous_response_id`. */
-  newResponsesChatSession(opts?: ResponsesChatSessionOptions): ResponsesChatSession {
-    return new ResponsesChatSession(this, opts);
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -2,7 +2,7 @@
  * `ApiResult<T>`: what every non-streaming client call resolves to. The seed returned
  * `status, response, headers` and never raised on an HTTP status; this is the same, as one object.
  */
-import { APIError, type ApiErrorBody } from "../errors.js";
+import { APIError, type ApiErrorBody } from "../errors/errors.js";
 
 /** A 2xx answer: `data` is the decoded JSON body (or the text when the body is not JSON). */
 export interface ApiSuccess<T> {
@@ -35,29 +35,6 @@ export interface ApiFailure {
  * ```
  */
 export type ApiResult<T> = ApiSuccess<T> | ApiFailure;
-
-/**
- * Decodes a body the way the seed does (`pcall(cjson.decode)`): the JSON value when the text parses
- * as JSON, else the text itself (an empty body gives `""`).
- */
-export function decodeBody(text: string): unknown {
-  if (text.trim() === "") return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** `x-request-id` (or `request-id`), or undefined: the same rule for results and streams. */
-export function requestIdOf(headers: Headers): string | undefined {
-  return headers.get("x-request-id") ?? headers.get("request-id") ?? undefined;
-}
-
-/** Any 2xx is success (the seed's sessions only accepted 200). */
-export function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
-}
 
 /**
  * Returns `data` of a successful result, or throws the `APIError` of a failed one: for code that

@@ -3,8 +3,8 @@
  * up to the response headers; after them, what is left of the budget bounds the body read, by
  * aborting the fetch's signal. Body-read failures are mapped to the same typed errors as `send()`'s.
  */
-import type { RequestTarget } from "../errors.js";
-import { type SendInit, send, type TransportOptions, toTransportError } from "./transport.js";
+import type { RequestTarget } from "../errors/errors.js";
+import { type SendInit, send, type TransportOptions, toTransportError } from "../transport/send.js";
 
 /** A response whose body is read through `chunks()` (once) or `readAll()`. */
 export interface Exchange {

@@ -1,5 +1,5 @@
 import { describe, expect, inject, test } from "vitest";
-import { ConnectionError, RequestAbortedError, TimeoutError } from "../errors.js";
+import { ConnectionError, RequestAbortedError, TimeoutError } from "../errors/errors.js";
 import { request } from "./request.js";
 import type { HttpResponse } from "./response.js";
 

@@ -2,6 +2,8 @@
  * `request(urlOrDetails)` and the immutable `HttpRequest` builder (Astra's `http.request`, DESIGN.md §1).
  * Every setter checks its input, returns a new request and leaves the receiver unchanged.
  */
+
+import type { Hooks, RetryOptions, SendInit, TransportOptions } from "../transport/send.js";
 import {
   type BodyValue,
   type FileOptions,
@@ -15,7 +17,6 @@ import {
 import { type SseEvent, sseEvents } from "./events.js";
 import { type Exchange, startExchange } from "./exchange.js";
 import { HttpResponse } from "./response.js";
-import type { Hooks, RetryOptions, SendInit, TransportOptions } from "./transport.js";
 import { checkHeader, checkHeaders, checkMethod, checkSignal, checkTimeout, checkUrl } from "./validate.js";
 
 /** A file for the table form: a `File`, or a Blob/bytes with a name (and optional field name and type). */

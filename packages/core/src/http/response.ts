@@ -4,7 +4,7 @@
  * `raw`, the fetch `Response` it came from.
  */
 
-import { redactUrl } from "../errors.js";
+import { redactUrl } from "../errors/errors.js";
 
 const decoder = new TextDecoder();
 

@@ -8,7 +8,12 @@ import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/types/chat.js";
 import { paramsOf, useMockServer } from "../../test/lua-openai/mock-server.js";
 import { OpenAI } from "../client/openai.js";
-import { ChatSessionError, RequestAbortedError, StreamError, StreamTruncatedError } from "../errors.js";
+import {
+  ChatSessionError,
+  RequestAbortedError,
+  StreamError,
+  StreamTruncatedError,
+} from "../errors/errors.js";
 import { ChatSession } from "./chat-session.js";
 import type { ChatSessionObserver } from "./observer.js";
 

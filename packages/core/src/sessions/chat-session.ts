@@ -5,7 +5,7 @@
  * an async-iterator form (`sendStream`), `truncate`/`regenerate` for chat UIs, and an observer that a
  * store (`@oaikit/sessions`) uses to persist every change as it happens.
  */
-import { APIError, ChatSessionError } from "../errors.js";
+import { APIError, ChatSessionError } from "../errors/errors.js";
 import type {
   AssistantMessage,
   ChatCompletion,
@@ -45,7 +45,7 @@ export type ChatChunkCallback = (chunk: ContentChunk, raw: ChatCompletionChunk) 
 /** What `send()` and `generateResponse()` return: the reply text, or the assistant message of a tool/function call. */
 export type ChatReply = string | AssistantMessage;
 
-/** Options of `new ChatSession(client, opts)` / `client.newChatSession(opts)`. */
+/** Options of `new ChatSession(client, opts)`. */
 export interface ChatSessionOptions {
   /** Model; default: the client's `defaultModel`. */
   model?: string;
@@ -186,7 +186,7 @@ class ReplyBuilder {
  * history, and appends the reply.
  *
  * ```ts
- * const chat = client.newChatSession({ messages: [{ role: "system", content: "Be brief." }] });
+ * const chat = new ChatSession(client, { messages: [{ role: "system", content: "Be brief." }] });
  * console.log(await chat.send("Name three colours"));
  * await chat.send("And one more", (chunk) => process.stdout.write(String(chunk)));
  * ```
@@ -216,7 +216,7 @@ export class ChatSession {
   constructor(client: ChatSessionClient, opts: ChatSessionOptions = {}) {
     if (!client || typeof client.createChatCompletion !== "function") {
       throw new TypeError(
-        "new ChatSession(client, opts): client must be an OpenAI client (use client.newChatSession()).",
+        "new ChatSession(client, opts): client must be an OpenAI client (new ChatSession(client, opts)).",
       );
     }
     checkOptions(opts, "new ChatSession(client, opts)");

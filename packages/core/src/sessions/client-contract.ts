@@ -1,7 +1,7 @@
 /**
  * What the sessions need from a client: four methods of `OpenAI`, described structurally so a session
  * works with the OpenAI client, its compat subclasses, or a test double, and so this folder does not
- * import the client (the client imports the sessions for `newChatSession()`).
+ * import the client.
  */
 import type { RequestOptions } from "../client/config.js";
 import type { ApiResult } from "../client/result.js";

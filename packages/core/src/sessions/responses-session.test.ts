@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { useMockServer } from "../../test/lua-openai/mock-server.js";
 import { OpenAI } from "../client/openai.js";
-import { RequestAbortedError, ResponsesSessionError, StreamTruncatedError } from "../errors.js";
+import { RequestAbortedError, ResponsesSessionError, StreamTruncatedError } from "../errors/errors.js";
 import type { ResponseObject } from "../types/responses.js";
 import type { ResponsesSessionObserver, ResponsesTurn } from "./observer.js";
 import { getImages, getOutputText } from "./response-helpers.js";

@@ -5,7 +5,7 @@
  * any output item type is accepted (reasoning, image_generation_call, ...), errors are thrown as
  * `ResponsesSessionError` with the seed's texts.
  */
-import { APIError, ResponsesSessionError } from "../errors.js";
+import { APIError, ResponsesSessionError } from "../errors/errors.js";
 import type {
   ResponseCreateParams,
   ResponseInput,
@@ -33,7 +33,7 @@ import { assertResponseInput, responseShapeError } from "./validate.js";
 /** Called for every text delta: `chunk.content` / `String(chunk)` is the text; `raw` the event as sent. */
 export type ResponsesChunkCallback = (chunk: ContentChunk, raw: ResponseStreamEvent) => void;
 
-/** Options of `new ResponsesChatSession(client, opts)` / `client.newResponsesChatSession(opts)`. */
+/** Options of `new ResponsesChatSession(client, opts)`. */
 export interface ResponsesChatSessionOptions {
   /** Model; default: the client's `defaultModel`. */
   model?: string;
@@ -102,7 +102,7 @@ function checkShape(data: ResponseObject, status?: number): ResponseObject {
  * the context.
  *
  * ```ts
- * const session = client.newResponsesChatSession({ instructions: "Be brief." });
+ * const session = new ResponsesChatSession(client, { instructions: "Be brief." });
  * const first = await session.send("Hello");
  * console.log(first.getOutputText());
  * const text = await session.send("Again, streamed", (chunk) => process.stdout.write(String(chunk)));
@@ -136,7 +136,7 @@ export class ResponsesChatSession {
   constructor(client: ResponsesSessionClient, opts: ResponsesChatSessionOptions = {}) {
     if (!client || typeof client.createResponse !== "function") {
       throw new TypeError(
-        "new ResponsesChatSession(client, opts): client must be an OpenAI client (use client.newResponsesChatSession()).",
+        "new ResponsesChatSession(client, opts): client must be an OpenAI client (new ResponsesChatSession(client, opts)).",
       );
     }
     checkOptions(opts, "new ResponsesChatSession(client, opts)");

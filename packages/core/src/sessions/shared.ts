@@ -1,5 +1,5 @@
 /** Small helpers shared by the two session classes. */
-import { APIError, type ApiErrorBody, RequestAbortedError, StreamTruncatedError } from "../errors.js";
+import { APIError, type ApiErrorBody, RequestAbortedError, StreamTruncatedError } from "../errors/errors.js";
 import type { SessionRequestOptions } from "./client-contract.js";
 import { isRecord } from "./validate.js";
 

@@ -7,8 +7,8 @@
  * const completion = await stream.final(); // a chat.completion: content, tool_calls, usage, ...
  * ```
  */
-import { normalizeStreamError } from "../client/error-body.js";
-import type { ApiErrorBody } from "../errors.js";
+import { normalizeStreamError } from "../errors/error-body.js";
+import type { ApiErrorBody } from "../errors/errors.js";
 import type { ChatCompletion, ChatCompletionChunk } from "../types/index.js";
 import { ChatCompletionAccumulator } from "./chat-accumulator.js";
 import { EventStream, STEP_CONTINUE, STEP_ERROR, type StreamProtocol } from "./event-stream.js";

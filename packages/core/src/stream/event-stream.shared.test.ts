@@ -9,7 +9,7 @@ import {
   StreamError,
   StreamTruncatedError,
   TimeoutError,
-} from "../errors.js";
+} from "../errors/errors.js";
 import type { ChatCompletion, ChatCompletionChunk } from "../types/index.js";
 import { ChatCompletionStream } from "./chat-stream.js";
 import type { StreamOptions, StreamSource } from "./types.js";

@@ -18,8 +18,7 @@
  * - Every path ends: EOF, a terminator, an error event, bad JSON, a timeout, an abort or a cut each
  *   settle the stream exactly once (`#fail` / `#succeed` are idempotent, the first outcome wins).
  */
-import { normalizeErrorBody, normalizeStreamError } from "../client/error-body.js";
-import { decodeBody, requestIdOf } from "../client/result.js";
+import { normalizeErrorBody, normalizeStreamError } from "../errors/error-body.js";
 import {
   APIError,
   type ApiErrorBody,
@@ -30,7 +29,8 @@ import {
   StreamError,
   StreamTruncatedError,
   TimeoutError,
-} from "../errors.js";
+} from "../errors/errors.js";
+import { decodeBody, requestIdOf } from "../transport/response-meta.js";
 import { SseDecoder } from "./sse.js";
 import type {
   StreamDiagnostics,

@@ -7,8 +7,8 @@
  * const response = await stream.final(); // the response.completed object
  * ```
  */
-import { normalizeStreamError } from "../client/error-body.js";
-import type { ApiErrorBody } from "../errors.js";
+import { normalizeStreamError } from "../errors/error-body.js";
+import type { ApiErrorBody } from "../errors/errors.js";
 import type { ResponseObject, ResponseStreamEvent } from "../types/index.js";
 import {
   EventStream,

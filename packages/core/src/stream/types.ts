@@ -3,7 +3,7 @@
  * client supplies a `StreamSource`; the stream decides when to call it (lazily, on first use), owns the
  * abort signal it passes in, and turns the `Response` into chunks, an aggregate and typed errors.
  */
-import type { RequestTarget } from "../errors.js";
+import type { RequestTarget } from "../errors/errors.js";
 
 /** Opens the HTTP request of a stream. Supplied by the client; called at most once per stream. */
 export interface StreamSource {

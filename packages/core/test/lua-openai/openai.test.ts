@@ -13,8 +13,10 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { OpenAI } from "../../src/client/openai.js";
-import { ChatSessionError } from "../../src/errors.js";
+import { ChatSessionError } from "../../src/errors/errors.js";
+import { ChatSession } from "../../src/sessions/chat-session.js";
 import type { ContentChunk } from "../../src/sessions/content-chunk.js";
+import { ResponsesChatSession } from "../../src/sessions/responses-session.js";
 import type { ChatCompletionChunk } from "../../src/types/chat.js";
 import type { ResponseStreamEvent } from "../../src/types/responses.js";
 import { paramsOf, useMockServer } from "./mock-server.js";
@@ -75,7 +77,7 @@ describe("OpenAI API Client", () => {
   describe("chat session", () => {
     it("simple exchange", async () => {
       const c = client();
-      const chat = c.newChatSession({ temperature: 0.75 });
+      const chat = new ChatSession(c, { temperature: 0.75 });
 
       server.handle(() => ({
         json: { usage: {}, choices: [{ message: { content: "I am you", role: "assistant" } }] },
@@ -104,7 +106,7 @@ describe("OpenAI API Client", () => {
     });
 
     it("handles error responses", async () => {
-      const chat = client().newChatSession({ model: "gpt-4" });
+      const chat = new ChatSession(client(), { model: "gpt-4" });
       // The seed returned {nil, err, raw}; the session throws ChatSessionError with that text and raw.
       const failure = async () => {
         const error = await chat.send("Hello").then(
@@ -170,7 +172,7 @@ describe("OpenAI API Client", () => {
         },
       }));
 
-      const chat = client().newChatSession({ model: "gpt-4-0613", messages: [system], functions });
+      const chat = new ChatSession(client(), { model: "gpt-4-0613", messages: [system], functions });
       const res = await chat.send("Calculate the square root of 23892391");
       expect(server.requests[0]?.body?.messages).toEqual([
         system,
@@ -228,7 +230,7 @@ describe("OpenAI API Client", () => {
         json: { usage: {}, choices: [{ message: { role: "assistant", tool_calls: [toolCall] } }] },
       }));
 
-      const chat = client().newChatSession({
+      const chat = new ChatSession(client(), {
         model: "gpt-4o-mini",
         messages: [{ role: "system", content: "You convert currency" }],
         tools,
@@ -270,7 +272,7 @@ describe("OpenAI API Client", () => {
       server.handle(() => ({
         json: { usage: {}, choices: [{ message: { content: "Hi there", role: "assistant" } }] },
       }));
-      const chat = client().newChatSession({ temperature: 0.75, tool_choice: "auto" });
+      const chat = new ChatSession(client(), { temperature: 0.75, tool_choice: "auto" });
       const res = await chat.send("Hello", { tool_choice: "none" });
       expect(server.requests[0]?.body?.messages).toEqual([{ role: "user", content: "Hello" }]);
       // Seed: exactly {temperature = 0.75, tool_choice = "none"}; plus the client's default model on the wire.
@@ -289,7 +291,7 @@ describe("OpenAI API Client", () => {
     });
 
     it("processes streaming chunks", async () => {
-      const chat = client().newChatSession({ messages: [{ role: "user", content: "tell me a joke" }] });
+      const chat = new ChatSession(client(), { messages: [{ role: "user", content: "tell me a joke" }] });
       const received: [ContentChunk, ChatCompletionChunk][] = [];
       const response = await chat.send("Why did the chicken cross the road?", (chunk, raw) => {
         received.push([chunk, raw]);
@@ -357,7 +359,7 @@ describe("OpenAI API Client", () => {
           "data: [DONE]",
         ],
       }));
-      const chat = client().newChatSession({
+      const chat = new ChatSession(client(), {
         messages: [{ role: "user", content: "Convert 25 USD to EUR" }],
         tools: [{ type: "function", function: { name: "convert_currency", parameters: {} } }],
         tool_choice: "auto",
@@ -402,7 +404,7 @@ describe("OpenAI API Client", () => {
         expect(body?.previous_response_id).toBe("resp_first");
         return { json: buildResponse("resp_second", "Second reply") };
       });
-      const session = client().newResponsesChatSession({ model: "gpt-4.1-mini" });
+      const session = new ResponsesChatSession(client(), { model: "gpt-4.1-mini" });
 
       const first = await session.send("Hello");
       expect(first.id).toBe("resp_first");
@@ -421,7 +423,7 @@ describe("OpenAI API Client", () => {
         expect([method, path]).toEqual(["POST", "/responses"]);
         return { json: { ...buildResponse("resp_opts", "Tool response"), id: "resp_opts" } };
       });
-      const session = client().newResponsesChatSession({ model: "gpt-4.1-mini" });
+      const session = new ResponsesChatSession(client(), { model: "gpt-4.1-mini" });
       const response = await session.send("Use the tool", { tool_choice: "required" });
       expect(server.requests[0]?.body?.tool_choice).toBe("required");
       expect(server.requests[0]?.body?.model).toBe("gpt-4.1-mini");
@@ -430,7 +432,7 @@ describe("OpenAI API Client", () => {
 
     it("send with function arg for backward compat", async () => {
       server.handle(() => ({ chunks: RESPONSES_STREAM("resp_compat", "Streamed", ["Streamed"]) }));
-      const session = client().newResponsesChatSession({ model: "gpt-4.1-mini" });
+      const session = new ResponsesChatSession(client(), { model: "gpt-4.1-mini" });
       const received: string[] = [];
       const result = await session.send("Hello", (chunk) => {
         received.push(String(chunk));
@@ -475,7 +477,7 @@ describe("OpenAI API Client", () => {
         ]);
         return { json: buildResponse("resp_final", "The sum is 3.") };
       });
-      const session = client().newResponsesChatSession({ model: "gpt-4.1-mini" });
+      const session = new ResponsesChatSession(client(), { model: "gpt-4.1-mini" });
 
       // First send: get tool call back
       const response = await session.send("What is 1 + 2?", { tool_choice: "required" });
@@ -501,7 +503,7 @@ describe("OpenAI API Client", () => {
       server.handle(() => ({
         json: { ...buildResponse("resp_custom", "Custom model reply"), model: "my-custom-model" },
       }));
-      const session = client().newResponsesChatSession({ model: "my-custom-model" });
+      const session = new ResponsesChatSession(client(), { model: "my-custom-model" });
       const response = await session.send("Hello");
       expect(server.requests[0]?.body?.model).toBe("my-custom-model");
       expect(response.id).toBe("resp_custom");
@@ -566,7 +568,7 @@ describe("OpenAI API Client", () => {
     it("streams response deltas via session", async () => {
       server.handle(() => ({ chunks: RESPONSES_STREAM("resp_stream", "Hello world", ["Hello", " world"]) }));
       const received: [ContentChunk, ResponseStreamEvent][] = [];
-      const session = client().newResponsesChatSession({ model: "gpt-4.1-mini" });
+      const session = new ResponsesChatSession(client(), { model: "gpt-4.1-mini" });
       const out = await session.send("Say hello back", (delta, raw) => {
         received.push([delta, raw]);
       });

@@ -1,6 +1,6 @@
 import { describe, expect, inject, test, vi } from "vitest";
-import { ConnectionError, RequestAbortedError, TimeoutError } from "../errors.js";
-import { send } from "./transport.js";
+import { ConnectionError, RequestAbortedError, TimeoutError } from "../errors/errors.js";
+import { send } from "./send.js";
 
 const base = inject("testServerUrl");
 const uid = () => `${Date.now()}-${Math.random().toString(36).slice(2)}`;

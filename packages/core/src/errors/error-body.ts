@@ -12,7 +12,7 @@
  *   Responses `type: "error"` event (wrapped or flat) [34];
  * - and the common non-OpenAI forms: `{error: "text"}`, `{message}`, `{detail}` (FastAPI), `{errors: [...]}`.
  */
-import type { ApiErrorBody } from "../errors.js";
+import type { ApiErrorBody } from "./errors.js";
 
 type Json = Record<string, unknown>;
 

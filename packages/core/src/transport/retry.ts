@@ -4,7 +4,7 @@
  * whether, and `delay` how long to wait.
  */
 import { isHTTPError, type RetryOptions } from "ky";
-import { isRetryableError } from "./error-body.js";
+import { isRetryableError } from "../errors/error-body.js";
 
 /** First backoff wait, in ms; doubled per retry. */
 const INITIAL_DELAY_MS = 500;

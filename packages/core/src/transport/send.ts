@@ -17,7 +17,7 @@ import {
   RequestAbortedError,
   type RequestTarget,
   TimeoutError,
-} from "../errors.js";
+} from "../errors/errors.js";
 
 export type { Hooks, RetryOptions } from "ky";
 

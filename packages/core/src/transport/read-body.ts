@@ -1,6 +1,6 @@
 /** Reading a response body within what is left of the call's overall timeout. */
-import { type RequestTarget, TimeoutError } from "../errors.js";
-import { toTransportError } from "../http/transport.js";
+import { type RequestTarget, TimeoutError } from "../errors/errors.js";
+import { toTransportError } from "./send.js";
 
 /** The clock and signal of one call. */
 export interface ReadContext {
