@@ -1,4 +1,7 @@
 /** Building request payloads and paths: omit `undefined`, keep `null`, encode ids, check input. */
+import { describeValue } from "../utils/checks.js";
+
+export { describeValue };
 
 /**
  * Copies `source`'s own keys onto `target`, skipping `undefined` values (Lua's `pairs` skips nil),
@@ -27,14 +30,6 @@ export function encodeId(id: unknown, message: string): string {
     throw new TypeError(`${message} (a non-empty string; got ${describeValue(id)}).`);
   }
   return encodeURIComponent(id);
-}
-
-/** A short description of a value for error messages (never its full content). */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return value === "" ? "an empty string" : "a string";
-  return typeof value === "object" ? "an object" : String(value);
 }
 
 /** Checks the messages of a chat call: an array of objects with a string `role`. */

@@ -12,6 +12,7 @@
  *   Responses `type: "error"` event (wrapped or flat) [34];
  * - and the common non-OpenAI forms: `{error: "text"}`, `{message}`, `{detail}` (FastAPI), `{errors: [...]}`.
  */
+import { isRecord } from "../utils/checks.js";
 import type { ApiErrorBody } from "./errors.js";
 
 type Json = Record<string, unknown>;
@@ -35,10 +36,6 @@ const REASONS: Record<number, string> = {
   503: "Service Unavailable",
   504: "Gateway Timeout",
 };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function asStringOrNull(value: unknown): string | null {
   if (typeof value === "string") return value;
@@ -110,11 +107,11 @@ export function normalizeErrorBody(status: number, body: unknown): ApiErrorBody 
   }
   if (Array.isArray(decoded)) {
     // Some gateways return a list of errors; the first one speaks for the rest.
-    const first = decoded.find(isObject);
+    const first = decoded.find(isRecord);
     const result = first ? normalizeErrorBody(status, first) : emptyBody(status);
     return { ...result, raw: body };
   }
-  if (!isObject(decoded)) {
+  if (!isRecord(decoded)) {
     return { ...emptyBody(status), raw: body };
   }
 
@@ -122,14 +119,14 @@ export function normalizeErrorBody(status: number, body: unknown): ApiErrorBody 
   const wrapped = decoded.error;
   let fields: Json;
   let outer: Json | undefined;
-  if (isObject(wrapped)) {
+  if (isRecord(wrapped)) {
     fields = wrapped;
     outer = decoded;
   } else if (typeof wrapped === "string") {
     // `{error: "model not found"}` (Ollama, Hugging Face, many proxies).
     fields = { ...decoded, message: wrapped };
     delete fields.error;
-  } else if (Array.isArray(decoded.errors) && isObject(decoded.errors[0])) {
+  } else if (Array.isArray(decoded.errors) && isRecord(decoded.errors[0])) {
     fields = decoded.errors[0] as Json;
     outer = decoded;
   } else {
@@ -138,7 +135,7 @@ export function normalizeErrorBody(status: number, body: unknown): ApiErrorBody 
 
   let message = asStringOrNull(fields.message);
   if (message === null && typeof fields.detail === "string") message = fields.detail;
-  if (message === null && isObject(fields.message)) message = JSON.stringify(fields.message);
+  if (message === null && isRecord(fields.message)) message = JSON.stringify(fields.message);
   if (message === null || message === "") message = fallbackMessage(status);
 
   const code = typeof fields.code === "number" || typeof fields.code === "string" ? fields.code : null;
@@ -148,7 +145,7 @@ export function normalizeErrorBody(status: number, body: unknown): ApiErrorBody 
   for (const key in fields) {
     if (!KNOWN_FIELDS.has(key) && fields[key] !== undefined) metadata[key] = fields[key];
   }
-  if (isObject(fields.metadata)) Object.assign(metadata, fields.metadata);
+  if (isRecord(fields.metadata)) Object.assign(metadata, fields.metadata);
   if (outer) {
     for (const key in outer) {
       if (key !== "error" && key !== "errors" && !(key in metadata)) metadata[key] = outer[key];
@@ -179,7 +176,7 @@ function emptyBody(status: number): ApiErrorBody {
  */
 export function normalizeStreamError(payload: unknown, httpStatus = 200): ApiErrorBody {
   let body = payload;
-  if (isObject(payload) && payload.type === "error" && !isObject(payload.error)) {
+  if (isRecord(payload) && payload.type === "error" && !isRecord(payload.error)) {
     // Flat Responses error event: `{type: "error", code, message, param, sequence_number}`.
     const { type: _eventType, sequence_number: _seq, ...rest } = payload;
     body = rest;
@@ -223,6 +220,6 @@ export function isRetryableError(status: number, body: unknown): boolean {
 
 function isNormalized(body: unknown): body is ApiErrorBody {
   return (
-    isObject(body) && typeof body.message === "string" && typeof body.status === "number" && "raw" in body
+    isRecord(body) && typeof body.message === "string" && typeof body.status === "number" && "raw" in body
   );
 }

@@ -3,7 +3,7 @@
  * a `__tostring`), and the conversion from a raw `chat.completion.chunk`.
  */
 import type { ChatToolCallDelta } from "../types/chat.js";
-import { isRecord } from "./validate.js";
+import { isRecord } from "../utils/checks.js";
 
 /**
  * One piece of a streamed reply, as session callbacks and `sendStream` iterators receive it.

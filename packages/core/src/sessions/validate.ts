@@ -5,7 +5,9 @@
  * seed's way (its `tableshape` messages: `field "choices": expected type "table", got "nil"`), but
  * without rejecting modern replies (no `usage`, content-part arrays, unknown Responses output items).
  */
+
 import type { ChatMessage } from "../types/chat.js";
+import { isRecord } from "../utils/checks.js";
 
 /** A legacy function declaration (`functions` option). */
 export interface FunctionDeclaration {
@@ -16,11 +18,6 @@ export interface FunctionDeclaration {
 }
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
-
-/** `true` for a plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** `true` when `value` is set (neither undefined nor null). */
 function isSet(value: unknown): boolean {

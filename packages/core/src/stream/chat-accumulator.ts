@@ -20,6 +20,7 @@
  * pass over its choices and their delta keys, no copies. `snapshot()` builds fresh objects, so call it
  * when needed, not per chunk.
  */
+
 import type {
   AssistantMessage,
   ChatCompletion,
@@ -27,6 +28,7 @@ import type {
   ChatToolCall,
   CompletionUsage,
 } from "../types/index.js";
+import { isRecord } from "../utils/checks.js";
 
 type Json = Record<string, unknown>;
 
@@ -111,10 +113,6 @@ function isToolKey(key: string): boolean {
   return key === "index" || key === "id" || key === "type" || key === "function";
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function newChoice(index: number): ChoiceState {
   return {
     index,
@@ -161,19 +159,19 @@ export class ChatCompletionAccumulator {
 
   /** Adds one chunk. Anything that is not an object is ignored (the stream reports bad JSON itself). */
   add(chunk: ChatCompletionChunk): void {
-    if (!isObject(chunk)) return;
+    if (!isRecord(chunk)) return;
     this.#chunks++;
     if (this.#id === "" && typeof chunk.id === "string") this.#id = chunk.id;
     if (this.#model === "" && typeof chunk.model === "string") this.#model = chunk.model;
     if (this.#created === 0 && typeof chunk.created === "number") this.#created = chunk.created;
     if (typeof chunk.system_fingerprint === "string") this.#fingerprint ??= chunk.system_fingerprint;
-    if (isObject(chunk.usage)) this.#usage = chunk.usage as CompletionUsage;
+    if (isRecord(chunk.usage)) this.#usage = chunk.usage as CompletionUsage;
 
     for (const key in chunk) {
       if (isChunkKey(key)) continue;
       const value = chunk[key];
       if (value === null || value === undefined) continue;
-      if (key === "x_groq" && isObject(value) && isObject(value.usage)) {
+      if (key === "x_groq" && isRecord(value) && isRecord(value.usage)) {
         // Groq repeats usage under x_groq; use it only if no top-level usage ever arrives.
         this.#fallbackUsage = value.usage as CompletionUsage;
       }
@@ -185,7 +183,7 @@ export class ChatCompletionAccumulator {
     if (!Array.isArray(choices)) return;
     for (let i = 0; i < choices.length; i++) {
       const choice = choices[i];
-      if (isObject(choice)) this.#addChoice(choice, i);
+      if (isRecord(choice)) this.#addChoice(choice, i);
     }
   }
 
@@ -208,7 +206,7 @@ export class ChatCompletionAccumulator {
       state.choiceExtra[key] = value;
     }
     const delta = choice.delta;
-    if (isObject(delta)) this.#addDelta(state, delta);
+    if (isRecord(delta)) this.#addDelta(state, delta);
   }
 
   #addDelta(state: ChoiceState, delta: Json): void {
@@ -228,7 +226,7 @@ export class ChatCompletionAccumulator {
     }
 
     if (Array.isArray(delta.tool_calls)) addToolCalls(state, delta.tool_calls);
-    if (isObject(delta.function_call)) {
+    if (isRecord(delta.function_call)) {
       const fc = delta.function_call;
       state.functionCall ??= { name: "", arguments: "" };
       if (typeof fc.name === "string" && fc.name !== "" && state.functionCall.name === "") {
@@ -302,7 +300,7 @@ function addContentParts(state: ChoiceState, parts: unknown[]): void {
       state.content = (state.content ?? "") + part;
       continue;
     }
-    if (!isObject(part)) continue;
+    if (!isRecord(part)) continue;
     if (part.type === "text" && typeof part.text === "string") {
       state.content = (state.content ?? "") + part.text;
     } else if (part.type === "thinking") {
@@ -312,7 +310,7 @@ function addContentParts(state: ChoiceState, parts: unknown[]): void {
       else if (Array.isArray(thinking)) {
         for (const inner of thinking) {
           if (typeof inner === "string") state.reasoning = (state.reasoning ?? "") + inner;
-          else if (isObject(inner) && typeof inner.text === "string") {
+          else if (isRecord(inner) && typeof inner.text === "string") {
             state.reasoning = (state.reasoning ?? "") + inner.text;
           }
         }
@@ -327,7 +325,7 @@ function addContentParts(state: ChoiceState, parts: unknown[]): void {
 function addToolCalls(state: ChoiceState, deltas: unknown[]): void {
   for (let i = 0; i < deltas.length; i++) {
     const delta = deltas[i];
-    if (!isObject(delta)) continue;
+    if (!isRecord(delta)) continue;
     // Some servers omit `index` (old Gemini compat); the position in the delta array stands in.
     const index = typeof delta.index === "number" ? delta.index : i;
     let tool = state.tools[index];
@@ -338,7 +336,7 @@ function addToolCalls(state: ChoiceState, deltas: unknown[]): void {
     if (typeof delta.id === "string" && delta.id !== "" && tool.id === "") tool.id = delta.id;
     if (typeof delta.type === "string" && delta.type !== "") tool.type = delta.type;
     const fn = delta.function;
-    if (isObject(fn)) {
+    if (isRecord(fn)) {
       if (typeof fn.name === "string" && fn.name !== "" && tool.name === "") tool.name = fn.name;
       if (typeof fn.arguments === "string") tool.arguments += fn.arguments;
     }
@@ -353,7 +351,7 @@ function addToolCalls(state: ChoiceState, deltas: unknown[]): void {
 }
 
 function mergeLogprobs(state: ChoiceState, logprobs: unknown): void {
-  if (!isObject(logprobs)) {
+  if (!isRecord(logprobs)) {
     if (state.logprobs === undefined) state.logprobs = null;
     return;
   }
@@ -371,7 +369,7 @@ function mergeReasoningDetails(state: ChoiceState, details: unknown[]): void {
   if (!state.reasoningDetails) state.reasoningDetails = [];
   const list = state.reasoningDetails;
   for (const detail of details) {
-    if (!isObject(detail)) continue;
+    if (!isRecord(detail)) continue;
     const existing =
       typeof detail.index === "number"
         ? list.find((entry) => entry.index === detail.index && entry.type === detail.type)

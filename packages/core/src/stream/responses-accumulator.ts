@@ -12,12 +12,14 @@
  * Events are matched by `output_index` / `content_index` (`summary_index` for summaries), as OpenAI
  * sends them; events without an `output_index` are matched by `item_id`.
  */
+
 import type {
   ResponseObject,
   ResponseOutputContent,
   ResponseOutputItem,
   ResponseStreamEvent,
 } from "../types/index.js";
+import { isRecord } from "../utils/checks.js";
 
 type Json = Record<string, unknown>;
 
@@ -27,10 +29,6 @@ export const TERMINAL_RESPONSE_EVENTS: ReadonlySet<string> = new Set([
   "response.incomplete",
   "response.failed",
 ]);
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * Aggregates Responses stream events.
@@ -66,7 +64,7 @@ export class ResponsesAccumulator {
 
   /** Adds one event. Non-objects are ignored. */
   add(event: ResponseStreamEvent): void {
-    if (!isObject(event)) return;
+    if (!isRecord(event)) return;
     this.#events++;
     const type = event.type;
     // The hot path first: nearly every event is a text delta, and a `switch` compares the (not
@@ -75,7 +73,7 @@ export class ResponsesAccumulator {
       this.#appendPart(event, "output_text", "text");
       return;
     }
-    if (isObject(event.response)) {
+    if (isRecord(event.response)) {
       const response = event.response as ResponseObject;
       this.#envelope = response;
       if (typeof type === "string" && TERMINAL_RESPONSE_EVENTS.has(type)) {
@@ -90,12 +88,12 @@ export class ResponsesAccumulator {
         return;
       case "response.output_item.added":
       case "response.output_item.done":
-        if (isObject(event.item)) this.#setItem(event, { ...(event.item as ResponseOutputItem) });
+        if (isRecord(event.item)) this.#setItem(event, { ...(event.item as ResponseOutputItem) });
         return;
       case "response.content_part.added":
       case "response.content_part.done": {
         const item = this.#item(event);
-        if (item && isObject(event.part) && typeof event.content_index === "number") {
+        if (item && isRecord(event.part) && typeof event.content_index === "number") {
           if (!item.content) item.content = [];
           const content = item.content;
           content[event.content_index] = { ...(event.part as ResponseOutputContent) };
@@ -230,7 +228,7 @@ function cloneItem(item: ResponseOutputItem): ResponseOutputItem {
   const copy: ResponseOutputItem = { ...item };
   if (Array.isArray(item.content)) copy.content = item.content.map((part) => ({ ...part }));
   if (Array.isArray(item.summary))
-    copy.summary = item.summary.map((part) => (isObject(part) ? { ...part } : part));
+    copy.summary = item.summary.map((part) => (isRecord(part) ? { ...part } : part));
   return copy;
 }
 
@@ -258,7 +256,7 @@ export function responseReasoningText(response: ResponseObject): string {
       for (const part of item.content) if (typeof part?.text === "string") own += part.text;
     }
     if (own === "" && Array.isArray(item.summary)) {
-      for (const part of item.summary) if (isObject(part) && typeof part.text === "string") own += part.text;
+      for (const part of item.summary) if (isRecord(part) && typeof part.text === "string") own += part.text;
     }
     text += own;
   }
