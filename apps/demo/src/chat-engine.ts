@@ -5,16 +5,12 @@
  */
 import {
   APIError,
-  type ChatCompletionChunk,
   type ChatMessage,
-  type ChatSessionClient,
   ChatSessionError,
   ConnectionError,
   getOutputText,
   OpenAI,
   RequestAbortedError,
-  type ResponseStreamEvent,
-  type ResponsesSessionClient,
   ResponsesSessionError,
   type ResponsesTurn,
   StreamError,
@@ -109,46 +105,16 @@ export function createClient(settings: ClientSettings): OpenAI {
   });
 }
 
-/** The sink of the usage reported by the reply being streamed (set per reply). */
-interface UsageTap {
-  sink?: (usage: Usage) => void;
-}
-
-async function* tap<T>(source: AsyncIterable<T>, look: (item: T) => void): AsyncGenerator<T> {
-  for await (const item of source) {
-    look(item);
-    yield item;
+/** The usage of the last reply of a session, in the page's terms (undefined when the server sent none). */
+function usageOf(session: DurableChatSession | DurableResponsesChatSession): Usage | undefined {
+  if ("lastCompletion" in session) {
+    const u = session.lastCompletion?.usage;
+    return u ? { input: u.prompt_tokens, output: u.completion_tokens, total: u.total_tokens } : undefined;
   }
-}
-
-/**
- * The client as the sessions see it, with the usage of each streamed reply picked off the raw
- * chunks (the usage-only final chunk, or `response.completed`) on its way through.
- */
-function usageTappingClient(client: OpenAI, usage: UsageTap): ChatSessionClient & ResponsesSessionClient {
-  return {
-    createChatCompletion: (messages, params, onChunk, options) =>
-      client.createChatCompletion(messages, params, onChunk, options),
-    streamChatCompletion: (messages, params, options) =>
-      tap(client.streamChatCompletion(messages, params, options), (chunk: ChatCompletionChunk) => {
-        const u = chunk.usage;
-        if (u) usage.sink?.({ input: u.prompt_tokens, output: u.completion_tokens, total: u.total_tokens });
-      }),
-    createResponse: (input, params, onEvent, options) =>
-      client.createResponse(input, params, onEvent, options),
-    streamResponse: (input, params, options) =>
-      tap(client.streamResponse(input, params, options), (event: ResponseStreamEvent) => {
-        const e = event as { type?: string; response?: { usage?: Record<string, number> | null } };
-        const u = e.response?.usage;
-        if ((e.type === "response.completed" || e.type === "response.incomplete") && u) {
-          usage.sink?.({
-            input: u.input_tokens ?? 0,
-            output: u.output_tokens ?? 0,
-            total: u.total_tokens ?? 0,
-          });
-        }
-      }),
-  };
+  const u = session.responseHistory.at(-1)?.usage as Record<string, number> | null | undefined;
+  return u
+    ? { input: u.input_tokens ?? 0, output: u.output_tokens ?? 0, total: u.total_tokens ?? 0 }
+    : undefined;
 }
 
 function textOf(content: unknown): string {
@@ -163,6 +129,7 @@ function textOf(content: unknown): string {
 function run(
   start: () => AsyncIterable<{ content?: string }> & { abort(): void },
   onText: (text: string) => void,
+  onEnd: () => void,
 ): ReplyHandle {
   let stream: (AsyncIterable<{ content?: string }> & { abort(): void }) | undefined;
   let abortedEarly = false;
@@ -175,6 +142,7 @@ function run(
         text += chunk.content ?? "";
         onText(text);
       }
+      onEnd();
       return {};
     } catch (error) {
       return { error };
@@ -203,9 +171,12 @@ function conversationOver(
   id: string,
   kind: ApiKind,
   session: DurableChatSession | DurableResponsesChatSession,
-  usage: UsageTap,
   messages: () => DisplayMessage[],
 ): Conversation {
+  const reportTo = (onUsage: (usage: Usage) => void) => () => {
+    const usage = usageOf(session);
+    if (usage) onUsage(usage);
+  };
   return {
     id,
     kind,
@@ -213,21 +184,17 @@ function conversationOver(
       return session.busy;
     },
     messages,
-    send: (text, onText, onUsage) => {
-      usage.sink = onUsage;
-      return run(() => session.sendStream(text), onText);
-    },
-    regenerate: (onText, onUsage) => {
-      usage.sink = onUsage;
-      return run(() => session.regenerateStream(), onText);
-    },
-    edit: (index, text, onText, onUsage) => {
-      usage.sink = onUsage;
-      return run(() => {
-        session.truncate(index);
-        return session.sendStream(text);
-      }, onText);
-    },
+    send: (text, onText, onUsage) => run(() => session.sendStream(text), onText, reportTo(onUsage)),
+    regenerate: (onText, onUsage) => run(() => session.regenerateStream(), onText, reportTo(onUsage)),
+    edit: (index, text, onText, onUsage) =>
+      run(
+        () => {
+          session.truncate(index);
+          return session.sendStream(text);
+        },
+        onText,
+        reportTo(onUsage),
+      ),
     onChange: (listener) => session.onChange(listener),
     refresh: () => session.refresh(),
     close: () => session.close(),
@@ -241,17 +208,14 @@ export async function openConversation(
   kind: ApiKind,
   model: string,
 ): Promise<Conversation> {
-  const usage: UsageTap = {};
-  const sessionClient = usageTappingClient(client, usage);
-
   if (kind === "chat") {
-    const session = await openChatSession(sessionClient, {
+    const session = await openChatSession(client, {
       id,
       store,
       model,
       params: { stream_options: { include_usage: true } },
     });
-    return conversationOver(id, kind, session, usage, () =>
+    return conversationOver(id, kind, session, () =>
       session.messages.flatMap((m: ChatMessage, index): DisplayMessage[] => {
         if (m.role === "system" || m.role === "developer") return [];
         const calls = m.role === "assistant" ? m.tool_calls : undefined;
@@ -269,8 +233,8 @@ export async function openConversation(
     );
   }
 
-  const session = await openResponsesChatSession(sessionClient, { id, store, model });
-  return conversationOver(id, kind, session, usage, () =>
+  const session = await openResponsesChatSession(client, { id, store, model });
+  return conversationOver(id, kind, session, () =>
     session.turns.map((turn: ResponsesTurn, index): DisplayMessage => {
       if (turn.kind === "input") {
         const input = turn.input;

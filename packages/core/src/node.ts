@@ -1,13 +1,11 @@
 /**
- * `@oaikit/core/node`: everything from the main entry, plus Node-only helpers (reading a file by path
- * for uploads). The main entry never imports `node:` modules; only this file does.
+ * `@oaikit/core/node`: Node-only helpers (reading a file by path for uploads and the request builder).
+ * The main entry never imports `node:` modules; only this file does.
  */
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { mimeTypeFor } from "./http/mime.js";
-
-export * from "./index.js";
 
 /** Options for `fileFromPath`. */
 export interface FileFromPathOptions {

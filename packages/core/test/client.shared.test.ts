@@ -1,6 +1,7 @@
 // The OpenAI client against the shared test server's OpenAI routes: what each method sends (method,
 // path, headers, body) and the ApiResult it resolves to. Runs in Node and in Chromium.
 import { describe, expect, test } from "vitest";
+import { createResponse } from "../src/api/responses.js";
 import { ChatSession, createClient, OpenAI, ResponsesChatSession } from "../src/index.js";
 import { clientHeaders, scenario } from "./client-scenario.js";
 
@@ -42,10 +43,10 @@ describe("what each method sends", () => {
     expect(b?.json).toEqual({ model: "other", messages: user });
   });
 
-  test("createResponse: POST /responses with { model, input } and the params", async () => {
+  test("createResponse (the area function, on the lean client): POST /responses with { model, input } and the params", async () => {
     const s = await scenario();
     const client = createClient("k", { baseURL: s.baseURL });
-    const result = await client.createResponse("Say hello", { instructions: "Be brief", store: undefined });
+    const result = await createResponse(client, "Say hello", { instructions: "Be brief", store: undefined });
     const [req] = await s.requests();
     expect(req?.method).toBe("POST");
     expect(req?.path).toBe("/responses");

@@ -4,8 +4,8 @@
 import { describe, expect, test } from "vitest";
 import {
   type ChatCompletionChunk,
-  ChatDeltaChunk,
   ConnectionError,
+  ContentChunk,
   OpenAI,
   RequestAbortedError,
   type ResponseStreamEvent,
@@ -111,7 +111,7 @@ describe("streaming forms", () => {
         ],
       },
     ]);
-    const got: [ChatDeltaChunk, ChatCompletionChunk][] = [];
+    const got: [ContentChunk, ChatCompletionChunk][] = [];
     const result = await new OpenAI("k", { baseURL: s.baseURL }).chat(user, { stream: true }, (delta, raw) =>
       got.push([delta, raw]),
     );
@@ -121,7 +121,7 @@ describe("streaming forms", () => {
       { content: "response.", index: 0 },
       { index: 0 },
     ]);
-    expect(got.every(([d]) => d instanceof ChatDeltaChunk)).toBe(true);
+    expect(got.every(([d]) => d instanceof ContentChunk)).toBe(true);
     expect(String(got[0]?.[0])).toBe("This is ");
     expect(`${got[3]?.[0]}`).toBe("");
     expect(got[0]?.[1].choices[0]?.delta.content).toBe("This is ");
@@ -148,7 +148,7 @@ describe("streaming forms", () => {
         ],
       },
     ]);
-    const deltas: ChatDeltaChunk[] = [];
+    const deltas: ContentChunk[] = [];
     const result = await new OpenAI("k", { baseURL: s.baseURL }).chat(user, { stream: true }, (d) =>
       deltas.push(d),
     );

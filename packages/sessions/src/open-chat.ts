@@ -1,4 +1,4 @@
-import { type ChatMessage, ChatSession, type ChatSessionClient, type ChatSessionOptions } from "@oaikit/core";
+import { type ChatMessage, ChatSession, type ChatSessionOptions, type SessionClient } from "@oaikit/core";
 import {
   createDurable,
   type DurableControls,
@@ -28,7 +28,7 @@ export type DurableChatSession = ChatSession & DurableControls;
  * ```
  */
 export async function openChatSession(
-  client: ChatSessionClient,
+  client: SessionClient,
   options: OpenChatSessionOptions,
 ): Promise<DurableChatSession> {
   const { store, stored, sessionOptions } = await openStored(options, "chat");

@@ -2,8 +2,8 @@ import {
   type ResponseInput,
   ResponsesChatSession,
   type ResponsesChatSessionOptions,
-  type ResponsesSessionClient,
   type ResponsesTurn,
+  type SessionClient,
   withResponseHelpers,
 } from "@oaikit/core";
 import {
@@ -34,7 +34,7 @@ export type DurableResponsesChatSession = ResponsesChatSession & DurableControls
  * ```
  */
 export async function openResponsesChatSession(
-  client: ResponsesSessionClient,
+  client: SessionClient,
   options: OpenResponsesChatSessionOptions,
 ): Promise<DurableResponsesChatSession> {
   const { store, stored, sessionOptions } = await openStored(options, "responses");

@@ -63,3 +63,20 @@ export function checkCallback(callback: unknown, name: string): void {
     throw new TypeError(`${name} must be a function (got ${describeValue(callback)}).`);
   }
 }
+
+/** The init of a `call`: the per-call options (checked: an object or undefined) with `extra` over them. */
+export function callInit<E extends object>(options: unknown, extra: E): E {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`Request options must be an object (got ${describeValue(options)}).`);
+  }
+  return { ...(options as object), ...extra };
+}
+
+/** `{ model, ...fields }` with the set `params` over it (the client's default model unless overridden). */
+export function modelPayload(
+  client: { defaultModel: string },
+  fields: Record<string, unknown>,
+  params: object | undefined,
+): Record<string, unknown> {
+  return mergeDefined({ model: client.defaultModel, ...fields }, params as Record<string, unknown>);
+}

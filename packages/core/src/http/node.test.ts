@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { fileFromPath, request } from "../node.js";
+import { fileFromPath } from "../node.js";
+import { request } from "./request.js";
 
 const base = inject("testServerUrl");
 let dir = "";

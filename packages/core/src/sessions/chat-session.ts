@@ -5,7 +5,10 @@
  * an async-iterator form (`sendStream`), `truncate`/`regenerate` for chat UIs, and an observer that a
  * store (`@oaikit/sessions`) uses to persist every change as it happens.
  */
+
+import { createChatCompletion, streamChatCompletion } from "../api/chat.js";
 import { APIError, ChatSessionError } from "../errors/errors.js";
+import { type ContentChunk, toContentChunk } from "../stream/content-chunk.js";
 import type {
   AssistantMessage,
   ChatCompletion,
@@ -16,8 +19,7 @@ import type {
   ChatTool,
   ChatToolCall,
 } from "../types/chat.js";
-import type { ChatSessionClient, SessionRequestOptions } from "./client-contract.js";
-import { type ContentChunk, toContentChunk } from "./content-chunk.js";
+import type { SessionClient, SessionRequestOptions } from "./client-contract.js";
 import type { ChatSessionObserver } from "./observer.js";
 import { SessionStream } from "./session-stream.js";
 import {
@@ -119,66 +121,23 @@ function statusError(status: number, raw: unknown, cause: APIError): ChatSession
   return new ChatSessionError(chatStatusMessage(status, raw), { status, raw, cause });
 }
 
-/** Adds a streamed function delta to `slot`: a non-empty name replaces, arguments are concatenated. */
-function mergeFunction(slot: { name?: string; arguments?: string }, delta: unknown): void {
-  if (!delta || typeof delta !== "object") return;
-  const { name, arguments: args } = delta as { name?: unknown; arguments?: unknown };
-  if (typeof name === "string" && name !== "") slot.name = name;
-  if (typeof args === "string") slot.arguments = (slot.arguments ?? "") + args;
-}
-
-/** Aggregates a streamed reply the seed's way: text concatenated, tool calls keyed by `index`. */
-class ReplyBuilder {
-  text = "";
-  received = false;
-  readonly #calls = new Map<number, { id?: string; type?: string; name?: string; arguments?: string }>();
-  #functionCall: { name?: string; arguments?: string } | undefined;
-
-  add(chunk: ContentChunk, raw: ChatCompletionChunk): void {
-    this.received = true;
-    if (chunk.content !== undefined) this.text += chunk.content;
-    chunk.tool_calls?.forEach((delta, position) => {
-      if (!delta || typeof delta !== "object") return;
-      const index = typeof delta.index === "number" ? delta.index : position;
-      const slot = this.#calls.get(index) ?? {};
-      if (typeof delta.id === "string" && delta.id !== "") slot.id = delta.id;
-      if (typeof delta.type === "string") slot.type = delta.type;
-      mergeFunction(slot, delta.function);
-      this.#calls.set(index, slot);
-    });
-    const functionCall = raw.choices?.[0]?.delta?.function_call;
-    if (functionCall && typeof functionCall === "object") {
-      this.#functionCall ??= {};
-      mergeFunction(this.#functionCall, functionCall);
+/**
+ * The history message of a streamed reply: `content` only when there is text; the tool calls and the
+ * legacy function call of the stream's aggregate (every choice, in index order: a session has one
+ * reply). The text is lua-openai's: every one-choice chunk's content in arrival order, whatever its
+ * choice index (a ported lua-openai case streams indexes 0, 1, 2 as one reply).
+ */
+function streamedMessage(text: string, completion: ChatCompletion | undefined): AssistantMessage {
+  const reply: AssistantMessage = { role: "assistant" };
+  if (text !== "") reply.content = text;
+  for (const choice of completion?.choices ?? []) {
+    const message = choice.message;
+    if (message.tool_calls && message.tool_calls.length > 0) {
+      reply.tool_calls = [...(reply.tool_calls ?? []), ...message.tool_calls];
     }
+    if (message.function_call) reply.function_call ??= message.function_call;
   }
-
-  /** The reply so far: `content` only when there is text (seed), tool calls in index order. */
-  build(): AssistantMessage {
-    const message: AssistantMessage = { role: "assistant" };
-    if (this.text !== "") message.content = this.text;
-    if (this.#calls.size > 0) {
-      message.tool_calls = [...this.#calls.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([, slot]) => {
-          const fn: Record<string, string> = {};
-          if (slot.name !== undefined) fn.name = slot.name;
-          if (slot.arguments !== undefined) fn.arguments = slot.arguments;
-          const call: Record<string, unknown> = {};
-          if (slot.id !== undefined) call.id = slot.id;
-          call.type = slot.type ?? "function";
-          call.function = fn;
-          return call as unknown as ChatToolCall;
-        });
-    }
-    if (this.#functionCall) {
-      message.function_call = {
-        name: this.#functionCall.name ?? "",
-        arguments: this.#functionCall.arguments ?? "",
-      };
-    }
-    return message;
-  }
+  return reply;
 }
 
 /**
@@ -193,7 +152,7 @@ class ReplyBuilder {
  */
 export class ChatSession {
   /** The client requests go through. */
-  readonly client: ChatSessionClient;
+  readonly client: SessionClient;
   /** The session options (a copy of what was given; change `model` etc. here between sends). */
   readonly options: Omit<ChatSessionOptions, "messages" | "functions" | "tools" | "observer">;
   /** The history, oldest first. Use `appendMessage`/`truncate` to change it so the observer hears of it. */
@@ -210,13 +169,13 @@ export class ChatSession {
   #busy = false;
 
   /**
-   * @param client - the OpenAI client (or anything with `createChatCompletion` and `streamChatCompletion`).
+   * @param client - the client: `createClient(...)`, `new OpenAI(...)` or a compat subclass.
    * @param opts - model and parameters, the initial or restored `messages`, an `observer`.
    */
-  constructor(client: ChatSessionClient, opts: ChatSessionOptions = {}) {
-    if (!client || typeof client.createChatCompletion !== "function") {
+  constructor(client: SessionClient, opts: ChatSessionOptions = {}) {
+    if (!client || typeof client.openStream !== "function" || typeof client.call !== "function") {
       throw new TypeError(
-        "new ChatSession(client, opts): client must be an OpenAI client (new ChatSession(client, opts)).",
+        "new ChatSession(client, opts): client must be a client from createClient(apiKey, config) or new OpenAI(apiKey, config).",
       );
     }
     checkOptions(opts, "new ChatSession(client, opts)");
@@ -424,7 +383,7 @@ export class ChatSession {
     requestOptions: SessionRequestOptions,
     appendResponse: boolean,
   ): Promise<ChatReply> {
-    const result = await this.client.createChatCompletion(history, params, undefined, requestOptions);
+    const result = await createChatCompletion(this.client, history, params, undefined, requestOptions);
     if (!result.ok) {
       throw statusError(
         result.status,
@@ -454,28 +413,40 @@ export class ChatSession {
     sink: ((chunk: ContentChunk) => void) | undefined,
     signal: AbortSignal | undefined,
   ): Promise<ChatReply> {
-    const reply = new ReplyBuilder();
     const observer = appendResponse ? this.observer : undefined;
+    const onPartial = observer?.onPartial?.bind(observer);
+    let received = false;
+    let text = "";
+    // The reply as it grows, handed to the observer at every chunk: updated in place, O(1) per chunk
+    // however long the reply (the tool calls are the accumulator's live objects, never rebuilt).
+    const partial: AssistantMessage = { role: "assistant" };
+    const chunks = streamChatCompletion(this.client, history, params, requestOptions);
     try {
-      const chunks = this.client.streamChatCompletion(history, params, requestOptions);
       for await (const raw of chunks) {
         const chunk = toContentChunk(raw);
         if (!chunk) continue;
-        reply.add(chunk, raw);
-        notify(observer?.onPartial?.bind(observer), reply.build(), this.messages.length);
+        received = true;
+        if (chunk.content !== undefined) {
+          text += chunk.content;
+          if (text !== "") partial.content = text;
+        }
+        const live = chunks.liveMessage(chunk.index);
+        if (live?.tool_calls) partial.tool_calls = live.tool_calls;
+        if (live?.function_call) partial.function_call = live.function_call;
+        if (onPartial) notify(onPartial, partial, this.messages.length);
         callback?.(chunk, raw);
         sink?.(chunk);
       }
-      // The aggregate (usage, ids, finish_reason), when the client's stream offers it.
-      if (typeof chunks.final === "function") this.lastCompletion = await chunks.final();
+      // The aggregate (usage, ids, finish_reason): a separate object from every yielded chunk.
+      this.lastCompletion = await chunks.final();
     } catch (error) {
       if (error instanceof APIError) {
         // An error status before the stream started: the seed's "Bad status" text, the body as `raw`.
         throw statusError(error.status, error.error.raw, error);
       }
-      if (reply.received && appendResponse) {
+      if (received && appendResponse) {
         // Keep what arrived (never lose a partial reply) and say why it is incomplete.
-        const partial = reply.build();
+        const partial = streamedMessage(text, chunks.currentSnapshot());
         this.messages.push(partial);
         notify(
           observer?.onIncomplete?.bind(observer),
@@ -486,7 +457,7 @@ export class ChatSession {
       }
       throw error;
     }
-    const message = reply.build();
+    const message = streamedMessage(text, this.lastCompletion);
     if (appendResponse) this.#append(message);
     return replyValue(message);
   }

@@ -5,15 +5,17 @@
  * any output item type is accepted (reasoning, image_generation_call, ...), errors are thrown as
  * `ResponsesSessionError` with the seed's texts.
  */
+
+import { createResponse, streamResponse } from "../api/responses.js";
 import { APIError, ResponsesSessionError } from "../errors/errors.js";
+import { ContentChunk } from "../stream/content-chunk.js";
 import type {
   ResponseCreateParams,
   ResponseInput,
   ResponseObject,
   ResponseStreamEvent,
 } from "../types/responses.js";
-import type { ResponsesSessionClient, SessionRequestOptions } from "./client-contract.js";
-import { ContentChunk } from "./content-chunk.js";
+import type { SessionClient, SessionRequestOptions } from "./client-contract.js";
 import type { ResponsesSessionObserver, ResponsesTurn } from "./observer.js";
 import { type ResponseWithHelpers, withResponseHelpers } from "./response-helpers.js";
 import { SessionStream } from "./session-stream.js";
@@ -110,7 +112,7 @@ function checkShape(data: ResponseObject, status?: number): ResponseObject {
  */
 export class ResponsesChatSession {
   /** The client requests go through. */
-  readonly client: ResponsesSessionClient;
+  readonly client: SessionClient;
   /** The session options (a copy; change `model` etc. here between sends). */
   readonly options: Omit<
     ResponsesChatSessionOptions,
@@ -130,13 +132,13 @@ export class ResponsesChatSession {
   #busy = false;
 
   /**
-   * @param client - the OpenAI client (or anything with `createResponse` and `streamResponse`).
+   * @param client - the client: `createClient(...)`, `new OpenAI(...)` or a compat subclass.
    * @param opts - model, instructions, tools, and a restored state (`turns`, `responseHistory`, `currentResponseId`).
    */
-  constructor(client: ResponsesSessionClient, opts: ResponsesChatSessionOptions = {}) {
-    if (!client || typeof client.createResponse !== "function") {
+  constructor(client: SessionClient, opts: ResponsesChatSessionOptions = {}) {
+    if (!client || typeof client.openStream !== "function" || typeof client.call !== "function") {
       throw new TypeError(
-        "new ResponsesChatSession(client, opts): client must be an OpenAI client (new ResponsesChatSession(client, opts)).",
+        "new ResponsesChatSession(client, opts): client must be a client from createClient(apiKey, config) or new OpenAI(apiKey, config).",
       );
     }
     checkOptions(opts, "new ResponsesChatSession(client, opts)");
@@ -357,7 +359,7 @@ export class ResponsesChatSession {
     try {
       const params = this.#params(opts, false);
       const { requestOptions } = requestOptionsFor(this.options.requestOptions, opts);
-      const result = await this.client.createResponse(input, params, undefined, requestOptions);
+      const result = await createResponse(this.client, input, params, undefined, requestOptions);
       if (!result.ok) {
         throw statusError(
           result.status,
@@ -386,11 +388,10 @@ export class ResponsesChatSession {
   ): Promise<{ response: ResponseWithHelpers; text: string }> {
     let text = "";
     let received = false;
-    let completed: ResponseObject | undefined;
     const { signal, requestOptions } = requestOptionsFor(this.options.requestOptions, opts, streamSignal);
     try {
       const params = this.#params(opts, true);
-      const events = this.client.streamResponse(input, params, requestOptions);
+      const events = streamResponse(this.client, input, params, requestOptions);
       for await (const raw of events) {
         if (raw.type === "response.output_text.delta" && typeof raw.delta === "string") {
           text += raw.delta;
@@ -399,15 +400,11 @@ export class ResponsesChatSession {
           const chunk = new ContentChunk({ content: raw.delta });
           callback?.(chunk, raw);
           sink?.(chunk);
-        } else if (
-          (raw.type === "response.completed" || raw.type === "response.incomplete") &&
-          raw.response &&
-          typeof raw.response === "object"
-        ) {
-          completed = raw.response;
         }
       }
-      if (!completed) throw parseError("the stream ended without a response.completed event", undefined);
+      // The stream's aggregate: the terminal event's response as a separate object (helpers are
+      // attached to it, never to a yielded event).
+      const completed = await events.final();
       return { response: this.#record(checkShape(completed)), text };
     } catch (error) {
       if (error instanceof APIError) {

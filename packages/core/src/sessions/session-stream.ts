@@ -3,7 +3,7 @@
  * stream is created (so `await stream.final()` works without iterating); the iterator hands out the
  * chunks that arrived, in order, and then ends or throws the reply's error.
  */
-import type { ContentChunk } from "./content-chunk.js";
+import type { ContentChunk } from "../stream/content-chunk.js";
 
 /** Produces the reply: calls `push` per chunk, resolves with the final value; `signal` aborts it. */
 export type SessionStreamRun<Final> = (

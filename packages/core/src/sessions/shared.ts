@@ -1,7 +1,7 @@
 /** Small helpers shared by the two session classes. */
 import { APIError, type ApiErrorBody, RequestAbortedError, StreamTruncatedError } from "../errors/errors.js";
-import type { SessionRequestOptions } from "./client-contract.js";
 import { isRecord } from "../utils/checks.js";
+import type { SessionRequestOptions } from "./client-contract.js";
 
 /** Why a streamed reply ended early, in the observer's terms. */
 export type IncompleteReason = "error" | "aborted" | "truncated";

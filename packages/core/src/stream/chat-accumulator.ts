@@ -29,14 +29,14 @@ import type {
   CompletionUsage,
 } from "../types/index.js";
 import { isRecord } from "../utils/checks.js";
+import { checkIndex, invalid, isUnsafeKey } from "./shape.js";
 
 type Json = Record<string, unknown>;
 
+/** A tool call as it arrives: `call` is the live object `liveMessage()` hands out (never a chunk's). */
 interface ToolCallState {
-  id: string;
-  type: string;
-  name: string;
-  arguments: string;
+  index: number;
+  call: ChatToolCall;
   extra: Json | undefined;
 }
 
@@ -46,7 +46,11 @@ interface ChoiceState {
   content: string | undefined;
   refusal: string | undefined;
   reasoning: string | undefined;
+  /** Tool calls by their `index` (sparse: only indexes that arrived). */
   tools: ToolCallState[];
+  /** The same tool calls, dense and in index order: the `tool_calls` of `liveMessage()`. */
+  toolList: ChatToolCall[];
+  toolCount: number;
   functionCall: { name: string; arguments: string } | undefined;
   finishReason: string | null;
   logprobs: Json | null | undefined;
@@ -58,6 +62,17 @@ interface ChoiceState {
   otherParts: unknown[] | undefined;
   /** reasoning_details entries (OpenRouter), merged by their `index` when they have one. */
   reasoningDetails: Json[] | undefined;
+  /** The object `liveMessage()` returns, once asked for. */
+  live: AssistantMessage | undefined;
+  /** reasoning_details entries by type and index, for O(1) merging. */
+  reasoningByKey?: Map<string, Json>;
+  /** The arrays in `messageExtra` that this accumulator owns (and may grow in place). */
+  ownArrays?: Set<unknown[]>;
+}
+
+function extraArrays(state: ChoiceState): Set<unknown[]> {
+  state.ownArrays ??= new Set();
+  return state.ownArrays;
 }
 
 // Key tests are switches, not Set lookups: JSON.parse interns keys, so a switch is a few pointer
@@ -121,6 +136,8 @@ function newChoice(index: number): ChoiceState {
     refusal: undefined,
     reasoning: undefined,
     tools: [],
+    toolList: [],
+    toolCount: 0,
     functionCall: undefined,
     finishReason: null,
     logprobs: undefined,
@@ -128,7 +145,15 @@ function newChoice(index: number): ChoiceState {
     choiceExtra: undefined,
     otherParts: undefined,
     reasoningDetails: undefined,
+    live: undefined,
   };
+}
+
+/** Inserts a new tool call into the dense list in index order (usually an append). */
+function insertInOrder(state: ChoiceState, tool: ToolCallState): void {
+  let at = 0;
+  for (const other of state.tools) if (other !== undefined && other.index < tool.index) at++;
+  state.toolList.splice(at, 0, tool.call);
 }
 
 /**
@@ -149,6 +174,9 @@ export class ChatCompletionAccumulator {
   #fallbackUsage: CompletionUsage | null = null;
   /** Choices by index; sparse when a provider skips indexes. */
   readonly #choices: ChoiceState[] = [];
+  #choiceCount = 0;
+  /** The partial aggregate for a `StreamError` thrown mid-chunk. */
+  readonly #partial = (): ChatCompletion => this.snapshot();
   #extra: Json | undefined;
   #chunks = 0;
 
@@ -168,7 +196,7 @@ export class ChatCompletionAccumulator {
     if (isRecord(chunk.usage)) this.#usage = chunk.usage as CompletionUsage;
 
     for (const key in chunk) {
-      if (isChunkKey(key)) continue;
+      if (isChunkKey(key) || isUnsafeKey(key)) continue;
       const value = chunk[key];
       if (value === null || value === undefined) continue;
       if (key === "x_groq" && isRecord(value) && isRecord(value.usage)) {
@@ -188,18 +216,20 @@ export class ChatCompletionAccumulator {
   }
 
   #addChoice(choice: Json, position: number): void {
-    const index = typeof choice.index === "number" ? choice.index : position;
-    let state = this.#choices[index];
+    const index = choice.index === undefined ? position : choice.index;
+    let state = this.#choices[index as number];
     if (state === undefined) {
-      state = newChoice(index);
-      this.#choices[index] = state;
+      checkIndex(index, this.#choiceCount, "choices[].index", this.#partial);
+      state = newChoice(index as number);
+      this.#choices[index as number] = state;
+      this.#choiceCount++;
     }
     if (typeof choice.finish_reason === "string") state.finishReason = choice.finish_reason;
     if (choice.logprobs !== undefined) mergeLogprobs(state, choice.logprobs);
     // Legacy /completions chunks carry `text` instead of a delta (corpus 11).
     if (typeof choice.text === "string") state.content = (state.content ?? "") + choice.text;
     for (const key in choice) {
-      if (isChoiceKey(key)) continue;
+      if (isChoiceKey(key) || isUnsafeKey(key)) continue;
       const value = choice[key];
       if (value === null || value === undefined) continue;
       if (!state.choiceExtra) state.choiceExtra = {};
@@ -225,7 +255,7 @@ export class ChatCompletionAccumulator {
       state.reasoning = (state.reasoning ?? "") + delta.reasoning;
     }
 
-    if (Array.isArray(delta.tool_calls)) addToolCalls(state, delta.tool_calls);
+    if (Array.isArray(delta.tool_calls)) this.#addToolCalls(state, delta.tool_calls);
     if (isRecord(delta.function_call)) {
       const fc = delta.function_call;
       state.functionCall ??= { name: "", arguments: "" };
@@ -237,15 +267,78 @@ export class ChatCompletionAccumulator {
     if (Array.isArray(delta.reasoning_details)) mergeReasoningDetails(state, delta.reasoning_details);
 
     for (const key in delta) {
-      if (isDeltaKey(key)) continue;
+      if (isDeltaKey(key) || isUnsafeKey(key)) continue;
       const value = delta[key];
       if (value === null || value === undefined) continue;
       if (!state.messageExtra) state.messageExtra = {};
       const extra = state.messageExtra;
       const previous = extra[key];
-      // Arrays (images, annotations) accumulate; anything else: last value wins.
-      extra[key] = Array.isArray(value) && Array.isArray(previous) ? previous.concat(value) : value;
+      // Arrays (images, annotations) accumulate, in an array of our own grown in place (no copy per
+      // chunk); anything else: last value wins.
+      if (Array.isArray(value)) {
+        if (Array.isArray(previous) && extraArrays(state).has(previous))
+          for (const entry of value) previous.push(entry);
+        else {
+          const own = value.slice();
+          extraArrays(state).add(own);
+          extra[key] = own;
+        }
+      } else extra[key] = value;
     }
+  }
+
+  #addToolCalls(state: ChoiceState, deltas: unknown[]): void {
+    for (let i = 0; i < deltas.length; i++) {
+      const delta = deltas[i];
+      if (!isRecord(delta)) continue;
+      // Some servers omit `index` (old Gemini compat); the position in the delta array stands in.
+      const index = delta.index === undefined ? i : delta.index;
+      let tool = state.tools[index as number];
+      if (tool === undefined) {
+        checkIndex(index, state.toolCount, "tool_calls[].index", this.#partial);
+        tool = {
+          index: index as number,
+          call: { id: "", type: "function", function: { name: "", arguments: "" } },
+          extra: undefined,
+        };
+        state.tools[index as number] = tool;
+        state.toolCount++;
+        insertInOrder(state, tool);
+      }
+      const call = tool.call;
+      // id and name: the first non-empty value (OpenAI sends each once; a repeat is the same value).
+      if (typeof delta.id === "string" && delta.id !== "" && call.id === "") call.id = delta.id;
+      if (typeof delta.type === "string" && delta.type !== "") call.type = delta.type;
+      const fn = delta.function;
+      if (isRecord(fn)) {
+        if (typeof fn.name === "string" && fn.name !== "" && call.function.name === "")
+          call.function.name = fn.name;
+        if (typeof fn.arguments === "string") call.function.arguments += fn.arguments;
+      }
+      for (const key in delta) {
+        if (isToolKey(key) || isUnsafeKey(key)) continue;
+        const value = delta[key];
+        if (value === null || value === undefined) continue;
+        if (!tool.extra) tool.extra = {};
+        tool.extra[key] = value;
+        call[key] = value;
+      }
+    }
+  }
+
+  /**
+   * The message of one choice as it grows, for code that reports progress per chunk (the sessions'
+   * observers): `{ role, content?, tool_calls?, function_call? }`, updated in place, O(1) per call.
+   * It changes as chunks arrive: copy it (or use `snapshot()`) to keep it.
+   */
+  liveMessage(index = 0): AssistantMessage | undefined {
+    const state = this.#choices[index];
+    if (state === undefined) return undefined;
+    const message = (state.live ??= { role: "assistant" });
+    if (state.content !== undefined && state.content !== "") message.content = state.content;
+    if (state.toolList.length > 0) message.tool_calls = state.toolList;
+    if (state.functionCall) message.function_call = state.functionCall;
+    return message;
   }
 
   /** `true` until the first chunk arrives. */
@@ -284,7 +377,7 @@ export class ChatCompletionAccumulator {
       created: this.#created,
       model: this.#model,
       choices,
-      usage: this.#usage ?? this.#fallbackUsage,
+      usage: copyUsage(this.#usage ?? this.#fallbackUsage),
     };
     if (this.#fingerprint !== undefined) completion.system_fingerprint = this.#fingerprint;
     if (this.#extra) {
@@ -322,34 +415,6 @@ function addContentParts(state: ChoiceState, parts: unknown[]): void {
   }
 }
 
-function addToolCalls(state: ChoiceState, deltas: unknown[]): void {
-  for (let i = 0; i < deltas.length; i++) {
-    const delta = deltas[i];
-    if (!isRecord(delta)) continue;
-    // Some servers omit `index` (old Gemini compat); the position in the delta array stands in.
-    const index = typeof delta.index === "number" ? delta.index : i;
-    let tool = state.tools[index];
-    if (tool === undefined) {
-      tool = { id: "", type: "function", name: "", arguments: "", extra: undefined };
-      state.tools[index] = tool;
-    }
-    if (typeof delta.id === "string" && delta.id !== "" && tool.id === "") tool.id = delta.id;
-    if (typeof delta.type === "string" && delta.type !== "") tool.type = delta.type;
-    const fn = delta.function;
-    if (isRecord(fn)) {
-      if (typeof fn.name === "string" && fn.name !== "" && tool.name === "") tool.name = fn.name;
-      if (typeof fn.arguments === "string") tool.arguments += fn.arguments;
-    }
-    for (const key in delta) {
-      if (isToolKey(key)) continue;
-      const value = delta[key];
-      if (value === null || value === undefined) continue;
-      if (!tool.extra) tool.extra = {};
-      tool.extra[key] = value;
-    }
-  }
-}
-
 function mergeLogprobs(state: ChoiceState, logprobs: unknown): void {
   if (!isRecord(logprobs)) {
     if (state.logprobs === undefined) state.logprobs = null;
@@ -358,27 +423,34 @@ function mergeLogprobs(state: ChoiceState, logprobs: unknown): void {
   if (!state.logprobs) state.logprobs = {};
   const merged = state.logprobs;
   for (const key in logprobs) {
+    if (isUnsafeKey(key)) continue;
     const value = logprobs[key];
     const previous = merged[key];
-    if (Array.isArray(value)) merged[key] = Array.isArray(previous) ? previous.concat(value) : value.slice();
-    else if (value !== null || previous === undefined) merged[key] = value;
+    // Our own array (copied once), grown in place: `concat` per chunk would copy it all every time.
+    if (Array.isArray(value)) {
+      if (Array.isArray(previous)) for (const entry of value) previous.push(entry);
+      else merged[key] = value.slice();
+    } else if (value !== null || previous === undefined) merged[key] = value;
   }
 }
 
 function mergeReasoningDetails(state: ChoiceState, details: unknown[]): void {
   if (!state.reasoningDetails) state.reasoningDetails = [];
   const list = state.reasoningDetails;
+  const byKey = (state.reasoningByKey ??= new Map());
   for (const detail of details) {
     if (!isRecord(detail)) continue;
-    const existing =
-      typeof detail.index === "number"
-        ? list.find((entry) => entry.index === detail.index && entry.type === detail.type)
-        : undefined;
+    const key = typeof detail.index === "number" ? `${String(detail.type)}\u0000${detail.index}` : undefined;
+    const existing = key === undefined ? undefined : byKey.get(key);
     if (!existing) {
-      list.push({ ...detail });
+      const copy: Json = {};
+      for (const field in detail) if (!isUnsafeKey(field)) copy[field] = detail[field];
+      list.push(copy);
+      if (key !== undefined) byKey.set(key, copy);
       continue;
     }
     for (const key in detail) {
+      if (isUnsafeKey(key)) continue;
       const value = detail[key];
       const previous = existing[key];
       if ((key === "text" || key === "summary" || key === "data") && typeof value === "string") {
@@ -396,10 +468,11 @@ function buildChoice(state: ChoiceState): ChatCompletion["choices"][number] {
   const tools: ChatToolCall[] = [];
   for (const tool of state.tools) {
     if (tool === undefined) continue;
+    const live = tool.call;
     const call: ChatToolCall = {
-      id: tool.id,
-      type: tool.type,
-      function: { name: tool.name, arguments: tool.arguments },
+      id: live.id,
+      type: live.type,
+      function: { name: live.function.name, arguments: live.function.arguments },
     };
     if (tool.extra) for (const key in tool.extra) call[key] = tool.extra[key];
     tools.push(call);
@@ -409,7 +482,11 @@ function buildChoice(state: ChoiceState): ChatCompletion["choices"][number] {
   if (state.reasoningDetails) message.reasoning_details = state.reasoningDetails.map((d) => ({ ...d }));
   if (state.otherParts) message.content_parts = state.otherParts.slice();
   if (state.messageExtra) {
-    for (const key in state.messageExtra) if (!(key in message)) message[key] = state.messageExtra[key];
+    for (const key in state.messageExtra) {
+      const value = state.messageExtra[key];
+      // Arrays grow in place as chunks arrive: the snapshot gets its own copy.
+      if (!(key in message)) message[key] = Array.isArray(value) ? value.slice() : value;
+    }
   }
   const choice: ChatCompletion["choices"][number] = {
     index: state.index,
@@ -431,4 +508,9 @@ function cloneLogprobs(logprobs: Json | null): Json | null {
     copy[key] = Array.isArray(value) ? value.slice() : value;
   }
   return copy;
+}
+
+/** The aggregate's own copy of a chunk's usage object (the chunk itself is never shared or changed). */
+function copyUsage(usage: CompletionUsage | null): CompletionUsage | null {
+  return usage === null ? null : { ...usage };
 }

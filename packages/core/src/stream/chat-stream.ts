@@ -9,7 +9,7 @@
  */
 import { normalizeStreamError } from "../errors/error-body.js";
 import type { ApiErrorBody } from "../errors/errors.js";
-import type { ChatCompletion, ChatCompletionChunk } from "../types/index.js";
+import type { AssistantMessage, ChatCompletion, ChatCompletionChunk } from "../types/index.js";
 import { ChatCompletionAccumulator } from "./chat-accumulator.js";
 import { EventStream, STEP_CONTINUE, STEP_ERROR, type StreamProtocol } from "./event-stream.js";
 import type { StreamOptions, StreamSource } from "./types.js";
@@ -81,8 +81,21 @@ class ChatProtocol extends ChoicesProtocol<ChatCompletionChunk, ChatCompletion> 
  * `ConnectionError`; each carries what had arrived as `partial` (also `currentSnapshot()`).
  */
 export class ChatCompletionStream extends EventStream<ChatCompletionChunk, ChatCompletion> {
-  /** Built by the client (`client.streamChatCompletion(...)`); `source` opens the request. */
+  readonly #protocol: ChatProtocol;
+
+  /** Built by `streamChatCompletion(client, ...)`; `source` opens the request. */
   constructor(source: StreamSource, options?: StreamOptions<ChatCompletionChunk>) {
-    super(source, options, new ChatProtocol());
+    const protocol = new ChatProtocol();
+    super(source, options, protocol);
+    this.#protocol = protocol;
+  }
+
+  /**
+   * The assistant message of choice `index` as it grows (`{ role, content?, tool_calls?,
+   * function_call? }`), updated in place as chunks arrive: O(1) to read at every chunk, for progress
+   * UIs and the sessions. Copy it, or use `currentSnapshot()` / `final()`, to keep it.
+   */
+  liveMessage(index = 0): AssistantMessage | undefined {
+    return this.#protocol.accumulator.liveMessage(index);
   }
 }

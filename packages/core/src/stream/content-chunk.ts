@@ -1,8 +1,8 @@
 /**
- * The chunk objects the session callbacks receive (the seed's filtered deltas, `{content, index}` with
+ * The filtered delta chunks that session callbacks and the deprecated `chat()` receive (lua-openai's, `{content, index}` with
  * a `__tostring`), and the conversion from a raw `chat.completion.chunk`.
  */
-import type { ChatToolCallDelta } from "../types/chat.js";
+import type { ChatCompletionChunk, ChatToolCallDelta } from "../types/chat.js";
 import { isRecord } from "../utils/checks.js";
 
 /**
@@ -39,19 +39,28 @@ export class ContentChunk {
 }
 
 /**
- * Converts a raw `chat.completion.chunk` into the seed's filtered chunk (`parse_completion_chunk`):
+ * Converts a raw `chat.completion.chunk` into lua-openai's filtered chunk (`parse_completion_chunk`):
  * `{ content?, index, tool_calls? }`, or `undefined` when the chunk is not a one-choice delta.
  *
- * Differences from the seed, on purpose: a chunk without an `object` field is accepted (servers that
- * omit it, lua-openai PR #10); a `tool_calls: null` delta is treated as absent (the seed crashed on it);
- * a delta that carries nothing (the final `finish_reason` chunk, role-only chunks) gives `undefined`
- * instead of a chunk whose `content` is missing; reasoning deltas are passed on as `reasoning`.
+ * Two modes, one rule set:
+ * - `"session"` (the sessions' callbacks and `sendStream`): a chunk without an `object` field is
+ *   accepted (servers that omit it, lua-openai PR #10), and a delta that carries nothing (the final
+ *   `finish_reason` chunk, role-only chunks) gives `undefined`; reasoning deltas are passed on.
+ * - `"chat"` (the deprecated `chat()` callback, lua-openai's exact filter): `object` must be
+ *   `chat.completion.chunk`, and an empty delta still gives a chunk (`String(chunk)` is `""`).
+ * In both, a `tool_calls: null` delta is treated as absent (lua-openai crashed on it).
  */
-export function toContentChunk(raw: unknown): ContentChunk | undefined {
+export function toContentChunk(raw: unknown, mode: "session" | "chat" = "session"): ContentChunk | undefined {
   if (!isRecord(raw)) return undefined;
-  if (raw.object !== undefined && raw.object !== "chat.completion.chunk") return undefined;
+  if (
+    mode === "chat"
+      ? raw.object !== "chat.completion.chunk"
+      : raw.object !== undefined && raw.object !== "chat.completion.chunk"
+  ) {
+    return undefined;
+  }
   const choices = raw.choices;
-  // The seed's `types.shape { ... }` on an array means exactly one element.
+  // lua-openai's `types.shape { ... }` on an array means exactly one element.
   if (!Array.isArray(choices) || choices.length !== 1) return undefined;
   const choice: unknown = choices[0];
   if (!isRecord(choice) || typeof choice.index !== "number" || !isRecord(choice.delta)) return undefined;
@@ -64,9 +73,13 @@ export function toContentChunk(raw: unknown): ContentChunk | undefined {
       : typeof delta.reasoning === "string"
         ? delta.reasoning
         : undefined;
+  if (mode === "chat") return new ContentChunk({ content, index: choice.index, tool_calls: toolCalls });
   const functionCall = isRecord(delta.function_call);
   if (content === undefined && toolCalls === undefined && reasoning === undefined && !functionCall) {
     return undefined;
   }
   return new ContentChunk({ content, index: choice.index, tool_calls: toolCalls, reasoning });
 }
+
+/** The callback of the deprecated `chat()`: the filtered delta and the raw chunk. */
+export type ChatDeltaCallback = (delta: ContentChunk, raw: ChatCompletionChunk) => void;

@@ -1,0 +1,88 @@
+/**
+ * `@oaikit/core/chat`: Chat Completions as functions of a client. A page that imports
+ * `streamChatCompletion` pays for chat streaming only.
+ *
+ * ```ts
+ * import { createClient } from "@oaikit/core";
+ * import { streamChatCompletion } from "@oaikit/core/chat";
+ * const stream = streamChatCompletion(createClient(apiKey), [{ role: "user", content: "Hi" }]);
+ * for await (const chunk of stream) show(chunk.choices[0]?.delta.content ?? "");
+ * console.log((await stream.final()).usage);
+ * ```
+ */
+import type { Client } from "../client/client.js";
+import { collect } from "../client/collect.js";
+import type { RequestOptions } from "../client/config.js";
+import { callInit, checkCallback, checkMessages, modelPayload } from "../client/payload.js";
+import type { ApiResult } from "../client/result.js";
+import { ChatCompletionStream } from "../stream/chat-stream.js";
+import { type ChatDeltaCallback, toContentChunk } from "../stream/content-chunk.js";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatMessage,
+} from "../types/chat.js";
+
+const ROUTE = "POST /chat/completions";
+
+/**
+ * `POST /chat/completions`. `params` are sent as given (undefined keys left out), over
+ * `{ model: client.defaultModel, messages }`. With `{ stream: true }`, `onChunk` gets every raw chunk
+ * and the result's `data` is the aggregated `chat.completion`; use `streamChatCompletion` for an iterator.
+ */
+export function createChatCompletion(
+  client: Client,
+  messages: ChatMessage[],
+  params?: ChatCompletionCreateParams,
+  onChunk?: (chunk: ChatCompletionChunk) => void,
+  options?: RequestOptions,
+): Promise<ApiResult<ChatCompletion>> {
+  checkMessages(messages);
+  checkCallback(onChunk, "onChunk");
+  const payload = modelPayload(client, { messages }, params);
+  if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
+  const opening = client.openStream(ROUTE, payload, options);
+  return collect(new ChatCompletionStream(opening.source, { ...opening.options, onChunk }), opening);
+}
+
+/**
+ * `POST /chat/completions` with `stream: true`, as a `ChatCompletionStream`: iterate its raw chunks,
+ * or await `final()` (the aggregated `chat.completion`) or `text()`.
+ */
+export function streamChatCompletion(
+  client: Client,
+  messages: ChatMessage[],
+  params?: ChatCompletionCreateParams,
+  options?: RequestOptions,
+): ChatCompletionStream {
+  checkMessages(messages);
+  const payload = modelPayload(client, { messages }, params);
+  payload.stream = true;
+  const opening = client.openStream(ROUTE, payload, options);
+  return new ChatCompletionStream(opening.source, opening.options);
+}
+
+/**
+ * lua-openai's legacy alias of `createChatCompletion`. When streaming, `onChunk(delta, raw)` fires
+ * only for `chat.completion.chunk` objects with exactly one choice; `delta` is
+ * `{ content?, index, tool_calls? }` and `String(delta)` is its text.
+ *
+ * @deprecated Use `createChatCompletion` (raw chunks) or `streamChatCompletion`.
+ */
+export function chat(
+  client: Client,
+  messages: ChatMessage[],
+  params?: ChatCompletionCreateParams,
+  onChunk?: ChatDeltaCallback,
+  options?: RequestOptions,
+): Promise<ApiResult<ChatCompletion>> {
+  checkCallback(onChunk, "onChunk");
+  const filtered =
+    onChunk &&
+    ((raw: ChatCompletionChunk) => {
+      const delta = toContentChunk(raw, "chat");
+      if (delta) onChunk(delta, raw);
+    });
+  return createChatCompletion(client, messages, params, filtered, options);
+}

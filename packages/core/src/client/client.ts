@@ -1,0 +1,318 @@
+/**
+ * The lean client: configuration, the transport, and one generic `call`. Every API area
+ * (`@oaikit/core/chat`, `/responses`, `/files`, ...) is a set of functions that take a client, so a page
+ * pays only for the areas it imports (the pattern of AWS SDK v3's bare-bones clients). `OpenAI` is
+ * this client plus every lua-openai method as a one-line delegate.
+ */
+
+import { normalizeErrorBody } from "../errors/error-body.js";
+import type { RequestTarget } from "../errors/errors.js";
+import type { StreamOptions, StreamSource } from "../stream/types.js";
+import { readWithin } from "../transport/read-body.js";
+import { decodeBody, isSuccess, requestIdOf } from "../transport/response-meta.js";
+import { retryOptions } from "../transport/retry.js";
+import { send, type TransportOptions } from "../transport/send.js";
+import { describeValue } from "../utils/checks.js";
+import {
+  type ClientConfig,
+  checkMaxRetries,
+  checkTimeout,
+  DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type HeaderMap,
+  type RequestOptions,
+} from "./config.js";
+import { encodeId } from "./payload.js";
+import type { ApiResult } from "./result.js";
+
+/** An HTTP method of the OpenAI API. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** A route as the official OpenAPI document names it: `"GET /models"`, `"POST /files/{file_id}/content"`. */
+export type Route = `${HttpMethod} /${string}`;
+
+/** What a `call` sends, besides the per-call options. */
+export interface CallInit extends RequestOptions {
+  /** Values of the route's `{placeholders}`; each is checked and encoded like every id. */
+  path?: Record<string, string>;
+  /** Query parameters; `undefined` values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A JSON body. */
+  body?: unknown;
+  /** A multipart body (fetch sets its Content-Type with the boundary). */
+  form?: FormData;
+  /** How a 2xx body is read: decoded (JSON, else text; the default) or as a `Blob` (file content). */
+  as?: "decoded" | "blob";
+}
+
+/** The resolved per-call settings. */
+interface CallSettings {
+  signal: AbortSignal | undefined;
+  headers: HeaderMap | undefined;
+  timeout: number | false;
+  maxRetries: number;
+  firstByteTimeout: number | false;
+  idleTimeout: number | false;
+}
+
+/** What an API area needs to open a stream: the source of its request and the stream options. */
+export interface StreamOpening {
+  source: StreamSource;
+  options: Omit<StreamOptions, "onChunk">;
+  /** The `Response` the source got, once it got one (for the callback form's `ApiResult`). */
+  response(): Response | undefined;
+}
+
+const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * The lean client. Create it with `createClient(apiKey, config)`; pass it to the area functions.
+ *
+ * ```ts
+ * import { createClient } from "@oaikit/core";
+ * import { streamChatCompletion } from "@oaikit/core/chat";
+ * const client = createClient(apiKey);
+ * for await (const chunk of streamChatCompletion(client, [{ role: "user", content: "Hi" }])) { ... }
+ * ```
+ */
+export class Client {
+  /** Default API base of this class; subclasses (Gemini, OpenRouter) override it. */
+  static baseURL = "https://api.openai.com/v1";
+  /** Default model of this class; subclasses override it. */
+  static defaultModel = "gpt-4.1";
+
+  /** The API key; without one, no `Authorization` header is sent (local servers). */
+  apiKey: string | undefined;
+  /** The API base URL of this client (no trailing slash). Mutable, like lua-openai's `api_base`. */
+  baseURL: string;
+  /** The model used when a chat or Responses call names none. Mutable, like lua-openai's `default_model`. */
+  defaultModel: string;
+  /** The configuration this client was created with (a copy). */
+  readonly config: Readonly<ClientConfig>;
+
+  readonly #headers: Headers;
+  readonly #timeout: number | false;
+  readonly #maxRetries: number;
+
+  /**
+   * @param apiKey - sent as `Authorization: Bearer <apiKey>`; omit it for servers that need none.
+   * @param config - base URL, default model, headers, fetch, retries, timeouts (see `ClientConfig`).
+   */
+  constructor(apiKey?: string, config: ClientConfig = {}) {
+    const statics = this.constructor as typeof Client;
+    const name = statics.name === "Client" ? "createClient" : `new ${statics.name}`;
+    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
+      throw new TypeError(
+        `${name}(apiKey, config): apiKey must be a string or undefined (got ${describeValue(apiKey)}); ` +
+          `pass the options as the second argument, e.g. ${name}(undefined, { baseURL }).`,
+      );
+    }
+    if (typeof config !== "object" || config === null) {
+      throw new TypeError(
+        `${name}(apiKey, config): config must be an object (got ${describeValue(config)}).`,
+      );
+    }
+    this.apiKey = apiKey || undefined;
+    this.config = { ...config };
+    this.baseURL = (config.baseURL ?? statics.baseURL).replace(/\/+$/, "");
+    this.defaultModel = config.defaultModel ?? statics.defaultModel;
+    this.#timeout = checkTimeout(config.timeout, "config.timeout") ?? DEFAULT_TIMEOUT_MS;
+    this.#maxRetries = checkMaxRetries(config.maxRetries, "config.maxRetries") ?? DEFAULT_MAX_RETRIES;
+    checkTimeout(config.firstByteTimeout, "config.firstByteTimeout");
+    checkTimeout(config.idleTimeout, "config.idleTimeout");
+    if (config.fetch !== undefined && typeof config.fetch !== "function") {
+      throw new TypeError("config.fetch must be a fetch-compatible function.");
+    }
+    this.#headers = new Headers(config.headers);
+  }
+
+  /**
+   * Any route of the API, with the client's headers, retries, timeout and error handling. Resolves to
+   * an `ApiResult` for every HTTP status; transport failures, timeouts and aborts throw typed errors.
+   *
+   * ```ts
+   * const job = await client.call("GET /fine_tuning/jobs/{fine_tuning_job_id}", {
+   *   path: { fine_tuning_job_id: "ftjob-abc" },
+   * });
+   * ```
+   */
+  call<T = unknown>(route: Route, init: CallInit = {}): Promise<ApiResult<T>> {
+    // Everything is checked before anything async, so bad input throws at the call.
+    const { method, path } = this.#route(route, init);
+    if (typeof init !== "object" || init === null) {
+      throw new TypeError(`call("${route}", init): init must be an object (got ${describeValue(init)}).`);
+    }
+    if (init.body !== undefined && init.form !== undefined) {
+      throw new TypeError(`call("${route}", init): pass either body (JSON) or form (multipart), not both.`);
+    }
+    if (init.form !== undefined && !(init.form instanceof FormData)) {
+      throw new TypeError(
+        `call("${route}", init): form must be a FormData (got ${describeValue(init.form)}).`,
+      );
+    }
+    const settings = this.#settings(init);
+    return this.#send(method, path, init, settings);
+  }
+
+  /**
+   * The request of a stream (`POST route` with `payload`, the client's retries before the first byte)
+   * and the stream options of the call. Used by the streaming API areas; you rarely need it.
+   */
+  openStream(route: Route, payload: Record<string, unknown>, options?: RequestOptions): StreamOpening {
+    const { method, path } = this.#route(route, {});
+    const settings = this.#settings(options);
+    const { target, request } = this.#request(method, path, { body: payload }, settings);
+    let last: Response | undefined;
+    return {
+      source: {
+        target,
+        start: async (signal: AbortSignal) => {
+          last = await send(request, this.#transportOptions(settings, signal));
+          return last;
+        },
+      },
+      options: {
+        firstByteTimeout: settings.firstByteTimeout === false ? 0 : settings.firstByteTimeout,
+        idleTimeout: settings.idleTimeout === false ? 0 : settings.idleTimeout,
+        signal: settings.signal,
+      },
+      response: () => last,
+    };
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** Splits and checks a route; fills its `{placeholders}` from `init.path` (each encoded like an id). */
+  #route(route: unknown, init: CallInit): { method: string; path: string } {
+    const space = typeof route === "string" ? route.indexOf(" ") : -1;
+    const method = space > 0 ? (route as string).slice(0, space) : "";
+    const template = space > 0 ? (route as string).slice(space + 1) : "";
+    if (!METHODS.has(method) || !template.startsWith("/")) {
+      throw new TypeError(
+        `A route is "METHOD /path" as the OpenAPI document names it, e.g. "GET /models" (got ${describeValue(route)}).`,
+      );
+    }
+    const values = init?.path ?? {};
+    let path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      if (!Object.hasOwn(values, name)) {
+        throw new TypeError(`call("${route}"): init.path.${name} is required.`);
+      }
+      return encodeId(values[name], `init.path.${name} is required`);
+    });
+    const query = init?.query;
+    if (query !== undefined) {
+      const search = new URLSearchParams();
+      for (const [key, value] of Object.entries(query))
+        if (value !== undefined) search.append(key, String(value));
+      const text = search.toString();
+      if (text) path += `?${text}`;
+    }
+    return { method, path };
+  }
+
+  /** The settings of one call: per-call options over the client's. */
+  #settings(options: RequestOptions | undefined): CallSettings {
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError(`Request options must be an object (got ${describeValue(options)}).`);
+    }
+    const o = options ?? {};
+    return {
+      signal: o.signal,
+      headers: o.headers,
+      timeout: checkTimeout(o.timeout, "options.timeout") ?? this.#timeout,
+      maxRetries: checkMaxRetries(o.maxRetries, "options.maxRetries") ?? this.#maxRetries,
+      firstByteTimeout:
+        checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ??
+        this.config.firstByteTimeout ??
+        DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+      idleTimeout:
+        checkTimeout(o.idleTimeout, "options.idleTimeout") ??
+        this.config.idleTimeout ??
+        DEFAULT_IDLE_TIMEOUT_MS,
+    };
+  }
+
+  /**
+   * The headers of a request: Authorization (with a key), Content-Type (only with a JSON body; a
+   * form's is set by fetch with its boundary), OpenAI-Organization/-Project, the client's headers,
+   * then the call's (a `null` removes one). Nothing else: extra headers break CORS on local servers.
+   */
+  #requestHeaders(contentType: string | undefined, perCall: HeaderMap | undefined): Headers {
+    const headers = new Headers();
+    if (this.apiKey) headers.set("authorization", `Bearer ${this.apiKey}`);
+    if (contentType) headers.set("content-type", contentType);
+    if (this.config.organization) headers.set("openai-organization", this.config.organization);
+    if (this.config.project) headers.set("openai-project", this.config.project);
+    this.#headers.forEach((value, name) => {
+      headers.set(name, value);
+    });
+    for (const [name, value] of Object.entries(perCall ?? {})) {
+      if (value === null) headers.delete(name);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    return headers;
+  }
+
+  /** The request to send (URL, headers, encoded body) and its target for errors. */
+  #request(method: string, path: string, init: CallInit, settings: CallSettings) {
+    const target: RequestTarget = { method, url: `${this.baseURL}${path}` };
+    const json = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const headers = this.#requestHeaders(
+      json === undefined ? undefined : "application/json",
+      settings.headers,
+    );
+    return { target, request: { ...target, headers, body: json ?? init.form ?? null } };
+  }
+
+  /** The transport options of one attempt series: the client's fetch, the call's retries and timeout. */
+  #transportOptions(settings: CallSettings, signal: AbortSignal | undefined): TransportOptions {
+    return {
+      fetch: this.config.fetch,
+      retry: retryOptions(settings.maxRetries),
+      timeout: settings.timeout,
+      signal,
+    };
+  }
+
+  async #send<T>(
+    method: string,
+    path: string,
+    init: CallInit,
+    settings: CallSettings,
+  ): Promise<ApiResult<T>> {
+    const { target, request } = this.#request(method, path, init, settings);
+    const started = Date.now();
+    const response = await send(request, this.#transportOptions(settings, settings.signal));
+    const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
+    const meta = responseMeta(response);
+    if (isSuccess(response.status)) {
+      const data =
+        init.as === "blob"
+          ? await readWithin(response, () => response.blob(), ctx)
+          : decodeBody(await readWithin(response, () => response.text(), ctx));
+      return { ok: true, ...meta, data: data as T };
+    }
+    const data = decodeBody(await readWithin(response, () => response.text(), ctx));
+    return { ok: false, ...meta, error: normalizeErrorBody(response.status, data), data };
+  }
+}
+
+/** What every `ApiResult` carries about the response: status, headers and request id. */
+export function responseMeta(response: Response): {
+  status: number;
+  headers: Headers;
+  requestId: string | undefined;
+} {
+  return { status: response.status, headers: response.headers, requestId: requestIdOf(response.headers) };
+}
+
+/**
+ * The lean client (lua-openai's `openai.new`): configuration and transport, no endpoint methods.
+ * Pass it to the area functions (`streamChatCompletion(client, ...)`), to `new ChatSession(client)`,
+ * or use `client.call("GET /models")` for any route. `new OpenAI(...)` has every method on one object.
+ */
+export function createClient(apiKey?: string, config?: ClientConfig): Client {
+  return new Client(apiKey, config);
+}
