@@ -7,6 +7,7 @@
  * The corpus (packages/core/test/conformance) is a verbatim copy of shared/conformance; Biome is told to
  * leave it alone (biome.json), because reformatting a JSON body changes its bytes and its checksum.
  */
+import { createParser } from "eventsource-parser";
 import type { ChatCompletion, ResponseObject } from "../src/types/index.js";
 
 /** Where a file fits: a chat / legacy / Responses stream, an HTTP error body, a non-stream JSON body. */
@@ -334,4 +335,34 @@ export function summarizeResponse(response: ResponseObject): {
     usage: response.usage ?? null,
     response_error: error,
   };
+}
+
+/**
+ * The JSON of every data event a file's body carries, parsed here independently of the client (an
+ * eventsource-parser of its own, the whole body at once): what "the server sent" means when a test
+ * checks that every yielded chunk deep-equals the wire JSON. `[DONE]` and non-JSON data are skipped;
+ * data that joins several JSON lines (a server that never sends the blank line) counts line by line.
+ */
+export function wireEvents(file: CorpusFile): unknown[] {
+  const events: unknown[] = [];
+  const take = (data: string) => {
+    if (data === "[DONE]") return;
+    try {
+      events.push(JSON.parse(data));
+    } catch {
+      if (!data.includes("\n")) return;
+      for (const line of data.split("\n")) if (line !== "" && line !== "[DONE]") take(line);
+    }
+  };
+  const parser = createParser({
+    onEvent: ({ data }) => take(data),
+    // Indented `data:` lines (lua-openai's test style) reach the client as data events too.
+    onError: (error) => {
+      if (error.type === "unknown-field" && error.field?.trim() === "data" && error.value !== undefined)
+        take(error.value);
+    },
+  });
+  parser.feed(new TextDecoder().decode(sseBody(file)));
+  parser.feed("\n\n");
+  return events;
 }

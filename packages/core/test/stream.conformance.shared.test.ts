@@ -27,6 +27,7 @@ import {
   sseBody,
   summarizeChat,
   summarizeResponse,
+  wireEvents,
 } from "./conformance-harness.js";
 
 // Byte-by-byte replays over HTTP are slow on a loaded 2-core machine (and in Chromium): a time
@@ -65,6 +66,8 @@ function bodySource(body: ReadableStream<Uint8Array>): StreamSource {
 
 interface Outcome {
   chunks: unknown[];
+  /** A deep copy of each chunk taken the moment it was yielded. */
+  asYielded: unknown[];
   final?: unknown;
   error?: unknown;
   stream: AnyStream;
@@ -72,9 +75,13 @@ interface Outcome {
 
 async function run(stream: AnyStream): Promise<Outcome> {
   const chunks: unknown[] = [];
-  const outcome: Outcome = { chunks, stream };
+  const asYielded: unknown[] = [];
+  const outcome: Outcome = { chunks, asYielded, stream };
   try {
-    for await (const chunk of stream) chunks.push(chunk);
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      asYielded.push(structuredClone(chunk));
+    }
     outcome.final = await stream.final();
   } catch (error) {
     outcome.error = error;
@@ -86,6 +93,16 @@ async function run(stream: AnyStream): Promise<Outcome> {
 function check(file: CorpusFile, outcome: Outcome): void {
   const expected = file.expected;
   const diagnostics = outcome.stream.diagnostics;
+  // What a stream yields is the server's: each chunk deep-equals the wire JSON when it is yielded, and
+  // is never changed afterwards (not by later chunks, not by final() or the partial of an error).
+  expect(outcome.asYielded).toEqual(wireEvents(file).slice(0, outcome.asYielded.length));
+  expect(outcome.chunks).toEqual(outcome.asYielded);
+  if (outcome.final !== undefined) {
+    for (const chunk of outcome.chunks) {
+      if (chunk && typeof chunk === "object" && "response" in chunk)
+        expect((chunk as { response: unknown }).response).not.toBe(outcome.final);
+    }
+  }
   // Every data event reaches the iterator, raw and unfiltered; comments never do.
   expect(outcome.chunks.length).toBe(diagnostics.events);
   const wrapped = file.name.endsWith(".jsonl");

@@ -492,7 +492,16 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
 
   #deliver(raw: Raw, data: string, event: string | undefined): void {
     this.#events++;
-    const step = this.#protocol.accept(raw, event);
+    let step: number;
+    try {
+      step = this.#protocol.accept(raw, event);
+    } catch (error) {
+      // The accumulators throw a StreamError (with the partial) for data they cannot use: an absurd
+      // index, an item whose content is not a list. It ends the stream at once; the event is not yielded.
+      if (!(error instanceof StreamError)) throw error;
+      this.#fail(error, "invalid-data");
+      return;
+    }
     this.#options.onChunk?.(raw);
     if (this.#queue) this.#queue.push(raw);
     if (this.#textQueue) this.#textQueue.push(encodeEvent(data, event));

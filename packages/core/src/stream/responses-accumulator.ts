@@ -20,6 +20,7 @@ import type {
   ResponseStreamEvent,
 } from "../types/index.js";
 import { isRecord } from "../utils/checks.js";
+import { checkIndex, invalid, isUnsafeKey } from "./shape.js";
 
 type Json = Record<string, unknown>;
 
@@ -44,8 +45,13 @@ export class ResponsesAccumulator {
   #terminal: ResponseObject | undefined;
   #terminalType: string | undefined;
   readonly #output: ResponseOutputItem[] = [];
+  #itemCount = 0;
+  /** Items by id, for events that name no `output_index` (O(1) instead of a search per event). */
+  readonly #byId = new Map<string, ResponseOutputItem>();
   readonly #errors: unknown[] = [];
   #events = 0;
+  /** The partial aggregate for a `StreamError` thrown mid-event. */
+  readonly #partial = (): ResponseObject => this.snapshot();
 
   /** Number of events added. */
   get eventCount(): number {
@@ -88,15 +94,15 @@ export class ResponsesAccumulator {
         return;
       case "response.output_item.added":
       case "response.output_item.done":
-        if (isRecord(event.item)) this.#setItem(event, { ...(event.item as ResponseOutputItem) });
+        if (isRecord(event.item)) this.#setItem(event, this.#ownItem(event.item));
         return;
       case "response.content_part.added":
       case "response.content_part.done": {
         const item = this.#item(event);
-        if (item && isRecord(event.part) && typeof event.content_index === "number") {
-          if (!item.content) item.content = [];
-          const content = item.content;
-          content[event.content_index] = { ...(event.part as ResponseOutputContent) };
+        if (item && isRecord(event.part) && event.content_index !== undefined) {
+          const content = this.#content(item);
+          checkIndex(event.content_index, content.length, "content_index", this.#partial);
+          content[event.content_index as number] = copyFields(event.part) as ResponseOutputContent;
         }
         return;
       }
@@ -121,13 +127,16 @@ export class ResponsesAccumulator {
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_summary_text.done": {
         const item = this.#item(event);
-        if (!item || typeof event.summary_index !== "number") return;
-        if (!item.summary) item.summary = [];
+        if (!item || event.summary_index === undefined) return;
+        if (item.summary === undefined) item.summary = [];
+        else if (!Array.isArray(item.summary))
+          invalid("an output item's `summary` is not an array.", this.#partial);
         const summary = item.summary as Json[];
-        let part = summary[event.summary_index];
+        checkIndex(event.summary_index, summary.length, "summary_index", this.#partial);
+        let part = summary[event.summary_index as number];
         if (!part) {
           part = { type: "summary_text", text: "" };
-          summary[event.summary_index] = part;
+          summary[event.summary_index as number] = part;
         }
         if (type.endsWith(".delta")) part.text = String(part.text ?? "") + String(event.delta ?? "");
         else if (typeof event.text === "string") part.text = event.text;
@@ -148,43 +157,76 @@ export class ResponsesAccumulator {
     }
   }
 
+  /**
+   * The accumulator's own copy of an event's item: the item, its `content` and `summary` arrays and
+   * their parts are new objects, so the deltas that follow never change an event already yielded.
+   * Deeper values (annotations, logprobs) are shared: they are never written to.
+   */
+  #ownItem(item: Json): ResponseOutputItem {
+    const own = copyFields(item) as ResponseOutputItem;
+    for (const list of ["content", "summary"] as const) {
+      const value = own[list];
+      if (value === undefined || value === null) continue;
+      if (!Array.isArray(value)) invalid(`an output item's \`${list}\` is not an array.`, this.#partial);
+      own[list] = value.map((part) => (isRecord(part) ? copyFields(part) : part)) as never;
+    }
+    return own;
+  }
+
   #setItem(event: Json, item: ResponseOutputItem): void {
-    const index = typeof event.output_index === "number" ? event.output_index : this.#output.length;
-    const previous = this.#output[index];
+    const index = event.output_index === undefined ? this.#output.length : event.output_index;
+    checkIndex(index, this.#itemCount, "output_index", this.#partial);
+    const previous = this.#output[index as number];
     // An `.done` item replaces the partial one; keep delta-built fields the done item lacks.
     if (previous && item.arguments === undefined && previous.arguments !== undefined) {
       item.arguments = previous.arguments;
     }
     if (previous && item.content === undefined && previous.content !== undefined)
       item.content = previous.content;
-    this.#output[index] = item;
+    if (!previous) this.#itemCount++;
+    else if (typeof previous.id === "string") this.#byId.delete(previous.id);
+    this.#output[index as number] = item;
+    if (typeof item.id === "string") this.#byId.set(item.id, item);
   }
 
   #item(event: Json): ResponseOutputItem | undefined {
-    if (typeof event.output_index === "number") {
-      let item = this.#output[event.output_index];
+    if (event.output_index !== undefined) {
+      checkIndex(event.output_index, this.#itemCount, "output_index", this.#partial);
+      let item = this.#output[event.output_index as number];
       if (!item) {
         // A delta before its output_item.added (lenient servers): start an item from what we know.
         item = { type: "unknown" };
-        if (typeof event.item_id === "string") item.id = event.item_id;
-        this.#output[event.output_index] = item;
+        if (typeof event.item_id === "string") {
+          item.id = event.item_id;
+          this.#byId.set(event.item_id, item);
+        }
+        this.#output[event.output_index as number] = item;
+        this.#itemCount++;
       }
       return item;
     }
-    if (typeof event.item_id === "string") return this.#output.find((item) => item?.id === event.item_id);
+    if (typeof event.item_id === "string") return this.#byId.get(event.item_id);
     return undefined;
+  }
+
+  /** An item's content list, created when missing; a `content` that is not a list is a broken stream. */
+  #content(item: ResponseOutputItem): Json[] {
+    if (item.content === undefined || item.content === null) item.content = [];
+    else if (!Array.isArray(item.content))
+      invalid("an output item's `content` is not an array.", this.#partial);
+    return item.content as Json[];
   }
 
   #part(event: Json, type: string): Json | undefined {
     const item = this.#item(event);
     if (!item) return undefined;
-    const index = typeof event.content_index === "number" ? event.content_index : 0;
-    if (!item.content) item.content = [];
-    const content = item.content;
-    let part = content[index];
+    const content = this.#content(item);
+    const index = event.content_index === undefined ? 0 : event.content_index;
+    checkIndex(index, content.length, "content_index", this.#partial);
+    let part = content[index as number];
     if (!part) {
       part = { type };
-      content[index] = part;
+      content[index as number] = part;
     }
     return part as Json;
   }
@@ -213,15 +255,28 @@ export class ResponsesAccumulator {
   snapshot(): ResponseObject {
     const built = this.#output.filter((item) => item !== undefined).map(cloneItem);
     if (this.#terminal) {
+      // A separate object from the terminal event (the event stays exactly as the server sent it).
       const output = this.#terminal.output;
       if ((!Array.isArray(output) || output.length === 0) && built.length > 0) {
         return { ...this.#terminal, output: built };
       }
-      return this.#terminal;
+      return {
+        ...this.#terminal,
+        output: Array.isArray(output)
+          ? output.map((item) => (isRecord(item) ? cloneItem(item) : item))
+          : output,
+      };
     }
     const base = this.#envelope ?? { id: "", object: "response", status: "in_progress", output: [] };
     return { ...base, output: built };
   }
+}
+
+/** A copy of an object's own fields, without the keys that could change a prototype. */
+function copyFields(source: Json): Json {
+  const copy: Json = {};
+  for (const key in source) if (!isUnsafeKey(key)) copy[key] = source[key];
+  return copy;
 }
 
 function cloneItem(item: ResponseOutputItem): ResponseOutputItem {

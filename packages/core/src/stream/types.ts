@@ -59,6 +59,7 @@ export type StreamEndReason =
   | "error-event"
   | "truncated"
   | "invalid-json"
+  | "invalid-data"
   | "aborted"
   | "timeout"
   | "connection"
