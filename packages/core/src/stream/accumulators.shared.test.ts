@@ -246,7 +246,9 @@ describe("ResponsesAccumulator", () => {
       output: [{ type: "message", content: [{ type: "output_text", text: "Hi" }] }],
     };
     acc.add({ type: "response.completed", response: completed });
-    expect(acc.snapshot()).toBe(completed);
+    // Equal to the terminal event's response, but its own object (the event is never changed through it).
+    expect(acc.snapshot()).toEqual(completed);
+    expect(acc.snapshot()).not.toBe(completed);
     expect(acc.terminalEvent).toBe("response.completed");
 
     const bare = new ResponsesAccumulator();
