@@ -3,6 +3,7 @@
  * standalone functions for raw `createResponse` results and as non-enumerable methods on the objects a
  * `ResponsesChatSession` returns (so `JSON.stringify` and deep equality see only the API's fields).
  */
+import { responseOutputText } from "../stream/responses-accumulator.js";
 import type { ResponseObject } from "../types/responses.js";
 
 /** One generated image: the base64 data of an `image_generation_call` output item. */
@@ -23,37 +24,17 @@ export interface ResponseHelpers {
 /** A Responses object with the helper methods attached. */
 export type ResponseWithHelpers<T extends ResponseObject = ResponseObject> = T & ResponseHelpers;
 
-type ContentList = { type?: unknown; text?: unknown }[];
-
-function textOf(parts: ContentList, out: string[]): void {
-  for (const part of parts) {
-    if (part && part.type === "output_text" && typeof part.text === "string") out.push(part.text);
-  }
-}
-
 /**
- * The output text of a response: every `output_text` part of its output messages, concatenated. Also
- * works on a single output message item (its `content`), like the seed. Unknown items are skipped.
+ * The output text of a response: every `output_text` part of its output items, concatenated. Also
+ * works on a single output message item (its `content`), like lua-openai. One implementation with
+ * the streams' `responseOutputText`.
  *
  * ```ts
  * const result = await client.createResponse("Say hello");
  * if (result.ok) console.log(getOutputText(result.data));
  * ```
  */
-export function getOutputText(response: unknown): string {
-  if (typeof response !== "object" || response === null) return "";
-  const out: string[] = [];
-  const { output, content } = response as { output?: unknown; content?: unknown };
-  if (Array.isArray(output)) {
-    for (const item of output) {
-      const parts = (item as { content?: unknown } | null)?.content;
-      if (Array.isArray(parts)) textOf(parts as ContentList, out);
-    }
-  } else if (Array.isArray(content)) {
-    textOf(content as ContentList, out);
-  }
-  return out.join("");
-}
+export const getOutputText: (response: unknown) => string = responseOutputText;
 
 /** The generated images of a response (`image_generation_call` items with a `result`), as `{ b64_json }`. */
 export function getImages(response: unknown): GeneratedImage[] {

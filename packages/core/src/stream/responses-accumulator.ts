@@ -287,14 +287,23 @@ function cloneItem(item: ResponseOutputItem): ResponseOutputItem {
   return copy;
 }
 
-/** The text of every `output_text` part of every message item, concatenated (the SDKs' `output_text`). */
-export function responseOutputText(response: ResponseObject): string {
+/**
+ * The output text of a response: every `output_text` part of its output items, concatenated (the
+ * SDKs' `output_text`; `""` when there is none). Also takes a single output item (its `content`), like
+ * lua-openai's `get_output_text`. Anything that is not a response or an item gives `""`.
+ */
+export function responseOutputText(response: unknown): string {
+  if (!isRecord(response)) return "";
   let text = "";
-  for (const item of response.output ?? []) {
-    if (item?.type !== "message" || !Array.isArray(item.content)) continue;
-    for (const part of item.content)
-      if (part?.type === "output_text" && typeof part.text === "string") text += part.text;
-  }
+  const add = (parts: unknown) => {
+    if (!Array.isArray(parts)) return;
+    for (const part of parts) {
+      if (isRecord(part) && part.type === "output_text" && typeof part.text === "string") text += part.text;
+    }
+  };
+  if (Array.isArray(response.output)) {
+    for (const item of response.output) if (isRecord(item)) add(item.content);
+  } else add(response.content);
   return text;
 }
 
