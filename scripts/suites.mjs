@@ -8,7 +8,8 @@ export const suites = [
   { name: "chromium-present", cmd: ["bash", "scripts/ensure-chromium.sh"] },
   { name: "build", cmd: [...pnpm, "run", "build"] },
   { name: "typecheck", cmd: [...pnpm, "run", "typecheck"] },
-  { name: "lint", cmd: [...pnpm, "exec", "biome", "ci", "."] },
+  // Biome colours its report whatever FORCE_COLOR says: --colors=off keeps escape codes out of the log.
+  { name: "lint", cmd: [...pnpm, "exec", "biome", "ci", "--colors=off", "."] },
   {
     name: "vitest (node + chromium)",
     cmd: [
