@@ -20,21 +20,30 @@ export const esbuildOptions = {
  * package on top of another).
  *
  * Two numbers per oaikit bundle, both gzip bytes:
- * - `target`: the size issue 7 asks for (12 / 16 / 5 kB). Reported, and today missed: ky 2.1 and
- *   eventsource-parser alone are 10.8 kB gzip, which leaves 1.2 kB for oaikit under the 12 kB target.
- *   Meeting it needs a product decision (ky is the HTTP layer the design names), not a tweak.
+ * - `target`: the size the layering issue asks for (15 / 19 / 20 / 20 kB). Reported, met or missed.
+ *   ky 2.1 and eventsource-parser alone are 10.8 kB gzip, which leaves 4.2 kB for oaikit's own client,
+ *   transport, stream engine, chat accumulator and errors under the 15 kB target.
  * - `budget`: what `pnpm test` enforces through size-limit: the measured size plus about 3 %, so any
  *   growth fails the suite and has to be argued for. Lower it whenever the bundle shrinks.
  */
 export const cases = [
   {
     group: "stream",
+    id: "oaikit-stream-lean",
+    label: "oaikit: createClient + streamChatCompletion (@oaikit/core/chat)",
+    file: entry("oaikit-stream-lean"),
+    budget: 21_000,
+    target: 15_000,
+    budgetLabel: "oaikit: one streaming chat call, lean client + /chat",
+  },
+  {
+    group: "stream",
     id: "oaikit-stream",
-    label: "oaikit",
+    label: "oaikit: new OpenAI(...).streamChatCompletion",
     file: entry("oaikit-stream"),
-    budget: 28_400,
-    target: 12_000,
-    budgetLabel: "oaikit: one streaming chat call",
+    budget: 23_700,
+    target: 19_000,
+    budgetLabel: "oaikit: one streaming chat call through OpenAI",
   },
   { group: "stream", id: "openai-stream", label: "openai (official)", file: entry("openai-stream") },
   { group: "stream", id: "ai-stream", label: "ai + @ai-sdk/openai", file: entry("ai-stream") },
@@ -48,14 +57,23 @@ export const cases = [
   {
     group: "core",
     id: "oaikit-core",
-    label: "oaikit (@oaikit/core)",
+    label: "oaikit (@oaikit/core root entry)",
     file: entry("oaikit-core"),
-    budget: 34_000,
-    target: 16_000,
-    budgetLabel: "oaikit: whole @oaikit/core",
+    budget: 29_300,
+    target: 20_000,
+    budgetLabel: "oaikit: whole @oaikit/core root entry",
   },
   { group: "core", id: "openai-core", label: "openai (official)", file: entry("openai-core") },
   { group: "core", id: "ai-core", label: "ai + @ai-sdk/openai", file: entry("ai-core") },
+  {
+    group: "sessions",
+    id: "oaikit-durable-page",
+    label: "a durable chat page: createClient + openChatSession (IndexedDB) + one streamed send",
+    file: entry("oaikit-durable-page"),
+    budget: 31_000,
+    target: 20_000,
+    budgetLabel: "oaikit: durable chat page",
+  },
   {
     group: "sessions",
     id: "sessions",
@@ -63,7 +81,6 @@ export const cases = [
     file: entry("sessions"),
     external: ["@oaikit/core"],
     budget: 8_700,
-    target: 5_000,
     budgetLabel: "@oaikit/sessions + idb-keyval, on top of core",
   },
 ];

@@ -1,6 +1,7 @@
 // One streaming chat call through the lean client and the chat area: what a page that only streams pays.
-import { createClient } from "../../../packages/core/dist/index.js";
+
 import { streamChatCompletion } from "../../../packages/core/dist/api/chat.js";
+import { createClient } from "../../../packages/core/dist/index.js";
 
 export async function run(baseURL) {
   const client = createClient(undefined, { baseURL });
