@@ -247,3 +247,54 @@ test("screenshot: a conversation with Markdown and code, wide and narrow", async
   await page.locator(".menu").click();
   await expect(page.locator(".sidebar")).toBeInViewport();
 });
+
+/**
+ * Three ways to send at once after clicking New chat, while the page is still closing the old
+ * conversation and opening the new one: from a quick person down to the very same task.
+ */
+const sendsRightAfterNewChat: ((page: Page, text: string) => Promise<void>)[] = [
+  // Click, then fill the composer and press Enter (a few milliseconds later).
+  async (page, text) => {
+    await page.getByRole("button", { name: "New chat" }).click();
+    await send(page, text);
+  },
+  // Click, then type straight away, without clicking into the composer first.
+  async (page, text) => {
+    await page.getByRole("button", { name: "New chat" }).click();
+    await page.keyboard.type(text);
+    await page.keyboard.press("Enter");
+  },
+  // Click and Enter in one task of the page: nothing of the switch has run yet.
+  (page, text) =>
+    page.evaluate((t) => {
+      document.querySelector<HTMLButtonElement>(".new-chat")?.click();
+      const input = document.querySelector<HTMLTextAreaElement>(".composer-input");
+      if (!input) throw new Error("no composer");
+      input.value = t;
+      input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+    }, text),
+];
+
+test("New chat and an instant send, many times: no message is ever lost", async ({ page }) => {
+  await openPage(page);
+  const texts = Array.from({ length: 15 }, (_, i) => `Instant message number ${i + 1}`);
+  for (const [i, text] of texts.entries()) {
+    await sendsRightAfterNewChat[i % sendsRightAfterNewChat.length]?.(page, text);
+    await expect(page.locator("article.message.user"), text).toHaveText([text]);
+    await expect(page.locator("article.message.live")).toHaveCount(0, { timeout: 15_000 });
+    await expect(replies(page)).toHaveCount(1);
+    await expect(replies(page).locator("blockquote")).toHaveText(text);
+    await expect(page.locator(".conv.active")).toContainText(text);
+  }
+  // Each message made its own conversation, newest first.
+  await expect(page.locator(".conv-title")).toHaveText([...texts].reverse());
+
+  await page.reload();
+  await expect(page.locator(".conv-title")).toHaveText([...texts].reverse());
+  for (const text of texts) {
+    await page.locator(".conv-open", { hasText: new RegExp(`^${text}$`) }).click();
+    await expect(page.locator(".chat-title")).toHaveText(text);
+    await expect(page.locator("article.message.user")).toHaveText([text]);
+    await expect(replies(page).locator("blockquote")).toHaveText(text);
+  }
+});

@@ -48,6 +48,12 @@ export class ChatApp {
   renaming: string | undefined;
   #unwatchCurrent: (() => void) | undefined;
   #renderQueued = false;
+  /**
+   * The switch to another conversation in progress (New chat, a click in the list, a settings change),
+   * if any. Until it settles, `current` is the conversation being closed: a message sent to it would
+   * live in memory only (a closed session stores nothing) and vanish when the new one is shown.
+   */
+  #opening: Promise<void> | undefined;
 
   // Persistent elements.
   readonly sidebar = h("aside", { class: "sidebar", "aria-label": "Conversations" });
@@ -100,17 +106,42 @@ export class ChatApp {
 
   async newConversation(): Promise<void> {
     if (this.live) return;
-    await this.open(crypto.randomUUID(), this.settings.api);
-    this.root.classList.remove("drawer-open");
+    // Focus the composer at once: what is typed right after the click lands there, and a send waits
+    // for the new conversation (see send()).
     this.input.focus();
+    await this.open(crypto.randomUUID(), this.settings.api);
   }
 
+  /**
+   * Shows another conversation. Switches run one after another (two at once would both close the
+   * same conversation and leave one of the new ones open unseen); `#opening` tells send() to wait.
+   */
   async open(id: string, kind: ApiKind): Promise<void> {
+    const previous = this.#opening;
+    const opening = previous
+      ? previous.catch(() => {}).then(() => this.#switchTo(id, kind))
+      : this.#switchTo(id, kind);
+    this.#opening = opening;
+    try {
+      await opening;
+    } finally {
+      if (this.#opening === opening) this.#opening = undefined;
+    }
+  }
+
+  async #switchTo(id: string, kind: ApiKind): Promise<void> {
     if (this.live) return;
     this.#unwatchCurrent?.();
-    await this.current?.close();
-    const target = effectiveTarget(this.settings, this.key);
-    this.current = await openConversation(this.client, id, kind, target.model);
+    this.#unwatchCurrent = undefined;
+    try {
+      await this.current?.close();
+      const target = effectiveTarget(this.settings, this.key);
+      this.current = await openConversation(this.client, id, kind, target.model);
+    } catch (error) {
+      // The old conversation is closed (or half closed): never leave it as the target of a send.
+      this.current = undefined;
+      throw error;
+    }
     this.editing = undefined;
     this.#unwatchCurrent = this.current.onChange(() => {
       if (this.current?.busy || this.live) return;
@@ -133,7 +164,8 @@ export class ChatApp {
 
   #start(start: (onText: (t: string) => void, onUsage: (u: Usage) => void) => ReplyHandle): void {
     const conversation = this.current;
-    if (!conversation || this.live) return;
+    // While another conversation opens, `current` is being closed: nothing it generated would be stored.
+    if (!conversation || this.live || this.#opening) return;
     this.errors.delete(conversation.id);
     const usage = this.usage.get(conversation.id) ?? new Map<number, Usage>();
     this.usage.set(conversation.id, usage);
@@ -167,7 +199,10 @@ export class ChatApp {
     });
   }
 
-  send(): void {
+  async send(): Promise<void> {
+    // Right after New chat (or a click in the list) the new conversation may not exist yet: wait for
+    // it, with the text still in the composer, rather than send into the one being closed.
+    while (this.#opening) await this.#opening.catch(() => {});
     const text = this.input.value.trim();
     if (!text || !this.current || this.live) return;
     this.input.value = "";
@@ -182,13 +217,13 @@ export class ChatApp {
 
   regenerate(): void {
     const conversation = this.current;
-    if (!conversation || this.live) return;
+    if (!conversation || this.live || this.#opening) return;
     this.#start((onText, onUsage) => conversation.regenerate(onText, onUsage));
   }
 
   resendEdited(index: number, text: string): void {
     const conversation = this.current;
-    if (!conversation || this.live || !text.trim()) return;
+    if (!conversation || this.live || this.#opening || !text.trim()) return;
     this.editing = undefined;
     this.#start((onText, onUsage) => conversation.edit(index, text.trim(), onText, onUsage));
   }
@@ -265,7 +300,7 @@ export class ChatApp {
         onsubmit: (event: Event) => {
           event.preventDefault();
           if (this.live) this.stop();
-          else this.send();
+          else void this.send();
         },
       },
       h("div", { class: "composer-box" }, this.input, this.sendButton),
@@ -279,7 +314,7 @@ export class ChatApp {
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        if (!this.live) this.send();
+        if (!this.live) void this.send();
       }
     });
     document.addEventListener("keydown", (event) => {
@@ -469,7 +504,7 @@ export class ChatApp {
               class: "suggestion",
               onclick: () => {
                 this.input.value = s;
-                this.send();
+                void this.send();
               },
             },
             s,
