@@ -298,3 +298,32 @@ test("New chat and an instant send, many times: no message is ever lost", async 
     await expect(replies(page).locator("blockquote")).toHaveText(text);
   }
 });
+
+test("the header shows the title from the first message on: while it streams, and after an error", async ({
+  page,
+}) => {
+  await openPage(page);
+  await expect(page.locator(".chat-title")).toHaveText("New conversation");
+  await setModel(page, "oaikit-local-slow");
+  await send(page, "Title me while you stream");
+  const live = page.locator("article.message.live");
+  await expect(live).toContainText("You wrote");
+  await expect(page.locator(".chat-title")).toHaveText("Title me while you stream");
+  // Still streaming: the title did not wait for the reply.
+  await expect(live).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(live).toHaveCount(0);
+
+  // A first message that fails, long enough to be shortened: the header keeps the list's title.
+  await setModel(page, "fault:401");
+  await page.getByRole("button", { name: "New chat" }).click();
+  await expect(page.locator(".chat-title")).toHaveText("New conversation");
+  const long = `This first message fails, and it is long enough for the title to be shortened ${"x".repeat(20)}`;
+  await send(page, long);
+  await expect(page.getByRole("alert")).toContainText("(401)");
+  const listed = page.locator(".conv.active .conv-title");
+  await expect(listed).toHaveText(/^This first message fails, .*…$/);
+  await expect(page.locator(".chat-title")).toHaveText((await listed.textContent()) ?? "");
+  await page.reload();
+  await expect(page.locator(".chat-title")).toHaveText((await listed.textContent()) ?? "");
+});

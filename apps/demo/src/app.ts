@@ -16,6 +16,7 @@ import {
   openConversation,
   type ReplyHandle,
   renameConversation,
+  titleOf,
   type Usage,
   watchConversations,
 } from "./chat-engine.ts";
@@ -102,6 +103,8 @@ export class ChatApp {
   async refreshList(): Promise<void> {
     this.conversations = await listConversations();
     this.#renderList();
+    // The header shows the list's title of the open conversation (a rename, in this tab or another).
+    this.#renderHeader();
   }
 
   async newConversation(): Promise<void> {
@@ -353,7 +356,10 @@ export class ChatApp {
 
   #renderHeader(): void {
     const summary = this.conversations.find((c) => c.id === this.current?.id);
-    this.title.textContent = summary?.title || "New conversation";
+    // The list knows the title once the store has it (and after a rename); until then (the first
+    // reply streaming, or failed) it comes from the first message, as the store will title it.
+    const derived = this.current ? titleOf(this.current) : "";
+    this.title.textContent = summary?.title || derived || "New conversation";
     const target = effectiveTarget(this.settings, this.key);
     const preset = target.fallback ? PRESETS.local : PRESETS[this.settings.preset];
     const api = (this.current?.kind ?? this.settings.api) === "chat" ? "Chat Completions" : "Responses";
