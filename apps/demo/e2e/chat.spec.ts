@@ -240,6 +240,38 @@ test("screenshot: a conversation with Markdown and code, wide and narrow", async
   await expect(page.locator(".sidebar")).not.toBeInViewport();
   // No horizontal page scroll on a phone-sized window.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The badge's label is cut with an ellipsis (not mid-letter), and the title keeps room to be read.
+  const label = await page.locator(".target-badge").evaluate((badge) => {
+    // The element holding the label's text: text-overflow cuts the text of a block container only,
+    // never the anonymous box a flex container (the badge) wraps around bare text.
+    const holder = [badge, ...badge.querySelectorAll("*")].find((el) =>
+      [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.includes(" · ")),
+    );
+    if (!holder) return undefined;
+    const style = getComputedStyle(holder);
+    return {
+      cut: holder.scrollWidth > holder.clientWidth,
+      display: style.display,
+      textOverflow: style.textOverflow,
+      overflow: style.overflowX,
+      whiteSpace: style.whiteSpace,
+    };
+  });
+  expect(label).toEqual({
+    cut: true,
+    display: "block",
+    textOverflow: "ellipsis",
+    overflow: "hidden",
+    whiteSpace: "nowrap",
+  });
+  await expect(page.locator(".target-badge")).toHaveAttribute(
+    "title",
+    /Local demo server · .* · Chat Completions/,
+  );
+  const title = await page.locator(".chat-title").boundingBox();
+  const badge = await page.locator(".target-badge").boundingBox();
+  expect(title?.width ?? 0).toBeGreaterThan(badge?.width ?? Number.POSITIVE_INFINITY);
+  expect((title?.x ?? 0) + (title?.width ?? 0)).toBeLessThanOrEqual(badge?.x ?? 0);
   await testInfo.attach("chat-narrow", {
     path: await shot(page, testInfo.outputPath("chat-narrow.png")),
     contentType: "image/png",

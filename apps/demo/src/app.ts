@@ -363,7 +363,12 @@ export class ChatApp {
     const target = effectiveTarget(this.settings, this.key);
     const preset = target.fallback ? PRESETS.local : PRESETS[this.settings.preset];
     const api = (this.current?.kind ?? this.settings.api) === "chat" ? "Chat Completions" : "Responses";
-    this.badge.replaceChildren(h("span", { class: "dot" }), `${preset.label} · ${target.model} · ${api}`);
+    // The text in its own element: an ellipsis needs a block box to cut, which a bare text node in a
+    // flex container does not get.
+    const label = `${preset.label} · ${target.model} · ${api}`;
+    this.badge.replaceChildren(h("span", { class: "dot" }), h("span", { class: "badge-label" }, label));
+    // A narrow window cuts the label: the whole of it on hover.
+    this.badge.title = `${label} (Settings)`;
     this.notice.replaceChildren();
     this.notice.hidden = true;
     if (target.fallback) {
