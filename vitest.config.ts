@@ -21,7 +21,11 @@ const chromiumFlags = [
 
 export default defineConfig({
   // Pre-bundle the packages' dependencies so the first Chromium run does not reload mid-test.
-  optimizeDeps: { include: ["ky", "eventsource-parser", "idb-keyval"] },
+  // Vite resolves these names from the repository root, so only packages the root itself declares
+  // belong here (ky and eventsource-parser are root devDependencies for the benchmarks). idb-keyval
+  // is a dependency of @oaikit/sessions alone: named here it only printed "Failed to resolve
+  // dependency"; the dependency scan of the test files finds it from packages/sessions instead.
+  optimizeDeps: { include: ["ky", "eventsource-parser"] },
   test: {
     globalSetup: ["./test/global-setup.ts"],
     projects: [

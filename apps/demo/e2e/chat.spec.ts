@@ -240,10 +240,122 @@ test("screenshot: a conversation with Markdown and code, wide and narrow", async
   await expect(page.locator(".sidebar")).not.toBeInViewport();
   // No horizontal page scroll on a phone-sized window.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The badge's label is cut with an ellipsis (not mid-letter), and the title keeps room to be read.
+  const label = await page.locator(".target-badge").evaluate((badge) => {
+    // The element holding the label's text: text-overflow cuts the text of a block container only,
+    // never the anonymous box a flex container (the badge) wraps around bare text.
+    const holder = [badge, ...badge.querySelectorAll("*")].find((el) =>
+      [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.includes(" · ")),
+    );
+    if (!holder) return undefined;
+    const style = getComputedStyle(holder);
+    return {
+      cut: holder.scrollWidth > holder.clientWidth,
+      display: style.display,
+      textOverflow: style.textOverflow,
+      overflow: style.overflowX,
+      whiteSpace: style.whiteSpace,
+    };
+  });
+  expect(label).toEqual({
+    cut: true,
+    display: "block",
+    textOverflow: "ellipsis",
+    overflow: "hidden",
+    whiteSpace: "nowrap",
+  });
+  await expect(page.locator(".target-badge")).toHaveAttribute(
+    "title",
+    /Local demo server · .* · Chat Completions/,
+  );
+  const title = await page.locator(".chat-title").boundingBox();
+  const badge = await page.locator(".target-badge").boundingBox();
+  expect(title?.width ?? 0).toBeGreaterThan(badge?.width ?? Number.POSITIVE_INFINITY);
+  expect((title?.x ?? 0) + (title?.width ?? 0)).toBeLessThanOrEqual(badge?.x ?? 0);
   await testInfo.attach("chat-narrow", {
     path: await shot(page, testInfo.outputPath("chat-narrow.png")),
     contentType: "image/png",
   });
   await page.locator(".menu").click();
   await expect(page.locator(".sidebar")).toBeInViewport();
+});
+
+/**
+ * Three ways to send at once after clicking New chat, while the page is still closing the old
+ * conversation and opening the new one: from a quick person down to the very same task.
+ */
+const sendsRightAfterNewChat: ((page: Page, text: string) => Promise<void>)[] = [
+  // Click, then fill the composer and press Enter (a few milliseconds later).
+  async (page, text) => {
+    await page.getByRole("button", { name: "New chat" }).click();
+    await send(page, text);
+  },
+  // Click, then type straight away, without clicking into the composer first.
+  async (page, text) => {
+    await page.getByRole("button", { name: "New chat" }).click();
+    await page.keyboard.type(text);
+    await page.keyboard.press("Enter");
+  },
+  // Click and Enter in one task of the page: nothing of the switch has run yet.
+  (page, text) =>
+    page.evaluate((t) => {
+      document.querySelector<HTMLButtonElement>(".new-chat")?.click();
+      const input = document.querySelector<HTMLTextAreaElement>(".composer-input");
+      if (!input) throw new Error("no composer");
+      input.value = t;
+      input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+    }, text),
+];
+
+test("New chat and an instant send, many times: no message is ever lost", async ({ page }) => {
+  await openPage(page);
+  const texts = Array.from({ length: 15 }, (_, i) => `Instant message number ${i + 1}`);
+  for (const [i, text] of texts.entries()) {
+    await sendsRightAfterNewChat[i % sendsRightAfterNewChat.length]?.(page, text);
+    await expect(page.locator("article.message.user"), text).toHaveText([text]);
+    await expect(page.locator("article.message.live")).toHaveCount(0, { timeout: 15_000 });
+    await expect(replies(page)).toHaveCount(1);
+    await expect(replies(page).locator("blockquote")).toHaveText(text);
+    await expect(page.locator(".conv.active")).toContainText(text);
+  }
+  // Each message made its own conversation, newest first.
+  await expect(page.locator(".conv-title")).toHaveText([...texts].reverse());
+
+  await page.reload();
+  await expect(page.locator(".conv-title")).toHaveText([...texts].reverse());
+  for (const text of texts) {
+    await page.locator(".conv-open", { hasText: new RegExp(`^${text}$`) }).click();
+    await expect(page.locator(".chat-title")).toHaveText(text);
+    await expect(page.locator("article.message.user")).toHaveText([text]);
+    await expect(replies(page).locator("blockquote")).toHaveText(text);
+  }
+});
+
+test("the header shows the title from the first message on: while it streams, and after an error", async ({
+  page,
+}) => {
+  await openPage(page);
+  await expect(page.locator(".chat-title")).toHaveText("New conversation");
+  await setModel(page, "oaikit-local-slow");
+  await send(page, "Title me while you stream");
+  const live = page.locator("article.message.live");
+  await expect(live).toContainText("You wrote");
+  await expect(page.locator(".chat-title")).toHaveText("Title me while you stream");
+  // Still streaming: the title did not wait for the reply.
+  await expect(live).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(live).toHaveCount(0);
+
+  // A first message that fails, long enough to be shortened: the header keeps the list's title.
+  await setModel(page, "fault:401");
+  await page.getByRole("button", { name: "New chat" }).click();
+  await expect(page.locator(".chat-title")).toHaveText("New conversation");
+  const long = `This first message fails, and it is long enough for the title to be shortened ${"x".repeat(20)}`;
+  await send(page, long);
+  await expect(page.getByRole("alert")).toContainText("(401)");
+  const listed = page.locator(".conv.active .conv-title");
+  await expect(listed).toHaveText(/^This first message fails, .*…$/);
+  await expect(page.locator(".chat-title")).toHaveText((await listed.textContent()) ?? "");
+  await page.reload();
+  await expect(page.locator(".chat-title")).toHaveText((await listed.textContent()) ?? "");
 });

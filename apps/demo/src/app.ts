@@ -16,6 +16,7 @@ import {
   openConversation,
   type ReplyHandle,
   renameConversation,
+  titleOf,
   type Usage,
   watchConversations,
 } from "./chat-engine.ts";
@@ -48,6 +49,12 @@ export class ChatApp {
   renaming: string | undefined;
   #unwatchCurrent: (() => void) | undefined;
   #renderQueued = false;
+  /**
+   * The switch to another conversation in progress (New chat, a click in the list, a settings change),
+   * if any. Until it settles, `current` is the conversation being closed: a message sent to it would
+   * live in memory only (a closed session stores nothing) and vanish when the new one is shown.
+   */
+  #opening: Promise<void> | undefined;
 
   // Persistent elements.
   readonly sidebar = h("aside", { class: "sidebar", "aria-label": "Conversations" });
@@ -96,21 +103,48 @@ export class ChatApp {
   async refreshList(): Promise<void> {
     this.conversations = await listConversations();
     this.#renderList();
+    // The header shows the list's title of the open conversation (a rename, in this tab or another).
+    this.#renderHeader();
   }
 
   async newConversation(): Promise<void> {
     if (this.live) return;
-    await this.open(crypto.randomUUID(), this.settings.api);
-    this.root.classList.remove("drawer-open");
+    // Focus the composer at once: what is typed right after the click lands there, and a send waits
+    // for the new conversation (see send()).
     this.input.focus();
+    await this.open(crypto.randomUUID(), this.settings.api);
   }
 
+  /**
+   * Shows another conversation. Switches run one after another (two at once would both close the
+   * same conversation and leave one of the new ones open unseen); `#opening` tells send() to wait.
+   */
   async open(id: string, kind: ApiKind): Promise<void> {
+    const previous = this.#opening;
+    const opening = previous
+      ? previous.catch(() => {}).then(() => this.#switchTo(id, kind))
+      : this.#switchTo(id, kind);
+    this.#opening = opening;
+    try {
+      await opening;
+    } finally {
+      if (this.#opening === opening) this.#opening = undefined;
+    }
+  }
+
+  async #switchTo(id: string, kind: ApiKind): Promise<void> {
     if (this.live) return;
     this.#unwatchCurrent?.();
-    await this.current?.close();
-    const target = effectiveTarget(this.settings, this.key);
-    this.current = await openConversation(this.client, id, kind, target.model);
+    this.#unwatchCurrent = undefined;
+    try {
+      await this.current?.close();
+      const target = effectiveTarget(this.settings, this.key);
+      this.current = await openConversation(this.client, id, kind, target.model);
+    } catch (error) {
+      // The old conversation is closed (or half closed): never leave it as the target of a send.
+      this.current = undefined;
+      throw error;
+    }
     this.editing = undefined;
     this.#unwatchCurrent = this.current.onChange(() => {
       if (this.current?.busy || this.live) return;
@@ -133,7 +167,8 @@ export class ChatApp {
 
   #start(start: (onText: (t: string) => void, onUsage: (u: Usage) => void) => ReplyHandle): void {
     const conversation = this.current;
-    if (!conversation || this.live) return;
+    // While another conversation opens, `current` is being closed: nothing it generated would be stored.
+    if (!conversation || this.live || this.#opening) return;
     this.errors.delete(conversation.id);
     const usage = this.usage.get(conversation.id) ?? new Map<number, Usage>();
     this.usage.set(conversation.id, usage);
@@ -167,7 +202,10 @@ export class ChatApp {
     });
   }
 
-  send(): void {
+  async send(): Promise<void> {
+    // Right after New chat (or a click in the list) the new conversation may not exist yet: wait for
+    // it, with the text still in the composer, rather than send into the one being closed.
+    while (this.#opening) await this.#opening.catch(() => {});
     const text = this.input.value.trim();
     if (!text || !this.current || this.live) return;
     this.input.value = "";
@@ -182,13 +220,13 @@ export class ChatApp {
 
   regenerate(): void {
     const conversation = this.current;
-    if (!conversation || this.live) return;
+    if (!conversation || this.live || this.#opening) return;
     this.#start((onText, onUsage) => conversation.regenerate(onText, onUsage));
   }
 
   resendEdited(index: number, text: string): void {
     const conversation = this.current;
-    if (!conversation || this.live || !text.trim()) return;
+    if (!conversation || this.live || this.#opening || !text.trim()) return;
     this.editing = undefined;
     this.#start((onText, onUsage) => conversation.edit(index, text.trim(), onText, onUsage));
   }
@@ -265,7 +303,7 @@ export class ChatApp {
         onsubmit: (event: Event) => {
           event.preventDefault();
           if (this.live) this.stop();
-          else this.send();
+          else void this.send();
         },
       },
       h("div", { class: "composer-box" }, this.input, this.sendButton),
@@ -279,7 +317,7 @@ export class ChatApp {
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        if (!this.live) this.send();
+        if (!this.live) void this.send();
       }
     });
     document.addEventListener("keydown", (event) => {
@@ -318,11 +356,19 @@ export class ChatApp {
 
   #renderHeader(): void {
     const summary = this.conversations.find((c) => c.id === this.current?.id);
-    this.title.textContent = summary?.title || "New conversation";
+    // The list knows the title once the store has it (and after a rename); until then (the first
+    // reply streaming, or failed) it comes from the first message, as the store will title it.
+    const derived = this.current ? titleOf(this.current) : "";
+    this.title.textContent = summary?.title || derived || "New conversation";
     const target = effectiveTarget(this.settings, this.key);
     const preset = target.fallback ? PRESETS.local : PRESETS[this.settings.preset];
     const api = (this.current?.kind ?? this.settings.api) === "chat" ? "Chat Completions" : "Responses";
-    this.badge.replaceChildren(h("span", { class: "dot" }), `${preset.label} · ${target.model} · ${api}`);
+    // The text in its own element: an ellipsis needs a block box to cut, which a bare text node in a
+    // flex container does not get.
+    const label = `${preset.label} · ${target.model} · ${api}`;
+    this.badge.replaceChildren(h("span", { class: "dot" }), h("span", { class: "badge-label" }, label));
+    // A narrow window cuts the label: the whole of it on hover.
+    this.badge.title = `${label} (Settings)`;
     this.notice.replaceChildren();
     this.notice.hidden = true;
     if (target.fallback) {
@@ -469,7 +515,7 @@ export class ChatApp {
               class: "suggestion",
               onclick: () => {
                 this.input.value = s;
-                this.send();
+                void this.send();
               },
             },
             s,

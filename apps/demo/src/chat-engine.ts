@@ -29,6 +29,7 @@ import {
   openResponsesChatSession,
   renameSession,
   type SessionSummary,
+  titleFrom,
   watchSessions,
 } from "@oaikit/sessions";
 import type { ApiKind } from "./settings.ts";
@@ -269,6 +270,15 @@ export async function openConversation(
       };
     }),
   );
+}
+
+/**
+ * The title a conversation gets from its first user message, by the rule the store applies: for a
+ * header that must not wait for that title to be written and the list to be read again.
+ */
+export function titleOf(conversation: Conversation): string {
+  const first = conversation.messages().find((m) => m.role === "user");
+  return first ? titleFrom(first.text) : "";
 }
 
 /** The stored conversations, most recent first. */

@@ -2,6 +2,7 @@ export type { SessionChangeEvent } from "./broadcast.js";
 export { subscribe as watchSessions } from "./broadcast.js";
 export { defaultStore } from "./default-store.js";
 export type { DurableControls, DurableOptions, MessageState } from "./durable.js";
+export { titleFrom } from "./durable.js";
 export { SessionStoreError, type SessionStoreErrorCode } from "./errors.js";
 export { createIndexedDbStore, IndexedDbSessionStore, type IndexedDbStoreOptions } from "./idb-store.js";
 export type { ImportOptions, SessionSummary, SessionsExport, StoreOption } from "./manage.js";
