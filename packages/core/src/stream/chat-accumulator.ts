@@ -29,7 +29,7 @@ import type {
   CompletionUsage,
 } from "../types/index.js";
 import { isRecord } from "../utils/checks.js";
-import { checkIndex, invalid, isUnsafeKey } from "./shape.js";
+import { checkIndex, isUnsafeKey } from "./shape.js";
 
 type Json = Record<string, unknown>;
 
@@ -334,7 +334,8 @@ export class ChatCompletionAccumulator {
   liveMessage(index = 0): AssistantMessage | undefined {
     const state = this.#choices[index];
     if (state === undefined) return undefined;
-    const message = (state.live ??= { role: "assistant" });
+    state.live ??= { role: "assistant" };
+    const message = state.live;
     if (state.content !== undefined && state.content !== "") message.content = state.content;
     if (state.toolList.length > 0) message.tool_calls = state.toolList;
     if (state.functionCall) message.function_call = state.functionCall;
@@ -437,7 +438,8 @@ function mergeLogprobs(state: ChoiceState, logprobs: unknown): void {
 function mergeReasoningDetails(state: ChoiceState, details: unknown[]): void {
   if (!state.reasoningDetails) state.reasoningDetails = [];
   const list = state.reasoningDetails;
-  const byKey = (state.reasoningByKey ??= new Map());
+  state.reasoningByKey ??= new Map();
+  const byKey = state.reasoningByKey;
   for (const detail of details) {
     if (!isRecord(detail)) continue;
     const key = typeof detail.index === "number" ? `${String(detail.type)}\u0000${detail.index}` : undefined;

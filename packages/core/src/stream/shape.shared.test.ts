@@ -29,7 +29,7 @@ const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function settle<T>(
+async function settle(
   stream: ChatCompletionStream | ResponseStream,
 ): Promise<{ error: unknown; ms: number }> {
   const started = Date.now();
