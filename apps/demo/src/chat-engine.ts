@@ -214,7 +214,6 @@ export async function openConversation(
       id,
       store,
       model,
-      params: { stream_options: { include_usage: true } },
     });
     return conversationOver(id, kind, session, () =>
       session.messages.flatMap((m: ChatMessage, index): DisplayMessage[] => {

@@ -6,6 +6,8 @@ import {
   type ChatCompletionChunk,
   ConnectionError,
   ContentChunk,
+  fromPreset,
+  Gemini,
   OpenAI,
   RequestAbortedError,
   type ResponseStreamEvent,
@@ -24,7 +26,12 @@ describe("streaming forms", () => {
     const chunks: ChatCompletionChunk[] = [];
     const result = await client.createChatCompletion(user, { stream: true }, (chunk) => chunks.push(chunk));
     const [req] = await s.requests();
-    expect(req?.json).toEqual({ model: "gpt-4.1", messages: user, stream: true });
+    expect(req?.json).toEqual({
+      model: "gpt-4.1",
+      messages: user,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(req?.headers["content-type"]).toBe("application/json");
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? null)).toEqual(["", "Hello", " there", null]);
     expect(result.ok).toBe(true);
@@ -48,7 +55,29 @@ describe("streaming forms", () => {
     const final = await stream.final();
     expect(final.choices[0]?.message.content).toBe("Hello there");
     const [req] = await s.requests();
-    expect(req?.json).toEqual({ model: "gpt-4.1", messages: user, stream: true, n: 1 });
+    // Usage is asked for by default, so final().usage is filled without extra code.
+    expect(req?.json).toEqual({
+      model: "gpt-4.1",
+      messages: user,
+      stream: true,
+      n: 1,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  test("stream_options: the call's own wins; streamUsage: false (Gemini, the mistral preset) sends none", async () => {
+    const s = await scenario();
+    const own = { include_usage: false };
+    await new OpenAI("k", { baseURL: s.baseURL }).streamChatCompletion(user, { stream_options: own }).final();
+    await new OpenAI("k", { baseURL: s.baseURL, streamUsage: false }).streamChatCompletion(user).final();
+    await new Gemini("k", { baseURL: s.baseURL }).streamChatCompletion(user).final();
+    await fromPreset("mistral", "k", { baseURL: s.baseURL }).streamChatCompletion(user).final();
+    const reqs = await s.requests();
+    expect(reqs[0]?.json).toMatchObject({ stream_options: own });
+    for (const req of reqs.slice(1)) expect(req.json).not.toHaveProperty("stream_options");
+    expect(() => new OpenAI("k", { streamUsage: "yes" as never })).toThrow(
+      /streamUsage must be true or false/,
+    );
   });
 
   test("createResponse({ stream: true }, onEvent) and streamResponse: raw events, final response", async () => {

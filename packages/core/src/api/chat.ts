@@ -27,6 +27,15 @@ import type {
 const ROUTE = "POST /chat/completions";
 
 /**
+ * Streams ask for usage (`final().usage` is what people read after a stream) unless the client says
+ * its server refuses the option (`streamUsage: false`) or the call set `stream_options` itself.
+ */
+function askForUsage(client: Client, payload: Record<string, unknown>): void {
+  if (client.streamUsage && payload.stream_options === undefined)
+    payload.stream_options = { include_usage: true };
+}
+
+/**
  * `POST /chat/completions`. `params` are sent as given (undefined keys left out), over
  * `{ model: client.defaultModel, messages }`. With `{ stream: true }`, `onChunk` gets every raw chunk
  * and the result's `data` is the aggregated `chat.completion`; use `streamChatCompletion` for an iterator.
@@ -42,6 +51,7 @@ export function createChatCompletion(
   checkCallback(onChunk, "onChunk");
   const payload = modelPayload(client, { messages }, params);
   if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
+  askForUsage(client, payload);
   const opening = client.openStream(ROUTE, payload, options);
   return collect(new ChatCompletionStream(opening.source, { ...opening.options, onChunk }), opening);
 }
@@ -59,6 +69,7 @@ export function streamChatCompletion(
   checkMessages(messages);
   const payload = modelPayload(client, { messages }, params);
   payload.stream = true;
+  askForUsage(client, payload);
   const opening = client.openStream(ROUTE, payload, options);
   return new ChatCompletionStream(opening.source, opening.options);
 }

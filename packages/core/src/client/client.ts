@@ -82,6 +82,8 @@ export class Client {
   static baseURL = "https://api.openai.com/v1";
   /** Default model of this class; subclasses override it. */
   static defaultModel = "gpt-4.1";
+  /** Whether streamed Chat Completions ask for usage by default (see `ClientConfig.streamUsage`). */
+  static streamUsage = true;
 
   /** The API key; without one, no `Authorization` header is sent (local servers). */
   apiKey: string | undefined;
@@ -89,6 +91,8 @@ export class Client {
   baseURL: string;
   /** The model used when a chat or Responses call names none. Mutable, like lua-openai's `default_model`. */
   defaultModel: string;
+  /** Whether streamed Chat Completions ask for usage (`stream_options.include_usage`). Mutable. */
+  streamUsage: boolean;
   /** The configuration this client was created with (a copy). */
   readonly config: Readonly<ClientConfig>;
 
@@ -118,6 +122,12 @@ export class Client {
     this.config = { ...config };
     this.baseURL = (config.baseURL ?? statics.baseURL).replace(/\/+$/, "");
     this.defaultModel = config.defaultModel ?? statics.defaultModel;
+    if (config.streamUsage !== undefined && typeof config.streamUsage !== "boolean") {
+      throw new TypeError(
+        `config.streamUsage must be true or false (got ${describeValue(config.streamUsage)}).`,
+      );
+    }
+    this.streamUsage = config.streamUsage ?? statics.streamUsage;
     this.#timeout = checkTimeout(config.timeout, "config.timeout") ?? DEFAULT_TIMEOUT_MS;
     this.#maxRetries = checkMaxRetries(config.maxRetries, "config.maxRetries") ?? DEFAULT_MAX_RETRIES;
     checkTimeout(config.firstByteTimeout, "config.firstByteTimeout");

@@ -10,6 +10,8 @@ import { mergeDefined } from "./payload.js";
 export class Gemini extends OpenAI {
   static override baseURL = "https://generativelanguage.googleapis.com/v1beta/openai";
   static override defaultModel = "gemini-2.5-flash";
+  // Google's compat endpoint does not document `stream_options`; don't send what it may refuse.
+  static override streamUsage = false;
 }
 
 /** OpenRouter (lua-openai's `openai.compat.openrouter`). */
@@ -26,6 +28,8 @@ export interface Preset {
   defaultModel: string;
   /** Whether the provider needs an API key (local servers do not). */
   needsKey: boolean;
+  /** Whether streamed chat may ask for usage (`stream_options`); false where the server refuses it. */
+  streamUsage?: boolean;
 }
 
 /**
@@ -34,7 +38,7 @@ export interface Preset {
  */
 export const presets = {
   openai: { baseURL: OpenAI.baseURL, defaultModel: OpenAI.defaultModel, needsKey: true },
-  gemini: { baseURL: Gemini.baseURL, defaultModel: Gemini.defaultModel, needsKey: true },
+  gemini: { baseURL: Gemini.baseURL, defaultModel: Gemini.defaultModel, needsKey: true, streamUsage: false },
   openrouter: { baseURL: OpenRouter.baseURL, defaultModel: OpenRouter.defaultModel, needsKey: true },
   groq: {
     baseURL: "https://api.groq.com/openai/v1",
@@ -42,7 +46,13 @@ export const presets = {
     needsKey: true,
   },
   deepseek: { baseURL: "https://api.deepseek.com/v1", defaultModel: "deepseek-chat", needsKey: true },
-  mistral: { baseURL: "https://api.mistral.ai/v1", defaultModel: "mistral-small-latest", needsKey: true },
+  // Mistral answers 422 to `stream_options.include_usage` (and sends usage on its last chunk anyway).
+  mistral: {
+    baseURL: "https://api.mistral.ai/v1",
+    defaultModel: "mistral-small-latest",
+    needsKey: true,
+    streamUsage: false,
+  },
   ollama: { baseURL: "http://localhost:11434/v1", defaultModel: "llama3.2", needsKey: false },
   local: { baseURL: "http://localhost:8080/v1", defaultModel: "local-model", needsKey: false },
 } as const satisfies Record<string, Preset>;
@@ -65,6 +75,9 @@ export function fromPreset(name: PresetName, apiKey?: string, config: ClientConf
     );
   }
   const preset: Preset = presets[name];
-  const merged = mergeDefined({ baseURL: preset.baseURL, defaultModel: preset.defaultModel }, { ...config });
+  const merged = mergeDefined(
+    { baseURL: preset.baseURL, defaultModel: preset.defaultModel, streamUsage: preset.streamUsage },
+    { ...config },
+  );
   return new OpenAI(apiKey, merged);
 }

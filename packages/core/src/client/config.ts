@@ -31,6 +31,13 @@ export interface ClientConfig {
    * server that only sends `: PROCESSING` forever still times out). `false` disables it. Default 300 000 (5 minutes).
    */
   idleTimeout?: number | false;
+  /**
+   * Streamed Chat Completions ask for usage (`stream_options: { include_usage: true }`), so
+   * `final().usage` is filled without extra code. A call that sets `stream_options` itself wins.
+   * Default: the class's static `streamUsage` (true; `Gemini` and the `mistral` preset turn it off,
+   * because their servers refuse or ignore the option). Set false for a server that rejects it.
+   */
+  streamUsage?: boolean;
   /** Sent as `OpenAI-Organization` when set. */
   organization?: string;
   /** Sent as `OpenAI-Project` when set. */

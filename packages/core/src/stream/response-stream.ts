@@ -43,7 +43,9 @@ class ResponsesProtocol implements StreamProtocol<ResponseStreamEvent, ResponseO
       this.#error = event;
       flags |= STEP_ERROR;
     } else if (type === "response.failed") {
-      const error = event.response?.error;
+      // Read defensively: the server's JSON is not checked against the type.
+      const response = (event as { response?: ResponseObject | null }).response;
+      const error = response && typeof response === "object" ? response.error : undefined;
       this.#error = { error: error ?? { message: "The response failed without an error object." } };
       flags |= STEP_ERROR;
     }

@@ -153,8 +153,12 @@ export interface ChatToolCallDelta {
 /** The delta of one choice in a `chat.completion.chunk`. */
 export interface ChatCompletionDelta {
   role?: string | null;
-  /** A string, or (Mistral's magistral) an array of typed parts such as `thinking`. */
-  content?: string | ChatContentPart[] | null;
+  /**
+   * The text of this piece. Typed as a string, which is what servers send; one exception is known
+   * (Mistral's magistral models send an array of typed parts such as `thinking`): the aggregate
+   * (`final()`) reads both, so prefer it when you talk to such a server.
+   */
+  content?: string | null;
   refusal?: string | null;
   reasoning?: string | null;
   reasoning_content?: string | null;

@@ -90,14 +90,155 @@ export interface ResponseCreateParams {
   [extra: string]: unknown;
 }
 
-/** One streamed Responses event (`response.output_text.delta`, `response.completed`, `error`, ...). */
-export interface ResponseStreamEvent {
-  type: string;
+/** What every streamed Responses event has. */
+interface ResponseEventBase {
   sequence_number?: number;
-  delta?: string;
-  response?: ResponseObject;
-  item?: ResponseOutputItem;
-  output_index?: number;
-  item_id?: string;
   [extra: string]: unknown;
 }
+
+/** The events that carry the whole response: its start, progress and end. */
+export interface ResponseLifecycleEvent extends ResponseEventBase {
+  type:
+    | "response.created"
+    | "response.in_progress"
+    | "response.queued"
+    | "response.completed"
+    | "response.incomplete"
+    | "response.failed";
+  response: ResponseObject;
+}
+
+/** An output item starts or ends (`item` is the whole item at that point). */
+export interface ResponseOutputItemEvent extends ResponseEventBase {
+  type: "response.output_item.added" | "response.output_item.done";
+  output_index: number;
+  item: ResponseOutputItem;
+}
+
+/** A content part of a message item starts or ends. */
+export interface ResponseContentPartEvent extends ResponseEventBase {
+  type: "response.content_part.added" | "response.content_part.done";
+  item_id?: string;
+  output_index: number;
+  content_index: number;
+  part: ResponseOutputContent;
+}
+
+/** A piece of text: output text, a refusal, reasoning text, or a function call's arguments. */
+export interface ResponseDeltaEvent extends ResponseEventBase {
+  type:
+    | "response.output_text.delta"
+    | "response.refusal.delta"
+    | "response.reasoning_text.delta"
+    | "response.function_call_arguments.delta"
+    | "response.custom_tool_call_input.delta"
+    | "response.mcp_call_arguments.delta"
+    | "response.audio.transcript.delta"
+    | "response.code_interpreter_call_code.delta";
+  item_id?: string;
+  output_index: number;
+  content_index?: number;
+  delta: string;
+}
+
+/** The end of an output text part: `text` is all of it. */
+export interface ResponseTextDoneEvent extends ResponseEventBase {
+  type: "response.output_text.done" | "response.reasoning_text.done";
+  item_id?: string;
+  output_index: number;
+  content_index: number;
+  text: string;
+}
+
+/** The end of a refusal: `refusal` is all of it. */
+export interface ResponseRefusalDoneEvent extends ResponseEventBase {
+  type: "response.refusal.done";
+  item_id?: string;
+  output_index: number;
+  content_index: number;
+  refusal: string;
+}
+
+/** The end of a function call's arguments: `arguments` is all of them. */
+export interface ResponseFunctionCallArgumentsDoneEvent extends ResponseEventBase {
+  type: "response.function_call_arguments.done";
+  item_id?: string;
+  output_index: number;
+  arguments: string;
+  name?: string;
+}
+
+/** A piece (`delta`) or the whole (`text`) of a reasoning summary part. */
+export interface ResponseReasoningSummaryTextEvent extends ResponseEventBase {
+  type: "response.reasoning_summary_text.delta" | "response.reasoning_summary_text.done";
+  item_id?: string;
+  output_index: number;
+  summary_index: number;
+  delta?: string;
+  text?: string;
+}
+
+/** An `error` event: the stream reports a failure (the stream classes raise it as a `StreamError`). */
+export interface ResponseErrorEvent extends ResponseEventBase {
+  type: "error";
+  code?: string | null;
+  message: string;
+  param?: string | null;
+}
+
+/** Every other event the API defines (tool progress, audio, annotations, ...), passed through as sent. */
+export interface ResponseOtherEvent extends ResponseEventBase {
+  type:
+    | "response.reasoning_summary_part.added"
+    | "response.reasoning_summary_part.done"
+    | "response.output_text.annotation.added"
+    | "response.audio.delta"
+    | "response.audio.done"
+    | "response.audio.transcript.done"
+    | "response.code_interpreter_call_code.done"
+    | "response.code_interpreter_call.completed"
+    | "response.code_interpreter_call.in_progress"
+    | "response.code_interpreter_call.interpreting"
+    | "response.file_search_call.completed"
+    | "response.file_search_call.in_progress"
+    | "response.file_search_call.searching"
+    | "response.web_search_call.completed"
+    | "response.web_search_call.in_progress"
+    | "response.web_search_call.searching"
+    | "response.image_generation_call.completed"
+    | "response.image_generation_call.generating"
+    | "response.image_generation_call.in_progress"
+    | "response.image_generation_call.partial_image"
+    | "response.mcp_call_arguments.done"
+    | "response.mcp_call.completed"
+    | "response.mcp_call.failed"
+    | "response.mcp_call.in_progress"
+    | "response.mcp_list_tools.completed"
+    | "response.mcp_list_tools.failed"
+    | "response.mcp_list_tools.in_progress"
+    | "response.custom_tool_call_input.done"
+    | "response.shell_call_command.added"
+    | "response.shell_call_command.delta"
+    | "response.shell_call_command.done"
+    | "response.shell_call_output_content.delta"
+    | "response.shell_call_output_content.done";
+  item_id?: string;
+  output_index?: number;
+}
+
+/**
+ * One streamed Responses event, exactly as the server sent it: a union discriminated by `type`, so
+ * `if (event.type === "response.output_text.delta") show(event.delta)` is typed (`delta: string`).
+ * Events the API defines later still arrive at run time; check `type` before reading their fields.
+ */
+export type ResponseStreamEvent =
+  | ResponseLifecycleEvent
+  | ResponseOutputItemEvent
+  | ResponseContentPartEvent
+  | ResponseDeltaEvent
+  | ResponseTextDoneEvent
+  | ResponseRefusalDoneEvent
+  | ResponseFunctionCallArgumentsDoneEvent
+  | ResponseReasoningSummaryTextEvent
+  | ResponseErrorEvent
+  | ResponseOtherEvent;
