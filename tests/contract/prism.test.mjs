@@ -215,7 +215,7 @@ describe("the client's requests match OpenAI's OpenAPI document (Prism)", { time
       { stream: true },
     ));
 
-  test("chat (the seed's deprecated alias)", () =>
+  test("chat (lua-openai's deprecated alias)", () =>
     assertAccepted("POST", "/chat/completions", () => client.chat(messages, { model: "gpt-4.1" })));
 
   test("a chat completion with tools and a tool result", () =>

@@ -75,7 +75,7 @@ describe("what each method sends", () => {
     expect(cancelled.ok && cancelled.data.status).toBe("cancelled");
   });
 
-  test("completion / embedding / moderation send only what the user set (no stale seed defaults)", async () => {
+  test("completion / embedding / moderation send only what the user set (no stale lua-openai defaults)", async () => {
     const s = await scenario();
     const client = new OpenAI("k", { baseURL: s.baseURL });
     const completion = await client.completion("Tell me a joke.");
@@ -254,7 +254,7 @@ describe("ApiResult", () => {
     expect(result).toMatchObject({ ok: true, status: 200, data: "plain words" });
   });
 
-  test("a 200 with a JSON body but a text content type is still decoded (the seed's pcall decode)", async () => {
+  test("a 200 with a JSON body but a text content type is still decoded (lua-openai's pcall decode)", async () => {
     const s = await scenario([{ status: 200, text: '{"a":1}', headers: { "content-type": "text/plain" } }]);
     const result = await new OpenAI("k", { baseURL: s.baseURL }).models();
     expect(result).toMatchObject({ ok: true, data: { a: 1 } });
@@ -377,7 +377,7 @@ describe("configuration", () => {
     expect(seen).toEqual(["GET http://provider.invalid/v1/models"]);
   });
 
-  test("the client instance's baseURL can be reassigned (the seed's api_base idiom)", async () => {
+  test("the client instance's baseURL can be reassigned (lua-openai's api_base idiom)", async () => {
     const s = await scenario();
     const client = new OpenAI();
     client.baseURL = s.baseURL;

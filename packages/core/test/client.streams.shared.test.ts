@@ -121,8 +121,8 @@ describe("streaming forms", () => {
     ]);
   });
 
-  test("chat() (deprecated): the seed's filtered deltas, with the raw chunk", async () => {
-    // Three deltas split over writes, one with leading spaces, [DONE] without a newline (seed test 8),
+  test("chat() (deprecated): lua-openai's filtered deltas, with the raw chunk", async () => {
+    // Three deltas split over writes, one with leading spaces, [DONE] without a newline (lua-openai test 8),
     // plus chunks the filter drops: n=2, a usage chunk with no choices, another object type.
     const s = await scenario([
       {

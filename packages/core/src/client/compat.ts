@@ -1,5 +1,5 @@
 /**
- * Clients for OpenAI-compatible providers: the seed's `Gemini` and `OpenRouter` subclasses (only the
+ * Clients for OpenAI-compatible providers: lua-openai's `Gemini` and `OpenRouter` subclasses (only the
  * base URL and the default model differ), and a table of presets for other servers.
  */
 import type { ClientConfig } from "./config.js";

@@ -1,5 +1,5 @@
 /**
- * `ApiResult<T>`: what every non-streaming client call resolves to. The seed returned
+ * `ApiResult<T>`: what every non-streaming client call resolves to. lua-openai returned
  * `status, response, headers` and never raised on an HTTP status; this is the same, as one object.
  */
 import { APIError, type ApiErrorBody } from "../errors/errors.js";

@@ -1,5 +1,5 @@
 /**
- * ChatSession beyond the seed's cases: the observer (append, partial per chunk, incomplete on abort /
+ * ChatSession beyond the ported lua-openai cases: the observer (append, partial per chunk, incomplete on abort /
  * truncation / stream error, truncate), sendStream, regenerate/truncate, validation (developer role,
  * content parts, malformed messages), replies without usage, any 2xx, restore. Against a real
  * node:http server on 127.0.0.1.
@@ -217,7 +217,7 @@ describe("ChatSession.sendStream", () => {
     expect(chat.lastMessage()).toBe(final);
   });
 
-  it("an error status of a streamed send is a ChatSessionError with the seed's text", async () => {
+  it("an error status of a streamed send is a ChatSessionError with lua-openai's text", async () => {
     server.handle(() => ({
       status: 429,
       json: { error: { message: "Slow down", code: "rate_limit_exceeded" } },

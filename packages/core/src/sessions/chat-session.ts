@@ -1,7 +1,7 @@
 /**
- * `ChatSession`: the seed's Chat Completions conversation (lua-openai `ChatSession`), with the
+ * `ChatSession`: lua-openai's Chat Completions conversation (lua-openai `ChatSession`), with the
  * DESIGN.md fixes: `developer` role and any content parts accepted, replies without `usage` accepted,
- * any 2xx is success, errors are thrown as `ChatSessionError` with the seed's texts. Beyond the seed:
+ * any 2xx is success, errors are thrown as `ChatSessionError` with lua-openai's texts. Beyond lua-openai:
  * an async-iterator form (`sendStream`), `truncate`/`regenerate` for chat UIs, and an observer that a
  * store (`@oaikit/sessions`) uses to persist every change as it happens.
  */
@@ -77,7 +77,7 @@ export interface ChatSessionOptions {
 
 /** Per-request options: API parameters that override the session's, plus the keys below (never sent). */
 export interface ChatSendOptions extends ChatCompletionCreateParams {
-  /** Streams the reply and calls this per chunk (the seed's name). */
+  /** Streams the reply and calls this per chunk (lua-openai's name). */
   stream_callback?: ChatChunkCallback;
   /** Same as `stream_callback`. */
   onChunk?: ChatChunkCallback;
@@ -90,7 +90,7 @@ export interface ChatSendOptions extends ChatCompletionCreateParams {
 /** The assistant message kept in the history: only what the next request needs. */
 function historyMessage(reply: Record<string, unknown>): AssistantMessage {
   const message: AssistantMessage = { role: "assistant" };
-  // Kept exactly, `null` included (seed test "with functions": content null must be preserved).
+  // Kept exactly, `null` included (lua-openai test "with functions": content null must be preserved).
   if ("content" in reply) message.content = reply.content as AssistantMessage["content"];
   if (reply.function_call) message.function_call = reply.function_call as ChatFunctionCall;
   if (Array.isArray(reply.tool_calls) && reply.tool_calls.length > 0) {
@@ -116,7 +116,7 @@ function replyValue(message: AssistantMessage): ChatReply {
   return textOf(message.content);
 }
 
-/** The seed's `Bad status` error for an error status, with the body as `raw` and the `APIError` as `cause`. */
+/** lua-openai's `Bad status` error for an error status, with the body as `raw` and the `APIError` as `cause`. */
 function statusError(status: number, raw: unknown, cause: APIError): ChatSessionError {
   return new ChatSessionError(chatStatusMessage(status, raw), { status, raw, cause });
 }
@@ -339,7 +339,7 @@ export class ChatSession {
     return m;
   }
 
-  /** The request parameters: exactly the keys that are set (seed test: `{ temperature: 0.75 }`). */
+  /** The request parameters: exactly the keys that are set (lua-openai test: `{ temperature: 0.75 }`). */
   #params(overrides: ChatSendOptions, stream: boolean): ChatCompletionCreateParams {
     const o = this.options;
     const params = assignDefined({}, o.params);
@@ -441,7 +441,7 @@ export class ChatSession {
       this.lastCompletion = await chunks.final();
     } catch (error) {
       if (error instanceof APIError) {
-        // An error status before the stream started: the seed's "Bad status" text, the body as `raw`.
+        // An error status before the stream started: lua-openai's "Bad status" text, the body as `raw`.
         throw statusError(error.status, error.error.raw, error);
       }
       if (received && appendResponse) {

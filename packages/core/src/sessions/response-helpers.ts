@@ -1,5 +1,5 @@
 /**
- * The seed's response helpers (`response_mt`: `get_output_text`, `get_images`, `__tostring`), as
+ * lua-openai's response helpers (`response_mt`: `get_output_text`, `get_images`, `__tostring`), as
  * standalone functions for raw `createResponse` results and as non-enumerable methods on the objects a
  * `ResponsesChatSession` returns (so `JSON.stringify` and deep equality see only the API's fields).
  */

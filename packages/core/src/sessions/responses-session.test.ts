@@ -1,6 +1,6 @@
 /**
- * ResponsesChatSession beyond the seed's cases: any output item type (reasoning, image_generation_call),
- * helpers (non-enumerable, standalone on raw results), errors with the seed's texts, the observer and
+ * ResponsesChatSession beyond the ported lua-openai cases: any output item type (reasoning, image_generation_call),
+ * helpers (non-enumerable, standalone on raw results), errors with lua-openai's texts, the observer and
  * turns, sendStream/abort, truncate/regenerate with previous_response_id, restore. Against a real
  * node:http server on 127.0.0.1.
  */

@@ -1,9 +1,9 @@
 /**
- * `ResponsesChatSession`: the seed's Responses API conversation. State lives on the server, chained by
+ * `ResponsesChatSession`: lua-openai's Responses API conversation. State lives on the server, chained by
  * `previous_response_id`; the session keeps the id, the response objects (`responseHistory`) and the
  * `turns` (inputs and responses, for display and persistence). DESIGN.md fixes: any 2xx is success,
  * any output item type is accepted (reasoning, image_generation_call, ...), errors are thrown as
- * `ResponsesSessionError` with the seed's texts.
+ * `ResponsesSessionError` with lua-openai's texts.
  */
 
 import { createResponse, streamResponse } from "../api/responses.js";
@@ -43,7 +43,7 @@ export interface ResponsesChatSessionOptions {
   instructions?: string;
   /** Tools offered with every request. */
   tools?: ResponseCreateParams["tools"];
-  /** Continue from this response (the seed's option). */
+  /** Continue from this response (lua-openai's option). */
   previous_response_id?: string;
   /** Any other API parameters sent with every request (`temperature`, `reasoning`, `store`, ...). */
   params?: ResponseCreateParams;
@@ -61,7 +61,7 @@ export interface ResponsesChatSessionOptions {
 
 /** Per-request options: API parameters that override the session's, plus the keys below (never sent). */
 export interface ResponsesSendOptions extends ResponseCreateParams {
-  /** Streams the response and calls this per text delta (the seed's name). */
+  /** Streams the response and calls this per text delta (lua-openai's name). */
   stream_callback?: ResponsesChunkCallback;
   /** Same as `stream_callback`. */
   onChunk?: ResponsesChunkCallback;
@@ -82,12 +82,12 @@ export type UnstreamedSendOptions = ResponsesSendOptions & {
   onChunk?: undefined;
 };
 
-/** The seed's error for an error status, with the body as `raw` and the `APIError` as `cause`. */
+/** lua-openai's error for an error status, with the body as `raw` and the `APIError` as `cause`. */
 function statusError(status: number, raw: unknown, cause: APIError): ResponsesSessionError {
   return new ResponsesSessionError(`Request failed with status: ${status}`, { status, raw, cause });
 }
 
-/** The seed's error for a malformed response; `raw` is what was received. */
+/** lua-openai's error for a malformed response; `raw` is what was received. */
 function parseError(problem: string, raw: unknown, status?: number): ResponsesSessionError {
   return new ResponsesSessionError(`Failed to parse response: ${problem}`, { status, raw });
 }
@@ -179,7 +179,7 @@ export class ResponsesChatSession {
   /**
    * Sends `input` with the current `previous_response_id`. Without a callback: resolves to the
    * response object (with `getOutputText()`, `getImages()`, `toString()`). With a callback (or
-   * `{ stream_callback }`): streams, calls it per text delta, and resolves to the **text** (the seed's
+   * `{ stream_callback }`): streams, calls it per text delta, and resolves to the **text** (lua-openai's
    * behaviour); the `response.completed` object goes to `responseHistory` and its id is kept.
    */
   send(input: ResponseInput, opts: ResponsesChunkCallback | StreamedSendOptions): Promise<string>;
@@ -192,7 +192,7 @@ export class ResponsesChatSession {
     input: ResponseInput,
     opts?: ResponsesSendOptions | ResponsesChunkCallback,
   ): Promise<ResponseWithHelpers | string> {
-    // createResponse sends the current previous_response_id (the seed's send adds it too).
+    // createResponse sends the current previous_response_id (lua-openai's send adds it too).
     return this.createResponse(input, sendOptions<ResponsesSendOptions>(opts, "ResponsesChatSession.send"));
   }
 
@@ -353,7 +353,7 @@ export class ResponsesChatSession {
     callback: ResponsesChunkCallback | undefined,
   ): Promise<ResponseWithHelpers | string> {
     if (callback || opts.stream === true) {
-      // The seed returns the streamed text, not the object (that one is in responseHistory).
+      // lua-openai returns the streamed text, not the object (that one is in responseHistory).
       return (await this.#runStream(input, opts, callback)).text;
     }
     try {
@@ -374,7 +374,7 @@ export class ResponsesChatSession {
   }
 
   /**
-   * Streams one response. Resolves to the `response.completed` object (recorded, id kept). The seed
+   * Streams one response. Resolves to the `response.completed` object (recorded, id kept). lua-openai
    * silently kept the old id when that event was missing or malformed; here a stream that ends
    * without a usable final response is an error (the client reports truncation, this reports a bad
    * final object), so conversation continuity is never lost without a word.

@@ -62,7 +62,7 @@ export function apiErrorOf(error: ApiErrorBody, headers: Headers, requestId: str
 }
 
 /**
- * The seed's ChatSession status text: `Bad status: 400`, then `: <error.message>` and ` (<error.code>)`
+ * lua-openai's ChatSession status text: `Bad status: 400`, then `: <error.message>` and ` (<error.code>)`
  * when the body has them (`{ error: { message, code } }`).
  */
 export function chatStatusMessage(status: number, body: unknown): string {
@@ -70,7 +70,7 @@ export function chatStatusMessage(status: number, body: unknown): string {
   const error = isRecord(body) ? body.error : undefined;
   if (isRecord(error) && typeof error.message === "string") {
     text += `: ${error.message}`;
-    // The seed accepts a string code; numeric codes (OpenRouter, Cloudflare) are shown too.
+    // lua-openai accepts a string code; numeric codes (OpenRouter, Cloudflare) are shown too.
     if (typeof error.code === "string" || typeof error.code === "number") text += ` (${error.code})`;
   }
   return text;
@@ -85,7 +85,7 @@ export function checkOptions(value: unknown, where: string): void {
 
 /** The keys that every session's send options have besides API parameters (never sent). */
 export interface LocalSendOptions {
-  /** Streams the reply and calls this per chunk (the seed's name). */
+  /** Streams the reply and calls this per chunk (lua-openai's name). */
   stream_callback?: unknown;
   /** Same as `stream_callback`. */
   onChunk?: unknown;
@@ -104,7 +104,7 @@ export const LOCAL_KEYS: readonly (keyof LocalSendOptions)[] = [
 ];
 
 /**
- * The options of a send-like call: a bare function is the chunk callback (the seed's form), an object
+ * The options of a send-like call: a bare function is the chunk callback (lua-openai's form), an object
  * is checked (its callbacks must be functions). `where` names the call in the TypeError.
  */
 export function sendOptions<O extends LocalSendOptions>(

@@ -2,7 +2,7 @@
  * Validation for the sessions. Messages a user gives are checked strictly enough to catch what is truly
  * malformed (a TypeError that says what is wrong) and loosely enough to accept what the API accepts:
  * the `developer` role, any content part with a `type`, extra fields. Server replies are checked the
- * seed's way (its `tableshape` messages: `field "choices": expected type "table", got "nil"`), but
+ * lua-openai's way (its `tableshape` messages: `field "choices": expected type "table", got "nil"`), but
  * without rejecting modern replies (no `usage`, content-part arrays, unknown Responses output items).
  */
 
@@ -24,7 +24,7 @@ function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-/** The seed's (Lua) name for a value's type, as its `tableshape` errors print it. */
+/** lua-openai's (Lua) name for a value's type, as its `tableshape` errors print it. */
 export function luaType(value: unknown): string {
   if (value === undefined) return "nil";
   if (value === null) return "null";
@@ -156,12 +156,12 @@ export function assertFunctionDeclaration(
   }
 }
 
-/** The seed's `tableshape` text for a field of the wrong type: `field "x": expected type "table", got "nil"`. */
+/** lua-openai's `tableshape` text for a field of the wrong type: `field "x": expected type "table", got "nil"`. */
 function fieldType(path: string, value: unknown, expected = "table"): string {
   return `${path ? `field "${path}": ` : ""}expected type "${expected}", got "${luaType(value)}"`;
 }
 
-/** The first reply message of a `chat.completion`, or the seed-style reason it is malformed. */
+/** The first reply message of a `chat.completion`, or lua-openai-style reason it is malformed. */
 export function parseChatReply(
   data: unknown,
 ): { ok: true; message: Record<string, unknown> } | { ok: false; reason: string } {
@@ -193,7 +193,7 @@ export function parseChatReply(
   return { ok: true, message };
 }
 
-/** Checks a Responses object the seed's way (`id` and `output` required), accepting any output item type. */
+/** Checks a Responses object lua-openai's way (`id` and `output` required), accepting any output item type. */
 export function responseShapeError(data: unknown): string | undefined {
   if (!isRecord(data)) return fieldType("", data);
   if (typeof data.id !== "string") return fieldType("id", data.id, "string");

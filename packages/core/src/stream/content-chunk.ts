@@ -32,7 +32,7 @@ export class ContentChunk {
     if (fields.reasoning !== undefined) this.reasoning = fields.reasoning;
   }
 
-  /** The text of this piece, or `""` (the seed's `__tostring`). */
+  /** The text of this piece, or `""` (lua-openai's `__tostring`). */
   toString(): string {
     return this.content ?? "";
   }

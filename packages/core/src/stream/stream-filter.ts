@@ -1,21 +1,21 @@
 /**
- * The seed's SSE line filter (lua-openai `openai/sse.moon`, `create_stream_filter`), ported 1:1.
+ * lua-openai's SSE line filter (lua-openai `openai/sse.moon`, `create_stream_filter`), ported 1:1.
  *
  * Why this one is hand-written and not built on eventsource-parser: it is a legacy utility kept for
- * parity with the seed and its 12 tests, and its rules are deliberately not the SSE spec's. Each line is
+ * parity with lua-openai and its 12 tests, and its rules are deliberately not the SSE spec's. Each line is
  * handled on its own (no blank-line event dispatch, no multi-line `data:` joining), leading and
  * trailing whitespace is trimmed (so indented lines and CRLF work), only `data: ` *with* the space
  * counts, `[DONE]` and invalid JSON are skipped silently, and a last line without `\n` is never
  * emitted (no end-of-stream flush). A spec parser would differ on every one of those points. The
  * client's real SSE path (`sse.ts`, eventsource-parser) is what streams use; use this only when you
- * need the seed's exact behaviour on a body you already hold.
+ * need lua-openai's exact behaviour on a body you already hold.
  */
 
 /** Called once per decoded `data: ` line. */
 export type StreamFilterCallback = (parsed: unknown) => void;
 
 /**
- * A pass-through filter: feed it body pieces in order; it returns each piece unchanged (the seed's
+ * A pass-through filter: feed it body pieces in order; it returns each piece unchanged (lua-openai's
  * ltn12 chaining contract: `filter("x") === "x"`, `filter(undefined) === undefined`).
  */
 export type StreamFilter = <T extends string | Uint8Array | null | undefined>(chunk?: T) => T;
@@ -25,7 +25,7 @@ const LEADING_SPACE = /^[ \t\n\v\f\r]+/;
 const TRAILING_SPACE = /[ \t\n\v\f\r]*$/;
 
 /**
- * Creates the seed's SSE filter. `callback` gets every `data: <json>` line decoded as JSON, in order.
+ * Creates lua-openai's SSE filter. `callback` gets every `data: <json>` line decoded as JSON, in order.
  *
  * ```ts
  * const events: unknown[] = [];
@@ -39,7 +39,7 @@ const TRAILING_SPACE = /[ \t\n\v\f\r]*$/;
  */
 export function createStreamFilter(callback: StreamFilterCallback): StreamFilter {
   if (typeof callback !== "function") {
-    // The seed's assert text, plus what to do.
+    // lua-openai's assert text, plus what to do.
     throw new TypeError(
       "Must provide chunk_callback function when streaming response: pass createStreamFilter(callback).",
     );
@@ -68,7 +68,7 @@ export function createStreamFilter(callback: StreamFilterCallback): StreamFilter
         try {
           parsed = JSON.parse(json);
         } catch {
-          continue; // the seed's pcall: invalid JSON is skipped silently
+          continue; // lua-openai's pcall: invalid JSON is skipped silently
         }
         callback(parsed);
       }

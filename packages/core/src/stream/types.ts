@@ -35,7 +35,7 @@ export interface StreamOptions<Raw = unknown> {
   /** Aborts the stream (→ `RequestAbortedError`, the partial aggregate stays on `currentSnapshot()`). */
   signal?: AbortSignal;
   /**
-   * The seed's callback form: called with every raw chunk (Chat Completions) or event (Responses),
+   * lua-openai's callback form: called with every raw chunk (Chat Completions) or event (Responses),
    * unfiltered, in order, before it is yielded. An exception thrown here ends the stream with it.
    */
   onChunk?: (raw: Raw) => void;

@@ -1,7 +1,7 @@
 /**
  * A real node:http server on 127.0.0.1 standing in for lua-openai's mocked socket (`socket.http`
- * `request` stub). It answers with the seed's mocked bodies, writes streamed bodies chunk by chunk with
- * the seed's boundaries (a pause between writes so they arrive as separate reads), and records every
+ * `request` stub). It answers with lua-openai's mocked bodies, writes streamed bodies chunk by chunk with
+ * lua-openai's boundaries (a pause between writes so they arrive as separate reads), and records every
  * request so "exact params" assertions check the JSON body the server received.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 /** One request as the server received it. */
 export interface RecordedRequest {
   method: string;
-  /** Path without the `/v1` prefix, as the seed's stubs saw it (`/chat/completions`). */
+  /** Path without the `/v1` prefix, as lua-openai's stubs saw it (`/chat/completions`). */
   path: string;
   headers: IncomingHttpHeaders;
   /** The decoded JSON body, or undefined when there was none. */
@@ -32,7 +32,7 @@ export interface Reply {
 /** Decides the reply to a request; `call` counts from 1. */
 export type Handler = (request: RecordedRequest, call: number) => Reply | Promise<Reply>;
 
-/** The seed's `before_each` mock: routes by URL substring. */
+/** lua-openai's `before_each` mock: routes by URL substring. */
 export const seedHandler: Handler = ({ path }) => {
   if (path.includes("/chat/completions")) {
     return {
@@ -75,9 +75,9 @@ export interface MockServer {
   baseURL: string;
   /** Every request received since the last `handle()`/`reset()`. */
   requests: RecordedRequest[];
-  /** Answers the next requests with `handler` (the seed's `stub(...).invokes(...)`); resets `requests`. */
+  /** Answers the next requests with `handler` (lua-openai's `stub(...).invokes(...)`); resets `requests`. */
   handle(handler: Handler): void;
-  /** Back to the seed's default mock; resets `requests`. */
+  /** Back to lua-openai's default mock; resets `requests`. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -156,7 +156,7 @@ export async function startMockServer(): Promise<MockServer> {
 }
 
 /**
- * The mock server of one test file: started before all its tests, back to the seed's default mock
+ * The mock server of one test file: started before all its tests, back to lua-openai's default mock
  * before each, closed after all. The returned object forwards to the running server.
  */
 export function useMockServer(): MockServer {

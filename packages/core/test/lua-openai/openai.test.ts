@@ -1,12 +1,12 @@
 /**
- * Port of lua-openai `spec/openai_spec.moon` (22 cases). The seed mocked `socket.http` or stubbed client
+ * Port of lua-openai `spec/openai_spec.moon` (22 cases). lua-openai mocked `socket.http` or stubbed client
  * methods; here a real node:http server on 127.0.0.1 answers with the same bodies and chunk boundaries
  * and records each request, so the "exact params" checks look at the JSON body the server received.
  *
  * Adjustments (each also commented where it happens):
- * - Failures: the seed returned `nil, err, raw`; here the session throws a typed error with the same
+ * - Failures: lua-openai returned `nil, err, raw`; here the session throws a typed error with the same
  *   text and `raw` (DESIGN.md §3).
- * - Params: the seed stubbed the client method and saw the session's params before the client added its
+ * - Params: lua-openai stubbed the client method and saw the session's params before the client added its
  *   `model` default; on the wire that default is present (`gpt-4.1`), so the expected bodies include it.
  * - Raw streaming calls resolve to an `ApiResult` whose `data` is the aggregate (DESIGN.md §2), not
  *   the raw SSE text.
@@ -24,7 +24,7 @@ import { paramsOf, useMockServer } from "./mock-server.js";
 const server = useMockServer();
 const client = () => new OpenAI("test-api-key", { baseURL: server.baseURL, maxRetries: 0 });
 
-/** The seed's streaming mock: two events in the first write (the second with leading spaces), no final newline. */
+/** lua-openai's streaming mock: two events in the first write (the second with leading spaces), no final newline. */
 const SEED_CHAT_CHUNKS = [
   'data: {"object": "chat.completion.chunk", "choices": [{"delta": {"content": "This is "}, "index": 0}]}\n\n' +
     '            data: {"object": "chat.completion.chunk", "choices": [{"delta": {"content": "a chat "}, "index": 1}]}\n',
@@ -84,7 +84,7 @@ describe("OpenAI API Client", () => {
       }));
       expect(await chat.send("Who are you?")).toBe("I am you");
       expect(server.requests[0]?.body?.messages).toEqual([{ role: "user", content: "Who are you?" }]);
-      // Exactly the set keys: temperature, plus the client's default model (seed: `{temperature = 0.75}`).
+      // Exactly the set keys: temperature, plus the client's default model (lua-openai: `{temperature = 0.75}`).
       expect(paramsOf(server.requests[0])).toStrictEqual({ model: "gpt-4.1", temperature: 0.75 });
 
       // verify that all the messages are stored
@@ -107,7 +107,7 @@ describe("OpenAI API Client", () => {
 
     it("handles error responses", async () => {
       const chat = new ChatSession(client(), { model: "gpt-4" });
-      // The seed returned {nil, err, raw}; the session throws ChatSessionError with that text and raw.
+      // lua-openai returned {nil, err, raw}; the session throws ChatSessionError with that text and raw.
       const failure = async () => {
         const error = await chat.send("Hello").then(
           () => undefined,
@@ -275,7 +275,7 @@ describe("OpenAI API Client", () => {
       const chat = new ChatSession(client(), { temperature: 0.75, tool_choice: "auto" });
       const res = await chat.send("Hello", { tool_choice: "none" });
       expect(server.requests[0]?.body?.messages).toEqual([{ role: "user", content: "Hello" }]);
-      // Seed: exactly {temperature = 0.75, tool_choice = "none"}; plus the client's default model on the wire.
+      // lua-openai: exactly {temperature = 0.75, tool_choice = "none"}; plus the client's default model on the wire.
       expect(paramsOf(server.requests[0])).toStrictEqual({
         model: "gpt-4.1",
         temperature: 0.75,
@@ -303,7 +303,7 @@ describe("OpenAI API Client", () => {
         [{ content: "a chat ", index: 1 }, rawChunk("a chat ", 1)],
         [{ content: "response.", index: 2 }, rawChunk("response.", 2)],
       ]);
-      // Verify chunk has a toString (the seed's __tostring)
+      // Verify chunk has a toString (lua-openai's __tostring)
       expect(String(received[0]?.[0])).toBe("This is ");
       expect(response).toBe("This is a chat response.");
       expect(server.requests[0]?.body?.stream).toBe(true);
@@ -555,7 +555,7 @@ describe("OpenAI API Client", () => {
         received.push(event);
       });
       expect(result.status).toBe(200);
-      // The seed returned the raw SSE text; here `data` is the response.completed object (DESIGN.md §2).
+      // lua-openai returned the raw SSE text; here `data` is the response.completed object (DESIGN.md §2).
       expect(result.ok && result.data.id).toBe("resp_stream");
 
       // Stream callback received raw event objects
@@ -580,7 +580,7 @@ describe("OpenAI API Client", () => {
         [{ content: "Hello" }, { type: "response.output_text.delta", delta: "Hello" }],
         [{ content: " world" }, { type: "response.output_text.delta", delta: " world" }],
       ]);
-      // Verify chunk has a toString (the seed's __tostring)
+      // Verify chunk has a toString (lua-openai's __tostring)
       expect(String(received[0]?.[0])).toBe("Hello");
       // The id of response.completed is kept for the next send.
       expect(session.currentResponseId).toBe("resp_stream");

@@ -1,5 +1,5 @@
 /**
- * Port of lua-openai `spec/sse_spec.moon` (12 cases): `createStreamFilter`, the seed's line filter.
+ * Port of lua-openai `spec/sse_spec.moon` (12 cases): `createStreamFilter`, lua-openai's line filter.
  * No adjustments: the filter is a 1:1 port.
  */
 import { describe, expect, it } from "vitest";
@@ -110,8 +110,8 @@ describe("openai.sse / createStreamFilter", () => {
   });
 });
 
-describe("createStreamFilter: beyond the seed's cases", () => {
-  it("requires a callback, with the seed's message", () => {
+describe("createStreamFilter: beyond the ported lua-openai cases", () => {
+  it("requires a callback, with lua-openai's message", () => {
     expect(() => createStreamFilter(undefined as never)).toThrow(
       /Must provide chunk_callback function when streaming response/,
     );
