@@ -78,6 +78,27 @@ describe.each(stores)("importSessions validation: %s", (_name, make) => {
     });
   }
 
+  it("refuses a record no store could write (20,000 levels deep, a cycle) before writing anything", async () => {
+    const store = make();
+    const deepJson = JSON.stringify(
+      doc(session("ok", "chat", [user("fine")]), session("deep", "chat", [user("x")])),
+    ).replace('"content":"x"', `"content":"x","extra":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}`);
+    await expect(importSessions(deepJson, { store })).rejects.toThrow(
+      /sessions\[1\]\.records\[0\]\.item is nested deeper than 500 levels/,
+    );
+    const cyclic: Record<string, unknown> = { role: "user", content: "loop" };
+    cyclic.self = cyclic;
+    await expect(
+      importSessions(
+        doc(session("ok", "chat", [user("fine")]), session("cyclic", "chat", [user("a"), cyclic])),
+        {
+          store,
+        },
+      ),
+    ).rejects.toThrow(/sessions\[1\]\.records\[1\]\.item is not JSON data .*circular.*Nothing was written/);
+    expect(await store.list()).toEqual([]);
+  });
+
   it("accepts what the sessions open: an export of real sessions round-trips and opens", async () => {
     const source = make();
     const chat = await openChatSession(client, { id: "c", store: source });
@@ -203,10 +224,14 @@ describe.each(stores)("importSessions replace is atomic: %s", (_name, make) => {
         IDBObjectStore.prototype.put = put;
       });
     } else {
-      // Memory: a record the store cannot copy (structuredClone throws a DataCloneError).
-      const items = [user("n1"), { role: "user", content: "n2", fn: () => {} }];
+      // Memory: the store cannot copy the replacement (structuredClone throws a DataCloneError). Import
+      // itself passes JSON copies only, so this calls the store directly.
+      const item = { role: "user", content: "n2", fn: () => {} };
       await expect(
-        importSessions(doc(session("a", "chat", items)), { store, onConflict: "replace" }),
+        store.replace!("a", {
+          create: { kind: "chat" },
+          append: [msg("n1"), { status: "complete", at: 1, item: item as never }],
+        }),
       ).rejects.toThrow();
       expect(await store.load("a")).toEqual(before);
       return;

@@ -1,6 +1,7 @@
 import { publish } from "./broadcast.js";
 import { defaultStore } from "./default-store.js";
-import type { SessionChange, SessionHeader, SessionKind, StoredSession } from "./schema.js";
+import type { RecordItem, SessionChange, SessionHeader, SessionKind, StoredSession } from "./schema.js";
+import { storableCopy } from "./storable.js";
 import type { SessionStore } from "./store.js";
 import { type SessionsExport, validateExport } from "./validate-export.js";
 
@@ -107,32 +108,46 @@ export async function importSessions(data: unknown, options: ImportOptions = {})
         'SessionStore.replace, or import with { onConflict: "skip" }. Nothing was written.',
     );
   }
+  // Every change is built (and every item copied) before the first write: a record that cannot be copied
+  // (a cycle in a document given as an object) must not stop the import halfway.
+  const changes = doc.sessions
+    .map((session, i) => ({ session, i }))
+    .filter(({ session }) => !(existing.has(session.header.id) && onConflict === "skip"))
+    .map(({ session, i }) => ({ id: session.header.id, change: importChange(session, i) }));
   const imported: string[] = [];
-  for (const { header, records } of doc.sessions) {
-    if (existing.has(header.id) && onConflict === "skip") continue;
-    const set: NonNullable<SessionChange["set"]> = { title: header.title, updatedAt: header.updatedAt };
-    if (header.currentResponseId) set.currentResponseId = header.currentResponseId;
-    const change: SessionChange = {
-      create: { kind: header.kind, title: header.title, createdAt: header.createdAt },
-      append: [...records]
-        .sort((a, b) => a.seq - b.seq)
-        .map((r) => ({
-          status: r.status,
-          at: r.at,
-          item: r.item,
-          ...(r.reason ? { reason: r.reason } : {}),
-        })),
-      set,
-    };
+  for (const { id, change } of changes) {
     // replace() also when the id looked free: another tab may have created it since list().
-    const result = replace ? await replace(header.id, change) : await store.commit(header.id, change);
-    publish(store, { id: header.id, type: "commit", revision: result.header.revision, source: "manage" });
-    imported.push(header.id);
+    const result = replace ? await replace(id, change) : await store.commit(id, change);
+    publish(store, { id, type: "commit", revision: result.header.revision, source: "manage" });
+    imported.push(id);
   }
   return imported;
 }
 
 const CONFLICT_MODES: readonly unknown[] = ["error", "replace", "skip"];
+
+/** The store change that creates `session` (the `i`th of the document), with JSON copies of its items. */
+function importChange({ header, records }: StoredSession, i: number): SessionChange {
+  const set: NonNullable<SessionChange["set"]> = { title: header.title, updatedAt: header.updatedAt };
+  if (header.currentResponseId) set.currentResponseId = header.currentResponseId;
+  const append = records
+    .map((r, j) => ({ r, j }))
+    .sort((a, b) => a.r.seq - b.r.seq)
+    .map(({ r, j }) => {
+      let item: RecordItem;
+      try {
+        item = storableCopy(r.item, () => `import "${header.id}"`);
+      } catch (error) {
+        throw new TypeError(
+          `importSessions: sessions[${i}].records[${j}].item is not JSON data (${firstLine(error)}). ` +
+            "Nothing was written. Import a file made by exportSessions() from @oaikit/sessions.",
+          { cause: error },
+        );
+      }
+      return { status: r.status, at: r.at, item, ...(r.reason ? { reason: r.reason } : {}) };
+    });
+  return { create: { kind: header.kind, title: header.title, createdAt: header.createdAt }, append, set };
+}
 
 function summary(h: SessionHeader): SessionSummary {
   return {
@@ -144,4 +159,9 @@ function summary(h: SessionHeader): SessionSummary {
     messageCount: h.count,
     revision: h.revision,
   };
+}
+
+/** The first line of an error's cause (V8 explains a cycle over several lines). */
+function firstLine(error: unknown): string {
+  return String((error as Error).cause ?? error).split("\n")[0]!;
 }

@@ -17,7 +17,7 @@ export const MAX_DEPTH = 500;
  * names the failed operation in that error (a function: it is only needed when the copy fails).
  */
 export function storableCopy<T extends RecordItem>(item: T, operation: () => string): T {
-  if (depthOver(item, MAX_DEPTH)) {
+  if (tooDeep(item)) {
     throw new SessionStoreError("data", operation(), { detail: `nested deeper than ${MAX_DEPTH} levels` });
   }
   try {
@@ -25,6 +25,11 @@ export function storableCopy<T extends RecordItem>(item: T, operation: () => str
   } catch (error) {
     throw new SessionStoreError("data", operation(), { cause: error });
   }
+}
+
+/** Whether `value` nests deeper than {@link MAX_DEPTH} objects/arrays (a store could not write it). */
+export function tooDeep(value: unknown): boolean {
+  return depthOver(value, MAX_DEPTH);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { checkStoredItem } from "./item-rules.js";
 import type { StoredSession } from "./schema.js";
+import { MAX_DEPTH, tooDeep } from "./storable.js";
 
 /** The JSON document that `exportSessions` returns and `importSessions` reads. */
 export interface SessionsExport {
@@ -78,8 +79,17 @@ function checkFormatVersion(version: unknown): void {
   bad("version", `the number ${FORMAT_VERSION} (got ${got})`);
 }
 
-/** An item the session of `kind` cannot open: the core constructor's reason, under the item's path. */
+/**
+ * An item the session of `kind` cannot open (the core constructor's reason, under the item's path), or one
+ * no store can write (nested too deeply: the import would fail halfway, after writing earlier sessions).
+ */
 function checkItem(kind: "chat" | "responses", item: unknown, path: string): void {
+  if (tooDeep(item)) {
+    throw new TypeError(
+      `importSessions: ${path} is nested deeper than ${MAX_DEPTH} levels, more than a store can write. ` +
+        "Remove that record, or import a file made by exportSessions() from @oaikit/sessions.",
+    );
+  }
   try {
     checkStoredItem(kind, item);
   } catch (error) {
