@@ -69,15 +69,10 @@ export function planReplace(
   change: SessionChange,
   now: number,
 ): CommitResult {
-  const operation = `replace "${id}"`;
-  if (!change.create) {
-    throw new SessionStoreError("failed", operation, {
-      detail: "a replacement needs change.create (the new session's kind, title and createdAt)",
-    });
-  }
-  if (change.truncateFrom !== undefined || (change.put?.length ?? 0) > 0) {
-    throw new SessionStoreError("failed", operation, {
-      detail: "a replacement takes create, append and set only (no truncateFrom or put)",
+  // A put or a truncation means nothing for a session that starts over: refused, as a missing create is.
+  if (!change.create || change.truncateFrom !== undefined || (change.put?.length ?? 0) > 0) {
+    throw new SessionStoreError("failed", `replace "${id}"`, {
+      detail: "a replacement needs change.create and takes only create, append and set",
     });
   }
   let base: SessionHeader | undefined;

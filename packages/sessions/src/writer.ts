@@ -67,7 +67,8 @@ const MAX_RETRY_MS = 30_000;
  * Failures: a failed commit leaves everything queued, is reported through `onError` and retried with
  * backoff; `flush()` rejects with the error. A message that cannot be copied for storage (`data`) is
  * reported the same way and left out of the store (it stays in memory, the others are written); it stays
- * `lastError` until it leaves the history or changes. Nothing here throws into the caller's event loop.
+ * `lastError` until it leaves the history or changes. No store or copy failure is thrown into the event
+ * loop (where Node would treat it as an uncaught exception).
  */
 export class SessionWriter {
   /** Aligned with the indices of the core session's history. */
