@@ -151,7 +151,9 @@ describe.each(stores)("SessionStore contract: %s", (_name, make) => {
     await expect(store.replace!("r", { create: { kind: "chat" }, truncateFrom: 0 })).rejects.toBeInstanceOf(
       SessionStoreError,
     );
-    await expect(store.replace!("r", { append: [msg("x")] })).rejects.toThrow(/needs change\.create and takes only create, append and set/);
+    await expect(store.replace!("r", { append: [msg("x")] })).rejects.toThrow(
+      /needs change\.create and takes only create, append and set/,
+    );
     expect(await store.load("r")).toEqual(loaded);
   });
 
