@@ -147,9 +147,8 @@ export interface Durable {
   /** Titles a new session after its first user message. */
   autoTitle: (text: string) => void;
   /**
-   * Wraps an observer callback so that nothing it throws reaches the core session: the core reports an
-   * observer's exception with `queueMicrotask(() => { throw })`, which is an uncaught exception (a crashed
-   * Node process). Here it goes to `onError` / `lastError` instead.
+   * Wraps an observer callback so that what it throws goes to `onError` / `lastError` with the store's
+   * context (the core session would otherwise log it to the console, its last resort).
    */
   guard: <A extends unknown[]>(callback: (...args: A) => void) => (...args: A) => void;
 }

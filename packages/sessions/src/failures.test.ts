@@ -143,5 +143,5 @@ describe("store and callback failures never escape", () => {
     expect((await inner.load("sync-throw"))?.records).toHaveLength(2);
     expect(uncaught).toEqual([]);
     await chat.close();
-  });
+  }, 30_000); // waits through the writer's retry backoff (about 4 s): a limit, not an assertion
 });

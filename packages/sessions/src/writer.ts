@@ -114,7 +114,7 @@ export class SessionWriter {
 
   /**
    * Reports a failure outside a commit (an observer callback that threw), so it reaches `onError` and
-   * `lastError` instead of the core session's `queueMicrotask` rethrow, which would crash a Node process.
+   * `lastError` instead of the console (the core session's last resort).
    */
   fail(error: unknown): void {
     const wrapped =
