@@ -62,7 +62,7 @@ export {
   responseReasoningText,
   TERMINAL_RESPONSE_EVENTS,
 } from "./stream/responses-accumulator.js";
-export type { SseSink } from "./stream/sse.js";
+export type { SseDecoderOptions, SseSink } from "./stream/sse.js";
 export { isDoneData, SseDecoder } from "./stream/sse.js";
 export type { StreamFilter, StreamFilterCallback } from "./stream/stream-filter.js";
 export { createStreamFilter } from "./stream/stream-filter.js";
@@ -73,6 +73,13 @@ export type {
   StreamResponseInfo,
   StreamSource,
 } from "./stream/types.js";
+export type { SizeLimit, Timeout } from "./transport/limits.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_ERROR_BODY_BYTES,
+  DEFAULT_MAX_EVENT_SIZE,
+  MAX_TIMEOUT_MS,
+} from "./transport/limits.js";
 export type { Hooks, RetryOptions, SendInit, TransportOptions } from "./transport/send.js";
 export { send } from "./transport/send.js";
 export type * from "./types/index.js";

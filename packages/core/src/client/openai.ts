@@ -12,7 +12,7 @@ import { CompletionStream } from "../stream/completion-stream.js";
 import type { EventStream } from "../stream/event-stream.js";
 import { ResponseStream } from "../stream/response-stream.js";
 import type { StreamOptions, StreamSource } from "../stream/types.js";
-import { readWithin } from "../transport/read-body.js";
+import { readBlob, readText } from "../transport/read-body.js";
 import { decodeBody, isSuccess, requestIdOf } from "../transport/response-meta.js";
 import { retryOptions } from "../transport/retry.js";
 import { send, type TransportOptions } from "../transport/send.js";
@@ -42,13 +42,11 @@ import type {
   ResponseStreamEvent,
 } from "../types/responses.js";
 import {
+  type CallSettings,
   type ClientConfig,
-  checkMaxRetries,
-  checkTimeout,
-  DEFAULT_FIRST_BYTE_TIMEOUT_MS,
-  DEFAULT_IDLE_TIMEOUT_MS,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_TIMEOUT_MS,
+  type ClientSettings,
+  callSettings,
+  clientSettings,
   type HeaderMap,
   type RequestOptions,
 } from "./config.js";
@@ -72,16 +70,6 @@ type Decode = "auto" | "blob";
 /** Where a stream's source leaves the last `Response` it got, for the callback form's `ApiResult`. */
 interface ResponseHolder {
   response?: Response;
-}
-
-/** The resolved per-call settings. */
-interface CallSettings {
-  signal: AbortSignal | undefined;
-  headers: HeaderMap | undefined;
-  timeout: number | false;
-  maxRetries: number;
-  firstByteTimeout: number | false;
-  idleTimeout: number | false;
 }
 
 /**
@@ -109,8 +97,8 @@ export class OpenAI {
   readonly config: Readonly<ClientConfig>;
 
   readonly #headers: Headers;
-  readonly #timeout: number | false;
-  readonly #maxRetries: number;
+  /** The checked bounds (timeouts, retries, size limits) of every call. */
+  readonly #defaults: ClientSettings;
 
   /**
    * @param apiKey - sent as `Authorization: Bearer <apiKey>`; omit it for servers that need none.
@@ -133,10 +121,7 @@ export class OpenAI {
     this.config = { ...config };
     this.baseURL = (config.baseURL ?? statics.baseURL).replace(/\/+$/, "");
     this.defaultModel = config.defaultModel ?? statics.defaultModel;
-    this.#timeout = checkTimeout(config.timeout, "config.timeout") ?? DEFAULT_TIMEOUT_MS;
-    this.#maxRetries = checkMaxRetries(config.maxRetries, "config.maxRetries") ?? DEFAULT_MAX_RETRIES;
-    checkTimeout(config.firstByteTimeout, "config.firstByteTimeout");
-    checkTimeout(config.idleTimeout, "config.idleTimeout");
+    this.#defaults = clientSettings(config);
     if (config.fetch !== undefined && typeof config.fetch !== "function") {
       throw new TypeError("config.fetch must be a fetch-compatible function.");
     }
@@ -365,24 +350,7 @@ export class OpenAI {
 
   /** The settings of one call: per-call options over the client's. */
   #settings(options: RequestOptions | undefined): CallSettings {
-    if (options !== undefined && (typeof options !== "object" || options === null)) {
-      throw new TypeError(`Request options must be an object (got ${describeValue(options)}).`);
-    }
-    const o = options ?? {};
-    return {
-      signal: o.signal,
-      headers: o.headers,
-      timeout: checkTimeout(o.timeout, "options.timeout") ?? this.#timeout,
-      maxRetries: checkMaxRetries(o.maxRetries, "options.maxRetries") ?? this.#maxRetries,
-      firstByteTimeout:
-        checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ??
-        this.config.firstByteTimeout ??
-        DEFAULT_FIRST_BYTE_TIMEOUT_MS,
-      idleTimeout:
-        checkTimeout(o.idleTimeout, "options.idleTimeout") ??
-        this.config.idleTimeout ??
-        DEFAULT_IDLE_TIMEOUT_MS,
-    };
+    return callSettings(this.#defaults, options);
   }
 
   /**
@@ -455,13 +423,18 @@ export class OpenAI {
     const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
     const meta = responseMeta(response);
     if (isSuccess(response.status)) {
+      const body = { ...ctx, maxBytes: settings.maxBodyBytes };
       const data =
-        decode === "blob"
-          ? await readWithin(response, () => response.blob(), ctx)
-          : decodeBody(await readWithin(response, () => response.text(), ctx));
+        decode === "blob" ? await readBlob(response, body) : decodeBody(await readText(response, body));
       return { ok: true, ...meta, data: data as T };
     }
-    const data = decodeBody(await readWithin(response, () => response.text(), ctx));
+    const errorBody = {
+      ...ctx,
+      maxBytes: settings.maxErrorBodyBytes,
+      kind: "error-body" as const,
+      option: "maxErrorBodyBytes",
+    };
+    const data = decodeBody(await readText(response, errorBody));
     return { ok: false, ...meta, error: normalizeErrorBody(response.status, data), data };
   }
 
@@ -510,8 +483,10 @@ export class OpenAI {
   ): S {
     const settings = this.#settings(options);
     return new Stream(this.#streamSource(path, payload, settings, holder), {
-      firstByteTimeout: streamTimeout(settings.firstByteTimeout),
-      idleTimeout: streamTimeout(settings.idleTimeout),
+      firstByteTimeout: settings.firstByteTimeout,
+      idleTimeout: settings.idleTimeout,
+      maxEventSize: settings.maxEventSize,
+      maxErrorBodyBytes: settings.maxErrorBodyBytes,
       signal: settings.signal,
       onChunk,
     });
@@ -541,7 +516,6 @@ export class OpenAI {
   }
 }
 
-/** A stream timeout as the stream classes take it: `false` (off) is their `0`. */
 /** The payload of a legacy completion call, after checking `prompt`. */
 function promptPayload(prompt: unknown, params: CompletionCreateParams | undefined): Record<string, unknown> {
   checkPresent(prompt, "prompt must be provided: a string or an array of strings.");
@@ -555,10 +529,6 @@ function responseMeta(response: Response): {
   requestId: string | undefined;
 } {
   return { status: response.status, headers: response.headers, requestId: requestIdOf(response.headers) };
-}
-
-function streamTimeout(value: number | false): number {
-  return value === false ? 0 : value;
 }
 
 /** `createClient(apiKey, config)` is `new OpenAI(apiKey, config)` (the seed's `openai.new`). */

@@ -99,6 +99,51 @@ export class RequestAbortedError extends OaikitError {
   }
 }
 
+/** Which size limit a response broke: a body read whole, an error body, or one server-sent event. */
+export type SizeLimitKind = "body" | "error-body" | "event";
+
+/**
+ * A response was larger than a size limit (`maxBodyBytes`, `maxErrorBodyBytes` or `maxEventSize`);
+ * reading stopped there and the connection was released. Raise the option (or pass `false`) if the
+ * server is trusted and the answer really is that large.
+ */
+export class ResponseTooLargeError extends OaikitError {
+  override name = "ResponseTooLargeError";
+  /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
+  partial?: unknown;
+  /** The request's method (undefined when a standalone `SseDecoder` was given no target). */
+  readonly method: string | undefined;
+  /** The request's URL (undefined when a standalone `SseDecoder` was given no target). */
+  readonly url: string | undefined;
+  /** The HTTP status of the response whose body was too large. */
+  readonly status: number | undefined;
+  /** What was too large. */
+  readonly kind: SizeLimitKind;
+  /** The limit that was exceeded: bytes for a body, characters for an event. */
+  readonly limit: number;
+  /** The option that sets this limit. */
+  readonly option: string;
+  constructor(
+    target: RequestTarget | undefined,
+    details: { kind: SizeLimitKind; limit: number; option: string; status?: number | undefined },
+  ) {
+    const what =
+      details.kind === "event"
+        ? `sent a server-sent event larger than ${details.limit} characters`
+        : `sent ${details.kind === "error-body" ? "an error body" : "a body"} larger than ${details.limit} bytes`;
+    super(
+      `${target ? describe(target) : "The server"} ${what}${details.status !== undefined ? ` (status ${details.status})` : ""}; ` +
+        `reading stopped. Raise the \`${details.option}\` option (or set it to false) if the server is trusted.`,
+    );
+    this.method = target?.method;
+    this.url = target?.url;
+    this.status = details.status;
+    this.kind = details.kind;
+    this.limit = details.limit;
+    this.option = details.option;
+  }
+}
+
 /**
  * The normalised form of every provider's error body (OpenAI, Azure, OpenRouter, Groq, Cloudflare's
  * numeric codes, an HTML 502 page). `raw` keeps the body exactly as it arrived.

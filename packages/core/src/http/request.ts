@@ -3,6 +3,13 @@
  * Every setter checks its input, returns a new request and leaves the receiver unchanged.
  */
 
+import {
+  checkSizeLimit,
+  checkTimeout,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_EVENT_SIZE,
+  type SizeLimit,
+} from "../transport/limits.js";
 import type { Hooks, RetryOptions, SendInit, TransportOptions } from "../transport/send.js";
 import {
   type BodyValue,
@@ -17,7 +24,7 @@ import {
 import { type SseEvent, sseEvents } from "./events.js";
 import { type Exchange, startExchange } from "./exchange.js";
 import { HttpResponse } from "./response.js";
-import { checkHeader, checkHeaders, checkMethod, checkSignal, checkTimeout, checkUrl } from "./validate.js";
+import { checkHeader, checkHeaders, checkMethod, checkSignal, checkUrl } from "./validate.js";
 
 /** A file for the table form: a `File`, or a Blob/bytes with a name (and optional field name and type). */
 export type FileDetails = File | ({ data: Blob | Uint8Array | ArrayBuffer } & FileOptions);
@@ -35,8 +42,12 @@ export interface RequestDetails {
   /** A file to upload as multipart/form-data. */
   file?: FileDetails;
   signal?: AbortSignal;
-  /** Total milliseconds for the request, body included (retries too). Default: none. */
+  /** Total milliseconds for the request, body included (retries too), at most 2147483647; `false` for none. Default: none. */
   timeout?: number | false;
+  /** Largest body `execute()` reads, in bytes; `false` for no limit. Default 128 MiB. */
+  maxBodyBytes?: number | false;
+  /** Largest server-sent event `events()` accepts, in characters; `false` for no limit. Default 16 Mi. */
+  maxEventSize?: number | false;
   /** ky's retry options, or a retry limit. Default 0. */
   retry?: RetryOptions | number;
   /** ky's hooks. */
@@ -57,6 +68,8 @@ const DETAIL_KEYS = new Set([
   "retry",
   "hooks",
   "fetch",
+  "maxBodyBytes",
+  "maxEventSize",
 ]);
 const BODILESS = new Set(["GET", "HEAD"]);
 
@@ -72,6 +85,8 @@ interface State {
   retry?: RetryOptions | number | undefined;
   hooks?: Hooks | undefined;
   fetch?: typeof globalThis.fetch | undefined;
+  maxBodyBytes?: SizeLimit | undefined;
+  maxEventSize?: SizeLimit | undefined;
 }
 
 /** Checks the rules that involve several fields; `where` names the call that broke one. */
@@ -176,7 +191,23 @@ export class HttpRequest {
 
   /** Sets the total timeout in milliseconds (headers and body, retries included); `false` for none. */
   setTimeout(timeout: number | false): HttpRequest {
-    return this.#with({ timeout: checkTimeout(timeout, "setTimeout") }, "setTimeout");
+    return this.#with({ timeout: checkTimeout(timeout, "setTimeout: the timeout") }, "setTimeout");
+  }
+
+  /**
+   * Sets the largest body `execute()` / `executeTask()` read whole, in bytes (default 128 MiB);
+   * `false` for no limit. A larger body rejects with `ResponseTooLargeError`.
+   */
+  setMaxBodyBytes(limit: number | false): HttpRequest {
+    return this.#with({ maxBodyBytes: checkSizeLimit(limit, "setMaxBodyBytes") }, "setMaxBodyBytes");
+  }
+
+  /**
+   * Sets the largest server-sent event `events()` accepts, in characters of its data and of the line
+   * being read (default 16 Mi); `false` for no limit. A larger one rejects with `ResponseTooLargeError`.
+   */
+  setMaxEventSize(limit: number | false): HttpRequest {
+    return this.#with({ maxEventSize: checkSizeLimit(limit, "setMaxEventSize") }, "setMaxEventSize");
   }
 
   /** Sets an AbortSignal; aborting it rejects with `RequestAbortedError`. */
@@ -217,7 +248,7 @@ export class HttpRequest {
   }
 
   #start(): Promise<Exchange> {
-    return startExchange(this.#init(), this.#options());
+    return startExchange(this.#init(), this.#options(), this.#state.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   }
 
   /**
@@ -276,11 +307,18 @@ export class HttpRequest {
   }
 
   /**
-   * The body parsed as server-sent events (through eventsource-parser): `{ event?, id?, data }` per
-   * event. Check `await events.response()` for the status if the server may answer with an error.
+   * The body parsed as server-sent events (the streams' own decoder, `SseDecoder`): `{ event?, id?, data }`
+   * per event. Check `await events.response()` for the status if the server may answer with an error.
+   * An event larger than `maxEventSize` rejects with `ResponseTooLargeError`.
    */
   events(): HttpStream<SseEvent> {
-    return new HttpStream(() => this.#start(), sseEvents, this.#state);
+    const { method, url } = this.#state;
+    const maxEventSize = this.#state.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    return new HttpStream(
+      () => this.#start(),
+      (chunks) => sseEvents(chunks, { target: { method, url }, maxEventSize }),
+      this.#state,
+    );
   }
 }
 
@@ -381,7 +419,9 @@ export function request(urlOrDetails: string | URL | RequestDetails): HttpReques
     form: details.form === undefined ? undefined : prepareForm(details.form, "request"),
     file,
     signal: checkSignal(details.signal, "request"),
-    timeout: checkTimeout(details.timeout, "request"),
+    timeout: checkTimeout(details.timeout, "request: timeout"),
+    maxBodyBytes: checkSizeLimit(details.maxBodyBytes, "request: maxBodyBytes"),
+    maxEventSize: checkSizeLimit(details.maxEventSize, "request: maxEventSize"),
     retry,
     hooks: details.hooks,
     fetch: details.fetch,

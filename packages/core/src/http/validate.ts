@@ -94,17 +94,6 @@ export function checkHeaders(headers: unknown, where: string): Record<string, st
   return copy;
 }
 
-/** Checks a timeout: a positive number of milliseconds, or `false`/`undefined` for none. */
-export function checkTimeout(timeout: unknown, where: string): number | false | undefined {
-  if (timeout === undefined || timeout === false) return timeout;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0 || timeout > 2_147_483_647) {
-    throw new TypeError(
-      `${where}: the timeout must be a positive number of milliseconds (or false for none).`,
-    );
-  }
-  return timeout;
-}
-
 /** Checks an AbortSignal. */
 export function checkSignal(signal: unknown, where: string): AbortSignal | undefined {
   if (signal === undefined) return undefined;
