@@ -15,6 +15,8 @@
  * - Timers: one `setTimeout` per timeout period, not per event. Data events only bump a counter and a
  *   timestamp (once per read); when the timer fires it checks the timestamp and re-arms for the
  *   remainder. Comments never touch the timestamp, so keep-alives cannot hold a dead stream open.
+ *   Timers are unref'd (`utils/timers.ts`) and cleared on every settle path: a stream whose body is
+ *   never read does not keep a Node process alive (an open socket still does, until a timer ends it).
  * - Every path ends: EOF, a terminator, an error event, bad JSON, a timeout, an abort or a cut each
  *   settle the stream exactly once (`#fail` / `#succeed` are idempotent, the first outcome wins).
  */
@@ -41,6 +43,7 @@ import {
 } from "../transport/limits.js";
 import { readText } from "../transport/read-body.js";
 import { decodeBody, requestIdOf } from "../transport/response-meta.js";
+import { startTimer, type Timer } from "../utils/timers.js";
 import { SseDecoder } from "./sse.js";
 import type {
   StreamDiagnostics,
@@ -122,8 +125,8 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
   readonly #ignored: string[] = [];
   #endReason: StreamEndReason | undefined;
 
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
+  #graceTimer: Timer | undefined;
   #lastDataAt = 0;
   #removeAbortListener: (() => void) | undefined;
 
@@ -409,7 +412,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       this.#removeAbortListener = () => signal.removeEventListener("abort", onAbort);
     }
     const firstByte = this.#firstByte;
-    if (firstByte !== false) this.#timer = setTimeout(this.#onTimer, firstByte);
+    if (firstByte !== false) this.#timer = startTimer(this.#onTimer, firstByte);
 
     let response: Response;
     try {
@@ -536,7 +539,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
   #recordError(error: ApiErrorBody): void {
     if (this.#streamError) return;
     this.#streamError = error;
-    this.#graceTimer = setTimeout(() => {
+    this.#graceTimer = startTimer(() => {
       if (!this.#ended) this.#settleAfterStop();
     }, ERROR_GRACE_MS);
   }
@@ -559,7 +562,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     const idle = this.#idle;
     if (first) {
       if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#timer = idle !== false ? setTimeout(this.#onTimer, idle) : undefined;
+      this.#timer = idle !== false ? startTimer(this.#onTimer, idle) : undefined;
     }
     // One clock read per read (not per event), and none at all without an idle timeout.
     if (idle !== false) this.#lastDataAt = Date.now();
@@ -577,7 +580,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     const idle = this.#idle as number;
     const quiet = Date.now() - this.#lastDataAt;
     if (quiet >= idle) this.#fail(new TimeoutError(target, "idle", idle), "timeout");
-    else this.#timer = setTimeout(this.#onTimer, idle - quiet);
+    else this.#timer = startTimer(this.#onTimer, idle - quiet);
   };
 
   /** The body ended. */

@@ -4,7 +4,8 @@
  * whole, in size; it maps every failure to the transport's typed errors.
  *
  * - Time: the clock starts when the call started (`started`); the timer is armed only when reading
- *   begins and cleared when it ends, whichever way it ends. When it fires, the body is cancelled and
+ *   begins and cleared when it ends, whichever way it ends (and it is unref'd: a body nobody reads
+ *   never keeps a process alive). When it fires, the body is cancelled and
  *   the read rejects with `TimeoutError` (phase `total`).
  * - Size: a `Content-Length` above the limit fails before reading; otherwise bytes are counted as
  *   they arrive and the body is cancelled as soon as the count passes the limit
@@ -17,6 +18,7 @@ import {
   type SizeLimitKind,
   TimeoutError,
 } from "../errors/errors.js";
+import { startTimer, type Timer } from "../utils/timers.js";
 import type { SizeLimit, Timeout } from "./limits.js";
 import { toTransportError } from "./send.js";
 
@@ -56,11 +58,11 @@ export async function* bodyChunks(
   const reader = body.getReader();
   let finished = false;
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   const timeout = ctx.timeout;
   if (typeof timeout === "number") {
     const remaining = Math.max(0, timeout - (Date.now() - (ctx.started ?? Date.now())));
-    timer = setTimeout(() => {
+    timer = startTimer(() => {
       timedOut = true;
       reader.cancel().catch(() => undefined);
     }, remaining);
