@@ -3,8 +3,15 @@
  * happened and, where it can, what to do about it. Messages name the method and URL of the request,
  * never a header value (the Authorization header is never printed).
  *
+ * What an error holds, at any depth, is safe to log (`./redact.ts`): the URL without credentials in
+ * it (`url` fields and messages), and causes copied down to name, message and code — never the
+ * `Request`, its headers or the options that ky's and fetch's own errors carry.
+ *
  * Bad input is reported with the built-in `TypeError`, at the call that caused it.
  */
+import { type Redaction, redactUrl, safeCause, scrubText } from "./redact.js";
+
+export { redactUrl };
 
 /** Base class of every error oaikit throws (except `TypeError` for bad input). */
 export class OaikitError extends Error {
@@ -21,17 +28,17 @@ function describe(target: RequestTarget): string {
   return `${target.method} ${redactUrl(target.url)}`;
 }
 
-/** Drops credentials (user:pass@) from a URL before it goes into a message. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
+/** How a transport error's cause is kept: a safe copy (see `./redact.ts`); oaikit's own errors as they are. */
+function keptCause(cause: unknown, redaction: Redaction | undefined): unknown {
+  return safeCause(cause, redaction, (error) => error instanceof OaikitError);
+}
+
+/** What the transport errors accept besides their target. */
+export interface TransportErrorOptions {
+  /** What went wrong underneath; kept as a safe copy (name, message, code; never a request or headers). */
+  cause?: unknown;
+  /** Texts to cut out of the cause and the detail (the request's header values, its raw URL). */
+  redaction?: Redaction | undefined;
 }
 
 /** The request never got an HTTP response: connection refused or reset, DNS, CORS, TLS. */
@@ -40,16 +47,19 @@ export class ConnectionError extends OaikitError {
   /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
   partial?: unknown;
   readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
   readonly url: string;
-  constructor(target: RequestTarget, options?: { cause?: unknown; detail?: string }) {
-    const detail = options?.detail ?? (options?.cause instanceof Error ? options.cause.message : undefined);
+  constructor(target: RequestTarget, options?: TransportErrorOptions & { detail?: string | undefined }) {
+    const redaction = { url: target.url, ...options?.redaction };
+    const raw = options?.detail ?? (options?.cause instanceof Error ? options.cause.message : undefined);
+    const detail = raw === undefined ? undefined : scrubText(raw, redaction);
     super(
       `${describe(target)} failed before a complete response arrived${detail ? `: ${detail}` : ""}. ` +
         "Check that the server is reachable (and, in a browser, that it allows this origin through CORS).",
-      { cause: options?.cause },
+      { cause: keptCause(options?.cause, redaction) },
     );
     this.method = target.method;
-    this.url = target.url;
+    this.url = redactUrl(target.url);
   }
 }
 
@@ -62,10 +72,16 @@ export class TimeoutError extends OaikitError {
   /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
   partial?: unknown;
   readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
   readonly url: string;
   readonly phase: TimeoutPhase;
   readonly timeoutMs: number;
-  constructor(target: RequestTarget, phase: TimeoutPhase, timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(
+    target: RequestTarget,
+    phase: TimeoutPhase,
+    timeoutMs: number,
+    options?: TransportErrorOptions,
+  ) {
     const what =
       phase === "total"
         ? "did not complete"
@@ -76,26 +92,30 @@ export class TimeoutError extends OaikitError {
       phase === "total" ? "timeout" : phase === "first-byte" ? "firstByteTimeout" : "idleTimeout";
     super(
       `${describe(target)} ${what} within ${timeoutMs} ms. Raise the \`${option}\` option if the server is slow.`,
-      options,
+      { cause: keptCause(options?.cause, { url: target.url, ...options?.redaction }) },
     );
     this.method = target.method;
-    this.url = target.url;
+    this.url = redactUrl(target.url);
     this.phase = phase;
     this.timeoutMs = timeoutMs;
   }
 }
 
-/** The caller aborted the request (an `AbortSignal`, or `stream.abort()`). */
+/**
+ * The caller aborted the request (an `AbortSignal`, or `stream.abort()`). Its `cause` is the caller's
+ * own abort reason, kept as given; when there is none, a safe copy of the transport's error.
+ */
 export class RequestAbortedError extends OaikitError {
   override name = "RequestAbortedError";
   /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
   partial?: unknown;
   readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
   readonly url: string;
   constructor(target: RequestTarget, options?: { cause?: unknown }) {
     super(`${describe(target)} was aborted by the caller.`, options);
     this.method = target.method;
-    this.url = target.url;
+    this.url = redactUrl(target.url);
   }
 }
 
@@ -136,7 +156,7 @@ export class ResponseTooLargeError extends OaikitError {
         `reading stopped. Raise the \`${details.option}\` option (or set it to false) if the server is trusted.`,
     );
     this.method = target?.method;
-    this.url = target?.url;
+    this.url = target && redactUrl(target.url);
     this.status = details.status;
     this.kind = details.kind;
     this.limit = details.limit;

@@ -18,6 +18,7 @@ import {
   type RequestTarget,
   TimeoutError,
 } from "../errors/errors.js";
+import { safeCause } from "../errors/redact.js";
 
 export type { Hooks, RetryOptions } from "ky";
 
@@ -66,6 +67,8 @@ export interface TransportErrorContext {
   timeoutSignal?: AbortSignal | undefined;
   /** The total timeout, for the `TimeoutError` message. */
   timeout?: number | false | undefined;
+  /** The request's header values: never copied into an error (see `errors/redact.ts`). */
+  secrets?: readonly string[] | undefined;
 }
 
 /**
@@ -129,7 +132,11 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
     throw new ConnectionError(target, { detail: "a beforeRetry hook stopped the retries" });
   } catch (error) {
     if (isHTTPError(error) && kept && kept.status === error.response.status) return kept;
-    throw toTransportError(error, target, { signal: options.signal, timeout: options.timeout });
+    throw toTransportError(error, target, {
+      signal: options.signal,
+      timeout: options.timeout,
+      secrets: headerValues(init.headers),
+    });
   }
 }
 
@@ -143,21 +150,38 @@ export function toTransportError(
   context: TransportErrorContext,
 ): unknown {
   if (error instanceof OaikitError) return error;
-  if (context.signal?.aborted)
-    return new RequestAbortedError(target, { cause: context.signal.reason ?? error });
+  const redaction = { url: target.url, secrets: context.secrets };
+  if (context.signal?.aborted) {
+    const reason = context.signal.reason;
+    // The caller's own reason is theirs, kept as given; the transport's error only as a safe copy.
+    return new RequestAbortedError(target, {
+      cause: reason !== undefined ? reason : safeCause(error, redaction),
+    });
+  }
   if (context.timeoutSignal?.aborted || isTimeoutError(error)) {
     return new TimeoutError(target, "total", typeof context.timeout === "number" ? context.timeout : 0, {
       cause: error,
+      redaction,
     });
   }
   if (isNetworkError(error))
-    return new ConnectionError(target, { cause: error, detail: causeChain(error.cause) });
+    return new ConnectionError(target, { cause: error, detail: causeChain(error.cause), redaction });
   // A raw TypeError is how fetch and body streams report network failures ("fetch failed",
   // "terminated", "network error", "Failed to fetch"); an AbortError nobody asked for is one too.
   if (error instanceof TypeError || isKyError(error) || isAbortError(error)) {
-    return new ConnectionError(target, { cause: error, detail: causeChain(error) });
+    return new ConnectionError(target, { cause: error, detail: causeChain(error), redaction });
   }
   return error;
+}
+
+/** Every header value of a request (but its content type): none may end up in an error. */
+function headerValues(headers: HeadersInit | undefined): string[] {
+  if (headers === undefined) return [];
+  const values: string[] = [];
+  new Headers(headers).forEach((value, name) => {
+    if (name !== "content-type" && name !== "accept" && name !== "content-length") values.push(value);
+  });
+  return values;
 }
 
 function isAbortError(error: unknown): error is Error {
