@@ -11,6 +11,7 @@ import {
   type SizeLimit,
 } from "../transport/limits.js";
 import type { Hooks, RetryOptions, SendInit, TransportOptions } from "../transport/send.js";
+import { describeValue } from "../utils/checks.js";
 import {
   type BodyValue,
   type FileOptions,
@@ -378,7 +379,7 @@ export function request(urlOrDetails: string | URL | RequestDetails): HttpReques
   }
   if (urlOrDetails === null || typeof urlOrDetails !== "object" || Array.isArray(urlOrDetails)) {
     throw new TypeError(
-      `request: expected a URL string or { url, method, headers, body, ... }, got ${urlOrDetails === null ? "null" : Array.isArray(urlOrDetails) ? "an array" : typeof urlOrDetails}.`,
+      `request: expected a URL string or { url, method, headers, body, ... }, got ${describeValue(urlOrDetails)}.`,
     );
   }
   const details = urlOrDetails;

@@ -1,0 +1,29 @@
+/**
+ * What a header may be, in one place (the client's credentials and the request builder both check
+ * here): a name is an RFC 9110 token; a value is what fetch can send. Messages name the header, never
+ * its value (a value may be a credential).
+ */
+
+/** RFC 9110 §5.6.2 token: the characters allowed in a method or a header name. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Checks a header name (a token); the `TypeError` quotes the name, never a value. */
+export function checkHeaderName(name: unknown, where: string): asserts name is string {
+  if (typeof name !== "string" || !TOKEN.test(name)) {
+    throw new TypeError(
+      `${where}: ${JSON.stringify(name) ?? String(name)} is not a valid header name. ` +
+        'Use a non-empty token of letters, digits and !#$%&\'*+-.^_`|~ (e.g. "x-trace-id").',
+    );
+  }
+}
+
+/**
+ * Why fetch cannot send `value` as a header value (a phrase that fits after "the value"), or
+ * undefined when it can. Never quotes the value.
+ */
+export function headerValueProblem(value: string): string | undefined {
+  if (/[\r\n\0]/.test(value)) return "contains a line break or NUL, which HTTP forbids";
+  // fetch sends header values as bytes (a ByteString): a character above U+00FF cannot be sent.
+  if (/[^\u0000-\u00ff]/.test(value)) return "contains a character above U+00FF, which a header cannot carry";
+  return undefined;
+}
