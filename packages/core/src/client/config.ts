@@ -9,6 +9,7 @@ import {
   type Timeout,
 } from "../transport/limits.js";
 import { describeValue } from "../utils/checks.js";
+import { checkHeaderMap } from "./credentials.js";
 
 export { checkTimeout };
 
@@ -150,7 +151,7 @@ export function callSettings(client: ClientSettings, options: RequestOptions | u
   const o = options ?? {};
   return {
     signal: o.signal,
-    headers: o.headers,
+    headers: checkHeaderMap(o.headers, "options.headers"),
     timeout: checkTimeout(o.timeout, "options.timeout") ?? client.timeout,
     maxRetries: checkMaxRetries(o.maxRetries, "options.maxRetries") ?? client.maxRetries,
     firstByteTimeout: checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ?? client.firstByteTimeout,

@@ -51,6 +51,14 @@ import {
   type RequestOptions,
 } from "./config.js";
 import {
+  checkClientHeaders,
+  clientJSON,
+  INSPECT,
+  inspectClient,
+  readApiKey,
+  writeApiKey,
+} from "./credentials.js";
+import {
   checkCallback,
   checkMessages,
   checkPresent,
@@ -87,8 +95,16 @@ export class OpenAI {
   /** Default model of this class; subclasses override it. */
   static defaultModel = "gpt-4.1";
 
-  /** The API key; without one, no `Authorization` header is sent (local servers). */
-  apiKey: string | undefined;
+  /**
+   * The API key; without one, no `Authorization` header is sent (local servers). Checked when set
+   * (`./credentials.ts`), and kept outside the object: never serialised, logged or cloned.
+   */
+  get apiKey(): string | undefined {
+    return readApiKey(this);
+  }
+  set apiKey(value: string | undefined) {
+    writeApiKey(this, value, "client.apiKey");
+  }
   /** The API base URL of this client (no trailing slash). Mutable, like the seed's `api_base`. */
   baseURL: string;
   /** The model used when a chat or Responses call names none. Mutable, like the seed's `default_model`. */
@@ -105,19 +121,18 @@ export class OpenAI {
    * @param config - base URL, default model, headers, fetch, retries, timeouts (see `ClientConfig`).
    */
   constructor(apiKey?: string, config: ClientConfig = {}) {
-    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
-      throw new TypeError(
-        `new OpenAI(apiKey, config): apiKey must be a string or undefined (got ${describeValue(apiKey)}); ` +
-          "pass the options as the second argument, e.g. new OpenAI(undefined, { baseURL }).",
-      );
-    }
+    writeApiKey(
+      this,
+      apiKey,
+      "new OpenAI(apiKey, config)",
+      "pass the options as the second argument, e.g. new OpenAI(undefined, { baseURL }).",
+    );
     if (typeof config !== "object" || config === null) {
       throw new TypeError(
         `new OpenAI(apiKey, config): config must be an object (got ${describeValue(config)}).`,
       );
     }
     const statics = this.constructor as typeof OpenAI;
-    this.apiKey = apiKey || undefined;
     this.config = { ...config };
     this.baseURL = (config.baseURL ?? statics.baseURL).replace(/\/+$/, "");
     this.defaultModel = config.defaultModel ?? statics.defaultModel;
@@ -125,7 +140,25 @@ export class OpenAI {
     if (config.fetch !== undefined && typeof config.fetch !== "function") {
       throw new TypeError("config.fetch must be a fetch-compatible function.");
     }
-    this.#headers = new Headers(config.headers);
+    this.#headers = checkClientHeaders(
+      config.headers,
+      { organization: config.organization, project: config.project },
+      "config",
+    );
+  }
+
+  /** `JSON.stringify(client)`: base URL and default model; never the key or a header value. */
+  toJSON(): { baseURL: string; defaultModel: string } {
+    return clientJSON(this);
+  }
+
+  /** `console.log(client)` in Node: the same, plus whether a key is set and the header names. */
+  [INSPECT](
+    _depth: number,
+    options: unknown,
+    inspect?: (value: unknown, options: unknown) => string,
+  ): string {
+    return inspectClient(this, [...this.#headers.keys()], options, inspect);
   }
 
   // ---------------------------------------------------------------- Responses API
@@ -360,7 +393,8 @@ export class OpenAI {
    */
   #requestHeaders(contentType: string | undefined, perCall: HeaderMap | undefined): Headers {
     const headers = new Headers();
-    if (this.apiKey) headers.set("authorization", `Bearer ${this.apiKey}`);
+    const apiKey = readApiKey(this);
+    if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);
     if (contentType) headers.set("content-type", contentType);
     if (this.config.organization) headers.set("openai-organization", this.config.organization);
     if (this.config.project) headers.set("openai-project", this.config.project);

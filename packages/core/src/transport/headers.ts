@@ -24,6 +24,8 @@ export function checkHeaderName(name: unknown, where: string): asserts name is s
 export function headerValueProblem(value: string): string | undefined {
   if (/[\r\n\0]/.test(value)) return "contains a line break or NUL, which HTTP forbids";
   // fetch sends header values as bytes (a ByteString): a character above U+00FF cannot be sent.
-  if (/[^\u0000-\u00ff]/.test(value)) return "contains a character above U+00FF, which a header cannot carry";
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 0xff) return "contains a character above U+00FF, which a header cannot carry";
+  }
   return undefined;
 }

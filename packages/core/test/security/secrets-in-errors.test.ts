@@ -237,3 +237,21 @@ describe("the request builder's errors hold no credential", () => {
     expectClean(error);
   });
 });
+
+describe("console.log of a client and of its sessions holds no credential (items 2, 3)", () => {
+  test("util.inspect with every option on: no key, no header value; the key's presence shows", async () => {
+    const { ChatSession, ResponsesChatSession } = await import("../../src/index.js");
+    const c = client("http://127.0.0.1:9/v1");
+    const printed = [
+      inspect(c, { showHidden: true, depth: Number.POSITIVE_INFINITY, getters: true }),
+      inspect(new ChatSession(c), { showHidden: true, depth: Number.POSITIVE_INFINITY }),
+      inspect(new ResponsesChatSession(c), { showHidden: true, depth: Number.POSITIVE_INFINITY }),
+    ].join("\n");
+    for (const [what, secret] of Object.entries(SECRETS)) {
+      expect(printed.includes(secret), `${what} leaked:\n${printed}`).toBe(false);
+    }
+    expect(inspect(c)).toMatch(/^OpenAI \{/);
+    expect(inspect(c)).toContain("apiKey: '[redacted]'");
+    expect(inspect(c)).toContain("'x-api-key'");
+  });
+});
