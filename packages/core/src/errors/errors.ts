@@ -119,6 +119,43 @@ export class RequestAbortedError extends OaikitError {
   }
 }
 
+/**
+ * The server answered with a redirect (301, 302, 303, 307, 308 with a `Location`, or a browser's
+ * opaque redirect). oaikit never follows one: following would send the configured headers (the key,
+ * `api-key`, `OpenAI-Organization`, ...) to whatever address the server names, and a 301/302/303
+ * would turn a POST into a GET to another URL. Call the final address directly instead.
+ */
+export class RedirectError extends OaikitError {
+  override name = "RedirectError";
+  readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
+  readonly url: string;
+  /** The redirect status; 0 for a browser's opaque redirect (the browser hides status and location). */
+  readonly status: number;
+  /** Where the server pointed, as an absolute URL without credentials; undefined when the runtime hides it. */
+  readonly location: string | undefined;
+  constructor(target: RequestTarget, details: { status: number; location?: string | null | undefined }) {
+    let location: string | undefined;
+    if (details.location) {
+      try {
+        location = redactUrl(new URL(details.location, target.url).href);
+      } catch {
+        location = undefined;
+      }
+    }
+    super(
+      `${describe(target)} was answered with a redirect${details.status ? ` (${details.status})` : ""} to ` +
+        `${location ?? "an address the browser does not reveal"}. oaikit does not follow redirects: that would ` +
+        "send your credentials and headers to the new address, or turn the call into another one (a POST into a GET). " +
+        "Use the final address directly (as baseURL, or as the request URL).",
+    );
+    this.method = target.method;
+    this.url = redactUrl(target.url);
+    this.status = details.status;
+    this.location = location;
+  }
+}
+
 /** Which size limit a response broke: a body read whole, an error body, or one server-sent event. */
 export type SizeLimitKind = "body" | "error-body" | "event";
 

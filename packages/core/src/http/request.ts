@@ -254,7 +254,9 @@ export class HttpRequest {
 
   /**
    * Sends the request and reads the whole body. Resolves for every HTTP status (check `status`);
-   * rejects with `ConnectionError`, `TimeoutError` or `RequestAbortedError`.
+   * rejects with `ConnectionError`, `TimeoutError` or `RequestAbortedError`, with `RedirectError` for a
+   * redirect (never followed: your headers never reach another address) and `ResponseTooLargeError`
+   * for a body above `maxBodyBytes`.
    */
   async execute(): Promise<HttpResponse> {
     const exchange = await this.#start();

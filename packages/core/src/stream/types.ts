@@ -62,7 +62,7 @@ export interface StreamResponseInfo {
   headers: Headers;
   /** `x-request-id` (or `request-id`), when the server sent one. */
   requestId: string | undefined;
-  /** Final URL after redirects (empty when the `Response` was built by hand). */
+  /** The response's URL (redirects are never followed; empty when the `Response` was built by hand). */
   url: string;
 }
 
