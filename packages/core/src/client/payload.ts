@@ -16,7 +16,9 @@ export function mergeDefined<T extends Record<string, unknown>>(
     throw new TypeError(`Options must be a plain object of API parameters (got ${describeValue(source)}).`);
   }
   for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+    if (value === undefined) continue;
+    // defineProperty, not assignment: a "__proto__" key is a parameter to send, not the prototype.
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return target;
 }

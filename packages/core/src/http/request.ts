@@ -150,7 +150,8 @@ export class HttpRequest {
   /** Sets one header, replacing any header of the same name (case-insensitive). */
   setHeader(name: string, value: string): HttpRequest {
     checkHeader(name, value, "setHeader");
-    const headers: Record<string, string> = {};
+    // A null-prototype record: "__proto__" (a valid header name) is a key like any other, not a setter.
+    const headers: Record<string, string> = Object.create(null);
     for (const [key, existing] of Object.entries(this.#state.headers)) {
       if (key.toLowerCase() !== name.toLowerCase()) headers[key] = existing;
     }
@@ -227,7 +228,9 @@ export class HttpRequest {
   /** The fetch-level request this builder describes (headers with the inferred Content-Type, the body). */
   #init(): SendInit {
     const { url, method, body, form, file } = this.#state;
-    const headers = new Headers(this.#state.headers);
+    // Header by header: fetch's record conversion (`new Headers(record)`) drops a "__proto__" key.
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(this.#state.headers)) headers.set(name, value);
     let payload: BodyInit | undefined;
     if (body) {
       payload = body.payload;

@@ -70,7 +70,8 @@ export function checkHeaders(headers: unknown, where: string): Record<string, st
   }
   const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
   const seen = new Set<string>();
-  const copy: Record<string, string> = {};
+  // A null-prototype record: "__proto__" (a valid header name) is a key like any other, not a setter.
+  const copy: Record<string, string> = Object.create(null);
   for (const [name, value] of entries) {
     checkHeader(name, value, where);
     const lower = name.toLowerCase();

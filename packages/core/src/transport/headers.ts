@@ -7,12 +7,21 @@
 /** RFC 9110 §5.6.2 token: the characters allowed in a method or a header name. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Checks a header name (a token); the `TypeError` quotes the name, never a value. */
+/**
+ * Checks a header name (a token); the `TypeError` quotes the name, never a value. `__proto__` is a
+ * valid token but is refused: Node's fetch (undici, Node 20 and 24) drops it without a word, so it
+ * could never be sent reliably; refusing it is better than losing it.
+ */
 export function checkHeaderName(name: unknown, where: string): asserts name is string {
   if (typeof name !== "string" || !TOKEN.test(name)) {
     throw new TypeError(
       `${where}: ${JSON.stringify(name) ?? String(name)} is not a valid header name. ` +
         'Use a non-empty token of letters, digits and !#$%&\'*+-.^_`|~ (e.g. "x-trace-id").',
+    );
+  }
+  if (name.toLowerCase() === "__proto__") {
+    throw new TypeError(
+      `${where}: a header named "__proto__" cannot be sent: Node's fetch drops it silently. Use another name.`,
     );
   }
 }
