@@ -11,7 +11,7 @@
  * - `clientJSON` / `inspectClient` are the client's `toJSON` and Node `util.inspect` views: the base
  *   URL and model, the names (never the values) of the configured headers.
  */
-import { checkHeaderName, headerValueProblem } from "../transport/headers.js";
+import { checkHeader, headerValueProblem } from "../transport/headers.js";
 import { describeValue } from "../utils/checks.js";
 
 const keys = new WeakMap<object, string>();
@@ -91,21 +91,6 @@ export function checkHeaderMap(
     checkHeader(name, value, where);
   }
   return headers;
-}
-
-function checkHeader(name: string, value: unknown, where: string): asserts value is string {
-  checkHeaderName(name, where);
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `${where}: the value of header "${name}" must be a string (got ${describeValue(value)}).`,
-    );
-  }
-  const problem = headerValueProblem(value);
-  if (problem) {
-    throw new TypeError(
-      `${where}: the value of header "${name}" ${problem}, so it cannot be sent (the value is not shown here).`,
-    );
-  }
 }
 
 function headerEntries(headers: HeadersInit | undefined, where: string): [string, unknown][] {

@@ -3,7 +3,7 @@
  * to pass instead (Astra drops several of these silently; we refuse them).
  */
 
-import { checkHeaderName, headerValueProblem, TOKEN } from "../transport/headers.js";
+import { checkHeader, TOKEN } from "../transport/headers.js";
 import { describeValue } from "../utils/checks.js";
 
 // fetch refuses these methods outright (they are valid tokens, but not for fetch).
@@ -48,20 +48,8 @@ export function checkMethod(method: unknown, where: string): string {
   return upper;
 }
 
-/** Checks one header: a token name and a string value without CR, LF or NUL. */
-export function checkHeader(name: unknown, value: unknown, where: string): void {
-  checkHeaderName(name, where);
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `${where}: the value of header "${name}" must be a string (got ${describeValue(value)}); ` +
-        "convert it with String(value).",
-    );
-  }
-  const problem = headerValueProblem(value);
-  if (problem) {
-    throw new TypeError(`${where}: the value of header "${name}" ${problem} (the value is not shown here).`);
-  }
-}
+/** Checks one header (the one rule of `transport/headers.ts`). */
+export { checkHeader };
 
 /** Checks a whole header record; names that differ only in case are refused (they are one header). */
 export function checkHeaders(headers: unknown, where: string): Record<string, string> {

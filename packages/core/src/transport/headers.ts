@@ -1,3 +1,5 @@
+import { describeValue } from "../utils/checks.js";
+
 /**
  * What a header may be, in one place (the client's credentials and the request builder both check
  * here): a name is an RFC 9110 token; a value is what fetch can send. Messages name the header, never
@@ -37,4 +39,22 @@ export function headerValueProblem(value: string): string | undefined {
     if (value.charCodeAt(i) > 0xff) return "contains a character above U+00FF, which a header cannot carry";
   }
   return undefined;
+}
+
+/**
+ * Checks one header: a token name (see `checkHeaderName`) and a string value fetch can send. The
+ * `TypeError` names the header and `where`, never the value.
+ */
+export function checkHeader(name: unknown, value: unknown, where: string): asserts value is string {
+  checkHeaderName(name, where);
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `${where}: the value of header "${name}" must be a string (got ${describeValue(value)}); ` +
+        "convert it with String(value).",
+    );
+  }
+  const problem = headerValueProblem(value);
+  if (problem) {
+    throw new TypeError(`${where}: the value of header "${name}" ${problem} (the value is not shown here).`);
+  }
 }
