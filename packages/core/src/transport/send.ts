@@ -66,8 +66,6 @@ const KY_RETRY_STATUS_CODES = [408, 413, 429, 500, 502, 503, 504];
 export interface TransportErrorContext {
   /** The caller's signal: when it is aborted, the failure is a `RequestAbortedError`. */
   signal?: AbortSignal | undefined;
-  /** A signal that fires when a total timeout ran out (for body reads after the headers). */
-  timeoutSignal?: AbortSignal | undefined;
   /** The total timeout, for the `TimeoutError` message. */
   timeout?: number | false | undefined;
   /** The request's header values: never copied into an error (see `errors/redact.ts`). */
@@ -182,7 +180,7 @@ export function toTransportError(
       cause: reason !== undefined ? reason : safeCause(error, redaction),
     });
   }
-  if (context.timeoutSignal?.aborted || isTimeoutError(error)) {
+  if (isTimeoutError(error)) {
     return new TimeoutError(target, "total", typeof context.timeout === "number" ? context.timeout : 0, {
       cause: error,
       redaction,
