@@ -1,4 +1,5 @@
 /** The settings dialog: provider preset, base URL, model, API, and the key (with its warning). */
+import { createClient } from "@oaikit/core";
 import { h, icon } from "./dom.ts";
 import {
   type ApiKind,
@@ -137,6 +138,19 @@ export function openSettingsDialog(
       ),
     ),
   );
+  // A key the SDK would refuse (a line break or other character a header cannot carry, from a bad
+  // paste) is refused here, with the SDK's message (which never quotes the key), before saving.
+  const checkKey = () => {
+    let problem = "";
+    try {
+      createClient(keyField.value.trim() || undefined);
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    keyField.setCustomValidity(problem);
+  };
+  keyField.addEventListener("input", checkKey);
+  checkKey();
   dialog.addEventListener("close", () => {
     if (dialog.returnValue === "save") {
       const settings: Settings = {
