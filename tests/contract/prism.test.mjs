@@ -3,8 +3,8 @@
 // not match the schema. Run with `node --test-reporter=spec tests/contract/prism.test.mjs` on Node
 // ≥ 24.18 (Prism's requirement; the node_modules Node). Needs `pnpm run build` first.
 //
-// The document is test/contract/openai.openapi.yaml; Prism silently skips validation of an operation
-// whose schema has `nullable` without a sibling `type` (see test/contract/README.md), so a cleaned
+// The document is tests/contract/openai.openapi.yaml; Prism silently skips validation of an operation
+// whose schema has `nullable` without a sibling `type` (see tests/contract/README.md), so a cleaned
 // copy is derived into a temp dir at test time. Prism cannot stream: for `stream: true` calls only
 // the request is checked (the client's reaction to Prism's JSON answer is not the point here).
 import assert from "node:assert/strict";
@@ -131,7 +131,7 @@ describe("the client's requests match OpenAI's OpenAPI document (Prism)", { time
   before(
     async () => {
       const { doc, dropped } = deriveSpec(
-        readFileSync(join(root, "test/contract/openai.openapi.yaml"), "utf8"),
+        readFileSync(join(root, "tests/contract/openai.openapi.yaml"), "utf8"),
       );
       assert.ok(dropped > 0, "the document is expected to have nullable keys without a type");
       workDir = mkdtempSync(join(tmpdir(), "oaikit-prism-"));

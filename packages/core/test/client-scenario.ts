@@ -1,8 +1,8 @@
 // Test helper for the client tests: a scenario on the shared test server's OpenAI routes
-// (test/server/openai-routes.ts), and a filter for the headers a runtime adds by itself.
+// (tests/server/openai-routes.ts), and a filter for the headers a runtime adds by itself.
 import { inject } from "vitest";
 
-/** A scripted answer (test/server/openai-routes.ts serves it). */
+/** A scripted answer (tests/server/openai-routes.ts serves it). */
 export interface ScriptedAnswer {
   /** HTTP status (default 200). */
   status?: number;
@@ -22,7 +22,7 @@ export interface ScriptedAnswer {
   after?: "end" | "destroy" | "stall";
 }
 
-/** One request the server recorded (test/server/openai-routes.ts). */
+/** One request the server recorded (tests/server/openai-routes.ts). */
 export interface RecordedRequest {
   method: string;
   /** The raw path after `/oai/<id>/v1`, as sent (ids still percent-encoded), with the query. */

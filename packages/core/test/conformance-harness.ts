@@ -179,7 +179,7 @@ export async function checksumMismatches(corpus: Corpus): Promise<string[]> {
   return bad;
 }
 
-/** Chunking policies of the conformance route (see test/server/conformance-routes.ts). */
+/** Chunking policies of the conformance route (see tests/server/conformance-routes.ts). */
 export type Chunking = "whole" | "bytes" | `random-${number}` | `random-${number}-${number}`;
 
 /**
@@ -198,7 +198,7 @@ export function corpusUrl(
 /**
  * A `.jsonl` file's text as the SSE a server sends, as INDEX.md says: `data` mode is vercel/ai's
  * (`data: <line>\n\n` per line, then `data: [DONE]\n\n`), `event` mode OpenAI's Responses wire form
- * (`event: <type>\ndata: <line>\n\n`, no `[DONE]`). Shared with test/server/conformance-routes.ts.
+ * (`event: <type>\ndata: <line>\n\n`, no `[DONE]`). Shared with tests/server/conformance-routes.ts.
  */
 export function wrapJsonl(text: string, mode: "data" | "event"): string {
   let out = "";

@@ -1,5 +1,5 @@
 // The stream classes' failure paths and API surface, against the shared test server's fault routes
-// (test/server/stream-fault-routes.ts): timeouts, keep-alives, aborts, cuts, bad JSON, error events,
+// (tests/server/stream-fault-routes.ts): timeouts, keep-alives, aborts, cuts, bad JSON, error events,
 // error statuses, lazy start, re-streaming.
 import { describe, expect, inject, test } from "vitest";
 import {
