@@ -1,10 +1,12 @@
 import type { TestProject } from "vitest/node";
-import "./server/routes.js";
-import { startTestServer } from "./server/index.js";
+import { startDemoServer } from "../apps/demo/server/index.ts";
 
-/** Starts the shared fault-injecting test server on 127.0.0.1 for every project. */
+/**
+ * Starts the one fake server (apps/demo/server) with its test routes on 127.0.0.1 for every project.
+ * Tests read the test routes' base URL (`<server>/__test`) through `inject("testServerUrl")`.
+ */
 export default async function setup(project: TestProject) {
-  const server = await startTestServer();
-  project.provide("testServerUrl", server.url);
+  const server = await startDemoServer({ delayMs: 0, testRoutes: true });
+  project.provide("testServerUrl", `${server.url}/__test`);
   return () => server.close();
 }

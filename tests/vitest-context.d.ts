@@ -2,7 +2,7 @@ import "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** Base URL of the shared test server on 127.0.0.1 (tests/server). */
+    /** Base URL of the one fake server's test routes on 127.0.0.1 (`<server>/__test`, apps/demo/server/testing). */
     testServerUrl: string;
   }
 }

@@ -89,23 +89,6 @@ export function sendHttpError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, errorBody(error.message, error.type, error.param, error.code));
 }
 
-/**
- * Open CORS, so a page served from another port (the Vite dev server) can call the demo server:
- * any origin, the requested headers and methods, and every response header exposed.
- */
-export function applyCors(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
-  res.setHeader("vary", "Origin");
-  res.setHeader("access-control-allow-headers", req.headers["access-control-request-headers"] ?? "*");
-  res.setHeader("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
-  // "*" covers requests without credentials; the names cover the ones with credentials.
-  res.setHeader(
-    "access-control-expose-headers",
-    "*, retry-after, retry-after-ms, x-request-id, openai-processing-ms, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests",
-  );
-  res.setHeader("access-control-max-age", "600");
-}
-
 /** Reads a string field; `undefined` when absent, a 400 when of the wrong type. */
 export function optionalString(body: JsonObject, key: string): string | undefined {
   const value = body[key];

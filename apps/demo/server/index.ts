@@ -1,6 +1,8 @@
 /**
- * The oaikit demo server: a deterministic, dependency-free OpenAI-compatible server on node:http.
- * The demo page talks to it when no key is set; the runtime smoke tests and the benchmarks use it too.
+ * The oaikit demo server: a deterministic OpenAI-compatible server (hono's router and `cors()`, handlers
+ * on node:http's response: see node-route.ts). The demo page talks to it when no key is set. It is also
+ * the one fake server of the test suites: started with `testRoutes: true`, it adds the test routes under
+ * `/__test` (testing/index.ts), which `pnpm demo` never serves.
  *
  * Under `/v1`: models, chat/completions, responses (+ get, delete, cancel), completions, embeddings,
  * moderations, images/generations, files. Faults by `x-oaikit-fault` or model `fault:<kind>`;
@@ -8,6 +10,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
 import { handleChatCompletions } from "./chat.ts";
 import { createContext, type ServerContext } from "./context.ts";
 import {
@@ -18,7 +23,7 @@ import {
   handleModels,
   handleModerations,
 } from "./endpoints.ts";
-import { type FaultKind, requestedFault, type StreamFault, sendStatusFault } from "./faults.ts";
+import { requestedFault, type StreamFault, sendStatusFault } from "./faults.ts";
 import {
   handleDeleteFile,
   handleFileContent,
@@ -27,7 +32,6 @@ import {
   handleUploadFile,
 } from "./files.ts";
 import {
-  applyCors,
   errorBody,
   HttpError,
   type JsonObject,
@@ -36,6 +40,7 @@ import {
   sendHttpError,
   sendJson,
 } from "./http.ts";
+import { answer, type NodeEnv, type NodeHandler, node, nodeError } from "./node-route.ts";
 import { handleReplay } from "./replay.ts";
 import {
   handleCancelResponse,
@@ -43,9 +48,19 @@ import {
   handleDeleteResponse,
   handleGetResponse,
 } from "./responses.ts";
+import { TEST_PREFIX, type TestRoutes, testRoutes } from "./testing/index.ts";
+import { SMOKE_ALLOWED_HEADERS } from "./testing/smoke.ts";
 
 export { DEMO_MODELS } from "./endpoints.ts";
 export { FAULT_KINDS, type FaultKind } from "./faults.ts";
+export type { StaticFile, TestRoutes } from "./testing/index.ts";
+export type {
+  RecordedRequest,
+  Scenario,
+  ScenarioOptions,
+  ScriptedAnswer,
+  WordsModel,
+} from "./testing/scenarios.ts";
 
 /** Options of {@link startDemoServer}. */
 export interface DemoServerOptions {
@@ -58,6 +73,8 @@ export interface DemoServerOptions {
    * benchmarks; a request can also set it with the `x-oaikit-delay` header.
    */
   delayMs?: number;
+  /** Serve the test routes under `/__test` (testing/index.ts). Off by default: the demo never serves them. */
+  testRoutes?: boolean;
 }
 
 /** A running demo server. */
@@ -66,6 +83,8 @@ export interface DemoServer {
   url: string;
   /** Stops listening, ends open streams (stalled ones too) and resolves when the server is closed. */
   close(): Promise<void>;
+  /** With `testRoutes: true`: their base URL (`${url}/__test`) and their state, for tests in this process. */
+  test?: { url: string; routes: TestRoutes };
 }
 
 /** Default pace of streamed pieces (ms). */
@@ -81,16 +100,19 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     throw new TypeError(`startDemoServer: delayMs must be a number >= 0, got ${String(delayMs)}.`);
   }
   const ctx = createContext(delayMs);
-  const server = createServer((req, res) => {
-    handle(ctx, req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        if (error instanceof HttpError) sendHttpError(res, error);
-        else sendJson(res, 500, errorBody(`Demo server error: ${String(error)}`, "server_error"));
-      } else {
-        res.destroy();
-      }
-    });
-  });
+  const app = new Hono<NodeEnv>({ strict: false });
+  const tests = options.testRoutes ? testRoutes() : undefined;
+  // One CORS policy per mount; the first whose prefix the path starts with applies.
+  const policies: [prefix: string, policy: MiddlewareHandler][] = [];
+  if (tests) policies.push([`${TEST_PREFIX}/smoke/`, SMOKE_CORS], [`${TEST_PREFIX}/`, TEST_CORS]);
+  policies.push(["/", DEMO_CORS]);
+  app.use((c, next) => policies.find(([prefix]) => c.req.path.startsWith(prefix))![1](c, next));
+  if (tests) app.route(TEST_PREFIX, tests.app);
+  demoRoutes(app, ctx, tests ? `${TEST_PREFIX}/` : undefined);
+
+  // @hono/node-server's listener on a plain node:http server; `overrideGlobalObjects: false` leaves the
+  // process's own Request and Response alone (tests run the client under test in the same process).
+  const server = createServer(getRequestListener(app.fetch, { overrideGlobalObjects: false }));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -101,113 +123,185 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   });
   const { port: actual } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
+  const url = `http://${shownHost}:${actual}`;
   return {
-    url: `http://${shownHost}:${actual}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         for (const cleanup of [...ctx.cleanups]) cleanup();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+    ...(tests ? { test: { url: `${url}${TEST_PREFIX}`, routes: tests.routes } } : {}),
   };
 }
 
-async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  applyCors(req, res);
-  res.setHeader("x-request-id", ctx.newId("req_"));
-  if (req.method === "OPTIONS") {
-    res.writeHead(204, { "content-length": "0" }).end();
-    return;
-  }
-  const url = new URL(req.url ?? "/", "http://127.0.0.1");
-  const method = req.method ?? "GET";
-  const path = url.pathname.replace(/\/+$/, "") || "/";
+/** The demo's CORS: any origin, the requested headers, every response header exposed. */
+const DEMO_CORS = cors({
+  origin: (origin) => origin || "*",
+  allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+  // "*" covers requests without credentials; the names cover the ones with credentials.
+  exposeHeaders: [
+    "*",
+    "retry-after",
+    "retry-after-ms",
+    "x-request-id",
+    "openai-processing-ms",
+    "x-ratelimit-limit-requests",
+    "x-ratelimit-remaining-requests",
+    "x-ratelimit-reset-requests",
+  ],
+  maxAge: 600,
+});
 
-  if (path === "/" && method === "GET") {
-    sendJson(res, 200, {
-      name: "oaikit demo server",
-      api: "/v1",
-      models: DEMO_MODELS,
-      faults: "x-oaikit-fault header or model fault:<kind>",
-      replay: "model replay:<file from packages/core/test/conformance>",
-    });
-    return;
-  }
+/** The test routes' CORS: whatever a browser test asks for (any origin, method and header). */
+const TEST_CORS = cors({
+  origin: (origin) => origin || "*",
+  allowMethods: (_origin, c) => [c.req.header("access-control-request-method") ?? "*"],
+  exposeHeaders: ["*"],
+});
 
-  const segments = path.split("/").slice(1).map(decodeURIComponent);
-  if (segments[0] !== "v1") throw notFound(method, url);
-  const [, resource, id, action] = segments;
+/** The smoke routes' CORS: only the headers an OpenAI-compatible call needs (testing/smoke.ts). */
+const SMOKE_CORS = cors({
+  origin: "*",
+  allowHeaders: SMOKE_ALLOWED_HEADERS,
+  allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+  exposeHeaders: ["*"],
+});
 
-  if (method === "POST" && resource === "files" && id === undefined) {
-    const fault = requestedFault(req, undefined);
-    if (fault && sendStatusFault(res, fault)) return;
-    await handleUploadFile(ctx, req, res);
-    return;
-  }
-
-  if (method === "POST" && resource === "responses" && id !== undefined && action === "cancel") {
-    const fault = requestedFault(req, undefined);
-    if (fault && sendStatusFault(res, fault)) return;
-    await readBody(req); // a cancel has no body; drain whatever came
-    return handleCancelResponse(ctx, res, id);
-  }
-
-  if (method === "POST") {
-    const body = parseJsonObject(await readBody(req));
-    const fault = requestedFault(req, body.model);
-    if (fault && sendStatusFault(res, fault)) return;
-    const streamFault = fault as StreamFault | undefined;
-    const route = segments.slice(1).join("/");
-    const replayable = ["chat/completions", "responses", "completions"].includes(route);
-    if (replayable && typeof body.model === "string" && body.model.startsWith("replay:")) {
-      await handleReplay(ctx, req, res, body.model, streamFault);
-      return;
+/**
+ * The demo's routes on `app`: `/` (what this server is) and the API under `/v1`; every other path is a
+ * 404 as OpenAI words it. Paths under `skip` (the test routes' mount) get none of the demo's headers.
+ */
+function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undefined): void {
+  app.use(async (c, next) => {
+    if (skip === undefined || !c.req.path.startsWith(skip)) {
+      c.header("x-request-id", ctx.newId("req_"));
+      c.header("vary", "Origin");
     }
-    return postRoute(ctx, req, res, route, body, streamFault, url);
-  }
+    await next();
+  });
+  app.onError((error, c) =>
+    nodeError(c, (res) => {
+      if (error instanceof HttpError) sendHttpError(res, error);
+      else sendJson(res, 500, errorBody(`Demo server error: ${String(error)}`, "server_error"));
+    }),
+  );
+  app.notFound((c) =>
+    answer(c, (req, res, url) =>
+      sendHttpError(res, new HttpError(404, `Invalid URL (${req.method ?? "GET"} ${url.pathname})`)),
+    ),
+  );
 
-  const fault: FaultKind | undefined = requestedFault(req, undefined);
-  if (fault && sendStatusFault(res, fault)) return;
-  if (method === "GET" && resource === "models" && action === undefined) return handleModels(res, id);
-  if (resource === "files" && method === "GET" && id === undefined) return handleListFiles(ctx, res, url);
-  if (resource === "files" && id !== undefined) {
-    if (method === "GET" && action === undefined) return handleGetFile(ctx, res, id);
-    if (method === "GET" && action === "content") return handleFileContent(ctx, res, id);
-    if (method === "DELETE" && action === undefined) return handleDeleteFile(ctx, res, id);
-  }
-  if (resource === "responses" && id !== undefined && action === undefined) {
-    if (method === "GET") return handleGetResponse(ctx, res, id);
-    if (method === "DELETE") return handleDeleteResponse(ctx, res, id);
-  }
-  throw notFound(method, url);
+  /** A route that answers the status faults (`x-oaikit-fault: 401 | 429 | 500`) before `handler`. */
+  const faultable = (handler: NodeHandler) =>
+    node((req, res, url, c) => {
+      const fault = requestedFault(req, undefined);
+      if (fault && sendStatusFault(res, fault)) return;
+      return handler(req, res, url, c);
+    });
+  /**
+   * A POST with a JSON body: faults by header or by model `fault:<kind>` (status faults answered here,
+   * stream faults passed on), and, where `replayable`, recordings by model `replay:<file>`.
+   */
+  const jsonPost = (handler: JsonHandler, replayable = false) =>
+    node(async (req, res) => {
+      const body = parseJsonObject(await readBody(req));
+      const fault = requestedFault(req, body.model);
+      if (fault && sendStatusFault(res, fault)) return;
+      const streamFault = fault as StreamFault | undefined;
+      if (replayable && typeof body.model === "string" && body.model.startsWith("replay:")) {
+        return handleReplay(ctx, req, res, body.model, streamFault);
+      }
+      return handler(req, res, body, streamFault);
+    });
+  const id = (c: Context<NodeEnv>) => c.req.param("id") ?? "";
+
+  app.get(
+    "/",
+    node((_req, res) =>
+      sendJson(res, 200, {
+        name: "oaikit demo server",
+        api: "/v1",
+        models: DEMO_MODELS,
+        faults: "x-oaikit-fault header or model fault:<kind>",
+        replay: "model replay:<file from packages/core/test/conformance>",
+      }),
+    ),
+  );
+  app.get(
+    "/v1/models",
+    faultable((_req, res) => handleModels(res)),
+  );
+  app.get(
+    "/v1/models/:id",
+    faultable((_req, res, _url, c) => handleModels(res, id(c))),
+  );
+  app.post(
+    "/v1/chat/completions",
+    jsonPost((req, res, body, fault) => handleChatCompletions(ctx, req, res, body, fault), true),
+  );
+  app.post(
+    "/v1/responses",
+    jsonPost((req, res, body, fault) => handleCreateResponse(ctx, req, res, body, fault), true),
+  );
+  app.get(
+    "/v1/responses/:id",
+    faultable((_req, res, _url, c) => handleGetResponse(ctx, res, id(c))),
+  );
+  app.delete(
+    "/v1/responses/:id",
+    faultable((_req, res, _url, c) => handleDeleteResponse(ctx, res, id(c))),
+  );
+  app.post(
+    "/v1/responses/:id/cancel",
+    faultable(async (req, res, _url, c) => {
+      await readBody(req); // a cancel has no body; drain whatever came
+      handleCancelResponse(ctx, res, id(c));
+    }),
+  );
+  app.post(
+    "/v1/completions",
+    jsonPost((req, res, body, fault) => handleCompletions(ctx, req, res, body, fault), true),
+  );
+  app.post(
+    "/v1/embeddings",
+    jsonPost((_req, res, body) => handleEmbeddings(res, body)),
+  );
+  app.post(
+    "/v1/moderations",
+    jsonPost((_req, res, body) => handleModerations(ctx, res, body)),
+  );
+  app.post(
+    "/v1/images/generations",
+    jsonPost((_req, res, body) => handleImages(res, body)),
+  );
+  app.post(
+    "/v1/files",
+    faultable((req, res) => handleUploadFile(ctx, req, res)),
+  );
+  app.get(
+    "/v1/files",
+    faultable((_req, res, url) => handleListFiles(ctx, res, url)),
+  );
+  app.get(
+    "/v1/files/:id",
+    faultable((_req, res, _url, c) => handleGetFile(ctx, res, id(c))),
+  );
+  app.get(
+    "/v1/files/:id/content",
+    faultable((_req, res, _url, c) => handleFileContent(ctx, res, id(c))),
+  );
+  app.delete(
+    "/v1/files/:id",
+    faultable((_req, res, _url, c) => handleDeleteFile(ctx, res, id(c))),
+  );
 }
 
-async function postRoute(
-  ctx: ServerContext,
+/** A JSON POST's handler: the parsed body, and the stream fault the request asked for. */
+type JsonHandler = (
   req: IncomingMessage,
   res: ServerResponse,
-  route: string,
   body: JsonObject,
   fault: StreamFault | undefined,
-  url: URL,
-): Promise<void> {
-  switch (route) {
-    case "chat/completions":
-      return handleChatCompletions(ctx, req, res, body, fault);
-    case "responses":
-      return handleCreateResponse(ctx, req, res, body, fault);
-    case "completions":
-      return handleCompletions(ctx, req, res, body, fault);
-    case "embeddings":
-      return handleEmbeddings(res, body);
-    case "moderations":
-      return handleModerations(ctx, res, body);
-    case "images/generations":
-      return handleImages(res, body);
-  }
-  throw notFound("POST", url);
-}
-
-function notFound(method: string, url: URL): HttpError {
-  return new HttpError(404, `Invalid URL (${method} ${url.pathname})`);
-}
+) => void | Promise<void>;

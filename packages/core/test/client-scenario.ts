@@ -1,44 +1,10 @@
-// Test helper for the client tests: a scenario on the shared test server's OpenAI routes
-// (tests/server/openai-routes.ts), and a filter for the headers a runtime adds by itself.
+// Test helper for the client tests: a scenario on the one fake server's test routes
+// (apps/demo/server/testing/scenarios.ts: scripted answers, every request recorded), and a filter for the
+// headers a runtime adds by itself. Runs in Node and in Chromium (over HTTP, `inject("testServerUrl")`).
 import { inject } from "vitest";
+import type { RecordedRequest, ScriptedAnswer } from "../../../apps/demo/server/testing/scenarios.ts";
 
-/** A scripted answer (tests/server/openai-routes.ts serves it). */
-export interface ScriptedAnswer {
-  /** HTTP status (default 200). */
-  status?: number;
-  /** Response headers. */
-  headers?: Record<string, string>;
-  /** A JSON body (sent with `content-type: application/json` unless `headers` says otherwise). */
-  json?: unknown;
-  /** A raw body. */
-  text?: string;
-  /** SSE body pieces, written one by one (`content-type: text/event-stream`). */
-  sse?: string[];
-  /** Wait before the response head, in ms. */
-  delayMs?: number;
-  /** Wait between SSE pieces, in ms. */
-  chunkDelayMs?: number;
-  /** After the body: end it (default), destroy the socket (a cut), or stall until the client leaves. */
-  after?: "end" | "destroy" | "stall";
-}
-
-/** One request the server recorded (tests/server/openai-routes.ts). */
-export interface RecordedRequest {
-  method: string;
-  /** The raw path after `/oai/<id>/v1`, as sent (ids still percent-encoded), with the query. */
-  path: string;
-  /** Lower-cased header names. */
-  headers: Record<string, string>;
-  /** The body text ("" when none). */
-  bodyText: string;
-  /** The JSON body, when it parsed. */
-  json?: unknown;
-  /** A multipart body: its text fields and files. */
-  multipart?: {
-    fields: Record<string, string>;
-    files: { field: string; filename: string; type: string; size: number; text: string }[];
-  };
-}
+export type { RecordedRequest, ScriptedAnswer };
 
 /** A scenario: the base URL to give the client, and what the server received so far. */
 export interface Scenario {
@@ -49,15 +15,14 @@ export interface Scenario {
 /** Creates a scenario whose first answers are `answers` (then canned OpenAI-like answers). */
 export async function scenario(answers: ScriptedAnswer[] = []): Promise<Scenario> {
   const server = inject("testServerUrl");
-  const res = await fetch(`${server}/oai-control/scenario`, {
+  const res = await fetch(`${server}/scenarios`, {
     method: "POST",
     body: JSON.stringify({ answers }),
   });
-  const { id, basePath } = (await res.json()) as { id: string; basePath: string };
+  const { path, basePath } = (await res.json()) as { path: string; basePath: string };
   return {
     baseURL: `${server}${basePath}`,
-    requests: async () =>
-      (await (await fetch(`${server}/oai-control/requests?id=${id}`)).json()) as RecordedRequest[],
+    requests: async () => (await (await fetch(`${server}${path}/requests`)).json()) as RecordedRequest[],
   };
 }
 

@@ -9,6 +9,9 @@
  */
 import { createParser } from "eventsource-parser";
 import type { ChatCompletion, ResponseObject } from "../src/types/index.js";
+import { wrapJsonl } from "./conformance-wire.js";
+
+export { prng, wrapJsonl } from "./conformance-wire.js";
 
 /** Where a file fits: a chat / legacy / Responses stream, an HTTP error body, a non-stream JSON body. */
 export type CorpusKind = "chat" | "completions" | "responses" | "error" | "json";
@@ -179,7 +182,7 @@ export async function checksumMismatches(corpus: Corpus): Promise<string[]> {
   return bad;
 }
 
-/** Chunking policies of the conformance route (see tests/server/conformance-routes.ts). */
+/** Chunking policies of the conformance route (see apps/demo/server/testing/conformance.ts). */
 export type Chunking = "whole" | "bytes" | `random-${number}` | `random-${number}-${number}`;
 
 /**
@@ -193,21 +196,6 @@ export function corpusUrl(
   wrap?: "data" | "event",
 ): string {
   return `${baseUrl}/conformance/${chunking}/${name}${wrap ? `?wrap=${wrap}` : ""}`;
-}
-
-/**
- * A `.jsonl` file's text as the SSE a server sends, as INDEX.md says: `data` mode is vercel/ai's
- * (`data: <line>\n\n` per line, then `data: [DONE]\n\n`), `event` mode OpenAI's Responses wire form
- * (`event: <type>\ndata: <line>\n\n`, no `[DONE]`). Shared with tests/server/conformance-routes.ts.
- */
-export function wrapJsonl(text: string, mode: "data" | "event"): string {
-  let out = "";
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    const type = mode === "event" ? (JSON.parse(line) as { type?: string }).type : undefined;
-    out += type ? `event: ${type}\ndata: ${line}\n\n` : `data: ${line}\n\n`;
-  }
-  return mode === "event" ? out : `${out}data: [DONE]\n\n`;
 }
 
 /**
@@ -239,18 +227,6 @@ export function chunkedBody(
       offset += Math.max(1, size);
     },
   });
-}
-
-/** mulberry32: a tiny seeded PRNG (also the server's `random-<seed>` chunking), so a split can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A chat aggregate in expected.json's shape: per choice only the fields that arrived. */
