@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/types/chat.js";
-import { paramsOf, useMockServer } from "../../test/lua-openai/mock-server.js";
+import { paramsOf, useMockServer } from "../../test/lua-openai/mock.js";
 import { OpenAI } from "../client/openai.js";
 import {
   ChatSessionError,

@@ -5,7 +5,7 @@
  * node:http server on 127.0.0.1.
  */
 import { describe, expect, it } from "vitest";
-import { useMockServer } from "../../test/lua-openai/mock-server.js";
+import { useMockServer } from "../../test/lua-openai/mock.js";
 import { OpenAI } from "../client/openai.js";
 import { RequestAbortedError, ResponsesSessionError, StreamTruncatedError } from "../errors/errors.js";
 import type { ResponseObject } from "../types/responses.js";

@@ -19,7 +19,7 @@ import { ResponsesChatSession } from "../../src/sessions/responses-session.js";
 import type { ContentChunk } from "../../src/stream/content-chunk.js";
 import type { ChatCompletionChunk } from "../../src/types/chat.js";
 import type { ResponseStreamEvent } from "../../src/types/responses.js";
-import { paramsOf, useMockServer } from "./mock-server.js";
+import { paramsOf, useMockServer } from "./mock.js";
 
 const server = useMockServer();
 const client = () => new OpenAI("test-api-key", { baseURL: server.baseURL, maxRetries: 0 });
