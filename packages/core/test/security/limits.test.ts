@@ -1,9 +1,9 @@
 // Issue 11 item 7: every read is bounded in size. A body read whole (`maxBodyBytes`, default
 // 128 MiB), an error body (`maxErrorBodyBytes`, default 1 MiB) and one server-sent event
 // (`maxEventSize`, default 16 Mi characters) each stop at their limit with a typed
-// `ResponseTooLargeError`, and the connection is released. The hostile server below sends bodies
-// that do not end (capped at 64 MiB, so a regression fails instead of exhausting memory).
-import { afterEach, describe, expect, test } from "vitest";
+// `ResponseTooLargeError`, and the connection is released. The hostile answers below (hostile.ts) send
+// bodies that do not end (capped at 64 MiB, so a regression fails instead of exhausting memory).
+import { describe, expect, test } from "vitest";
 import { request } from "../../src/http/index.js";
 import { ChatCompletionStream, OpenAI, ResponseTooLargeError } from "../../src/index.js";
 import {
@@ -11,32 +11,28 @@ import {
   DEFAULT_MAX_ERROR_BODY_BYTES,
   DEFAULT_MAX_EVENT_SIZE,
 } from "../../src/transport/limits.js";
-import { endless, type HostileServer, hostileServer, type Pump } from "./hostile-server.js";
+import { flood as floodAnswer, pumped, type RecordedRequest, useOneServer } from "./hostile.js";
 
 const MiB = 1024 * 1024;
 const user = [{ role: "user" as const, content: "Hi" }];
-let server: HostileServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const server = useOneServer();
 
-/** A server whose every answer is `status` with a body of `chunk` repeated (see `endless`). */
+/** A URL whose every answer is `status` with a body of `chunk` repeated (see hostile.ts' `flood`). */
 async function flood(
   status: number,
   contentType: string,
   chunk: string,
   cap?: number,
   prefix = "",
-): Promise<{ url: string; pumps: Pump[] }> {
-  const pumps: Pump[] = [];
-  server = await hostileServer((_req, res) => {
-    res.writeHead(status, { "content-type": contentType });
-    if (prefix) res.write(prefix);
-    pumps.push(endless(res, chunk, cap));
+): Promise<{ url: string; requests: RecordedRequest[] }> {
+  const { url, scenario } = server.scenario({
+    byPath: { "": floodAnswer(status, contentType, chunk, cap, prefix) },
   });
-  return { url: server.url, pumps };
+  return { url, requests: scenario.requests };
 }
+
+/** A URL whose every answer is `answer`. */
+const answering = (answer: Parameters<typeof server.scenario>[0] & object) => server.scenario(answer).url;
 
 async function rejection(promise: Promise<unknown>): Promise<ResponseTooLargeError> {
   const error = await promise.then(
@@ -51,22 +47,27 @@ const KiB64 = "x".repeat(64 * 1024);
 
 describe("the client", () => {
   test("a JSON answer larger than maxBodyBytes: ResponseTooLargeError, reading stopped", async () => {
-    const { url, pumps } = await flood(200, "application/json", KiB64);
+    const { url, requests } = await flood(200, "application/json", KiB64);
     const client = new OpenAI("k", { baseURL: url, maxBodyBytes: MiB });
     const error = await rejection(client.models());
     expect(error).toMatchObject({ kind: "body", limit: MiB, option: "maxBodyBytes", status: 200 });
     expect(error.message).toContain(`GET ${url}/models`);
     expect(error.message).toContain("maxBodyBytes");
-    await pumps[0]?.closed; // the client went away
-    expect(pumps[0]?.written).toBeLessThan(32 * MiB);
+    expect(await pumped(requests[0])).toBeLessThan(32 * MiB); // the client went away
   });
 
   test("a Content-Length above the limit fails before the body is read", async () => {
-    server = await hostileServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json", "content-length": String(2 * MiB) });
-      res.write("{"); // and then nothing: a read would wait forever
+    const url = answering({
+      byPath: {
+        // "{" and then nothing: a read would wait forever
+        "": {
+          headers: { "content-type": "application/json", "content-length": String(2 * MiB) },
+          text: "{",
+          after: "stall",
+        },
+      },
     });
-    const client = new OpenAI("k", { baseURL: server.url, maxBodyBytes: MiB, timeout: 20_000 });
+    const client = new OpenAI("k", { baseURL: url, maxBodyBytes: MiB, timeout: 20_000 });
     const error = await rejection(client.models());
     expect(error.kind).toBe("body");
   });
@@ -88,7 +89,7 @@ describe("the client", () => {
   });
 
   test("an error body larger than maxErrorBodyBytes (default 1 MiB)", async () => {
-    const { url, pumps } = await flood(500, "text/html", KiB64);
+    const { url, requests } = await flood(500, "text/html", KiB64);
     const client = new OpenAI("k", { baseURL: url, maxRetries: 0 });
     const error = await rejection(client.models());
     expect(error).toMatchObject({
@@ -97,8 +98,7 @@ describe("the client", () => {
       option: "maxErrorBodyBytes",
       status: 500,
     });
-    await pumps[0]?.closed;
-    expect(pumps[0]?.written).toBeLessThan(32 * MiB);
+    expect(await pumped(requests[0])).toBeLessThan(32 * MiB);
   });
 
   test("a stream's error body is bounded the same way", async () => {
@@ -112,20 +112,20 @@ describe("the client", () => {
 
   test("one endless SSE line (default maxEventSize, 16 Mi): ResponseTooLargeError with the partial", async () => {
     const chunk = JSON.stringify({ choices: [{ index: 0, delta: { content: "Hel" } }] });
-    const pumps: Pump[] = [];
-    server = await hostileServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(`data: ${chunk}\n\ndata: {"x":"`);
-      pumps.push(endless(res, KiB64, 48 * MiB));
-    });
-    const client = new OpenAI("k", { baseURL: server.url });
+    const { url, requests } = await flood(
+      200,
+      "text/event-stream",
+      KiB64,
+      48 * MiB,
+      `data: ${chunk}\n\ndata: {"x":"`,
+    );
+    const client = new OpenAI("k", { baseURL: url });
     const stream = client.streamChatCompletion(user);
     const error = await rejection(stream.final());
     expect(error).toMatchObject({ kind: "event", limit: DEFAULT_MAX_EVENT_SIZE, option: "maxEventSize" });
     expect(error.partial).toMatchObject({ choices: [{ message: { content: "Hel" } }] });
     expect(stream.diagnostics.endReason).toBe("too-large");
-    await pumps[0]?.closed;
-    expect(pumps[0]?.written).toBeLessThan(DEFAULT_MAX_EVENT_SIZE + 16 * MiB);
+    expect(await pumped(requests[0])).toBeLessThan(DEFAULT_MAX_EVENT_SIZE + 16 * MiB);
   });
 
   test("an event made of many data lines without the blank line counts as one event", async () => {
@@ -158,12 +158,15 @@ describe("the stream classes", () => {
 
   test("events under the limit pass untouched", async () => {
     const content = "z".repeat(MiB);
-    server = await hostileServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      const chunk = { choices: [{ index: 0, delta: { content }, finish_reason: "stop" }] };
-      res.end(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
+    const chunk = { choices: [{ index: 0, delta: { content }, finish_reason: "stop" }] };
+    const url = answering({
+      byPath: {
+        "": {
+          headers: { "content-type": "text/event-stream" },
+          text: `data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`,
+        },
+      },
     });
-    const url = server.url;
     const stream = new ChatCompletionStream(
       { target: { method: "POST", url }, start: (signal) => fetch(url, { method: "POST", signal }) },
       { maxEventSize: 2 * MiB },
@@ -186,13 +189,12 @@ describe("a line that cannot be a field is skipped, not buffered", () => {
 
 describe("the request builder", () => {
   test("execute(): a body larger than maxBodyBytes (setter and table form)", async () => {
-    const { url, pumps } = await flood(200, "application/octet-stream", KiB64);
+    const { url, requests } = await flood(200, "application/octet-stream", KiB64);
     const bySetter = await rejection(request(url).setMaxBodyBytes(MiB).execute());
     expect(bySetter).toMatchObject({ kind: "body", limit: MiB, option: "maxBodyBytes", status: 200 });
     const byTable = await rejection(request({ url, maxBodyBytes: 2 * MiB }).execute());
     expect(byTable.limit).toBe(2 * MiB);
-    await Promise.all(pumps.map((pump) => pump.closed));
-    for (const pump of pumps) expect(pump.written).toBeLessThan(32 * MiB);
+    for (const written of await Promise.all(requests.map(pumped))) expect(written).toBeLessThan(32 * MiB);
   });
 
   test("execute() of an error status is bounded by the same limit", async () => {
@@ -202,25 +204,26 @@ describe("the request builder", () => {
   });
 
   test("execute(): the default limit is 128 MiB (a Content-Length above it fails at once)", async () => {
-    server = await hostileServer((_req, res) => {
-      res.writeHead(200, { "content-length": String(DEFAULT_MAX_BODY_BYTES + 1) });
-      res.write("x");
+    const url = answering({
+      byPath: {
+        "": { headers: { "content-length": String(DEFAULT_MAX_BODY_BYTES + 1) }, text: "x", after: "stall" },
+      },
     });
-    const error = await rejection(request(server.url).execute());
+    const error = await rejection(request(url).execute());
     expect(error.limit).toBe(128 * MiB);
   });
 
   test("events(): one endless line stops at maxEventSize (default 16 Mi)", async () => {
-    const { url, pumps } = await flood(200, "text/event-stream", KiB64, 48 * MiB, "data: ");
+    const { url, requests } = await flood(200, "text/event-stream", KiB64, 48 * MiB, "data: ");
     const seen: string[] = [];
     const error = await rejection(
       (async () => {
         for await (const event of request(url).events()) seen.push(event.data);
       })(),
     );
-    expect(error).toMatchObject({ kind: "event", limit: DEFAULT_MAX_EVENT_SIZE, url: `${url}/` });
+    expect(error).toMatchObject({ kind: "event", limit: DEFAULT_MAX_EVENT_SIZE, url: new URL(url).href });
     expect(seen).toEqual([]);
-    await pumps[0]?.closed;
+    await pumped(requests[0]);
   });
 
   test("events(): setMaxEventSize and the table form's maxEventSize", async () => {

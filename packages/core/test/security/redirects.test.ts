@@ -3,31 +3,41 @@
 // `OpenAI-Project`, any `headers` entry) to it, and a 301/302/303 would turn a POST into a GET to
 // another URL that resolves `ok: true`. So every redirect, same origin or not, rejects with a
 // `RedirectError` naming the status and the new location, and nothing is sent to that location.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { request } from "../../src/http/index.js";
 import { OpenAI, RedirectError } from "../../src/index.js";
-import { type HostileServer, hostileServer } from "./hostile-server.js";
+import { type RecordedRequest, useOneServer } from "./hostile.js";
 
 const KEY = "sk-SECRET-redirect-0123";
 const user = [{ role: "user" as const, content: "Hi" }];
-let origin: HostileServer; // the API the client is configured for
-let elsewhere: HostileServer; // where the API's redirects point
+// Two servers: two origins.
+const originServer = useOneServer();
+const elsewhereServer = useOneServer();
+/** A scenario: its root URL and the requests it received. */
+type Served = { url: string; received: RecordedRequest[] };
+let origin: Served; // the API the client is configured for
+let elsewhere: Served; // where the API's redirects point
 let status = 302;
 
-beforeAll(async () => {
-  elsewhere = await hostileServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ object: "list", data: [], stolen: true }));
+beforeAll(() => {
+  const stolen = elsewhereServer.scenario({
+    byPath: { "": { json: { object: "list", data: [], stolen: true } } },
   });
-  origin = await hostileServer((req, res) => {
-    const to = req.url?.startsWith("/same") ? "/v1/models" : `${elsewhere.url}/steal?token=SECRET-T`;
-    res.writeHead(status, { location: to, "content-type": "application/json" });
-    res.end("{}");
+  elsewhere = { url: stolen.url, received: stolen.scenario.requests };
+  const api = originServer.scenario({
+    // `/same/...` redirects within this origin (a path under the scenario's root), the rest elsewhere.
+    respond: (r) => ({
+      status,
+      headers: {
+        location: r.url.startsWith("/same")
+          ? `${new URL(api.url).pathname}/v1/models`
+          : `${elsewhere.url}/steal?token=SECRET-T`,
+        "content-type": "application/json",
+      },
+      text: "{}",
+    }),
   });
-});
-afterAll(async () => {
-  await origin.close();
-  await elsewhere.close();
+  origin = { url: api.url, received: api.scenario.requests };
 });
 beforeEach(() => {
   origin.received.length = 0;
@@ -97,15 +107,10 @@ describe("a redirect within the same origin", () => {
 
 describe("not a redirect", () => {
   test("a 3xx without Location (304, 300) is an answer like any other", async () => {
-    const server = await hostileServer((_req, res) => {
-      res.writeHead(300, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "choose" } }));
+    const { url } = originServer.scenario({
+      byPath: { "": { status: 300, json: { error: { message: "choose" } } } },
     });
-    try {
-      const result = await new OpenAI("k", { baseURL: server.url, maxRetries: 0 }).models();
-      expect(result).toMatchObject({ ok: false, status: 300 });
-    } finally {
-      await server.close();
-    }
+    const result = await new OpenAI("k", { baseURL: url, maxRetries: 0 }).models();
+    expect(result).toMatchObject({ ok: false, status: 300 });
   });
 });

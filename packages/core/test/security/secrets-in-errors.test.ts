@@ -6,10 +6,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { request } from "../../src/http/index.js";
 import { ConnectionError, OaikitError, OpenAI, RequestAbortedError, TimeoutError } from "../../src/index.js";
-import { type HostileServer, hostileServer } from "./hostile-server.js";
+import { useOneServer } from "./hostile.js";
 
 const SECRETS = {
   key: "sk-live-KEY0123456789abcdef",
@@ -82,23 +82,23 @@ function client(baseURL: string, extra: Record<string, unknown> = {}): OpenAI {
   });
 }
 
-let slow: HostileServer;
-beforeAll(async () => {
-  slow = await hostileServer((req, res) => {
-    if (req.url?.includes("stall-body")) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.write("{");
-      return; // the body never ends
-    }
-    if (req.url?.includes("stall-stream")) {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(": keep-alive\n\n");
-      return;
-    }
-    // Anything else: no answer at all (the head never comes).
+const server = useOneServer();
+let slow: { url: string };
+beforeAll(() => {
+  slow = server.scenario({
+    byPath: {
+      // "{", and the body never ends
+      "stall-body": { headers: { "content-type": "application/json" }, text: "{", after: "stall" },
+      "stall-stream": {
+        headers: { "content-type": "text/event-stream" },
+        sse: [": keep-alive\n\n"],
+        after: "stall",
+      },
+      // Anything else: no answer at all (the head never comes while the client waits).
+      "": { delayMs: 600_000 },
+    },
   });
 });
-afterAll(() => slow.close());
 
 describe("the client's errors hold no credential", () => {
   test("ConnectionError (connection refused), with the cause chain still telling what failed", async () => {

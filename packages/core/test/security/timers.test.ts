@@ -9,11 +9,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type HostileServer, hostileServer } from "./hostile-server.js";
+import { useOneServer } from "./hostile.js";
 
 const DEADLINE_MS = 8_000;
 let dir = "";
-let server: HostileServer;
+const server = useOneServer();
+let base = "";
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "oaikit-timers-"));
@@ -34,20 +35,19 @@ beforeAll(async () => {
   });
   // JSON for /done, else a complete SSE stream: the socket is free as soon as it is sent, so only
   // oaikit's own timers could keep the child alive when it does not read the body.
-  server = await hostileServer((req, res) => {
-    if (req.url?.includes("/done")) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ object: "list", data: [] }));
-      return;
-    }
-    const chunk = (content: string) => JSON.stringify({ choices: [{ index: 0, delta: { content } }] });
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    res.end(`data: ${chunk("Hel")}\n\ndata: ${chunk("lo")}\n\ndata: [DONE]\n\n`);
-  });
+  const chunk = (content: string) => JSON.stringify({ choices: [{ index: 0, delta: { content } }] });
+  base = server.scenario({
+    byPath: {
+      "/done": { json: { object: "list", data: [] } },
+      "": {
+        headers: { "content-type": "text/event-stream" },
+        text: `data: ${chunk("Hel")}\n\ndata: ${chunk("lo")}\n\ndata: [DONE]\n\n`,
+      },
+    },
+  }).url;
 });
 
 afterAll(async () => {
-  await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -56,7 +56,7 @@ async function probe(body: string): Promise<{ code: number | null; ms: number; o
   const file = join(dir, `probe-${Math.random().toString(36).slice(2)}.mjs`);
   await writeFile(
     file,
-    `import * as oaikit from "./oaikit.mjs";\nconst base = ${JSON.stringify(server.url)};\n${body}\n`,
+    `import * as oaikit from "./oaikit.mjs";\nconst base = ${JSON.stringify(base)};\n${body}\n`,
   );
   const started = Date.now();
   const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "pipe"] });
