@@ -1,14 +1,13 @@
 import { expect, type Page, test } from "@playwright/test";
-// @ts-expect-error: a plain .mjs helper without types
-import { servePage } from "../test/serve-page.mjs";
+import { servePage } from "../test/page.ts";
 
-// The page (test/serve-page.mjs) bundles @oaikit/sessions, idb-keyval and the core client onto `window`
-// and `openIt(id, options)` (openChatSession with a client of that origin) onto `window`, and serves a slow
-// streaming /v1/chat/completions on the same origin.
+// The page (test/page.ts) bundles @oaikit/sessions, idb-keyval and the core client onto `window`
+// and `openIt(id, options)` (openChatSession with a client of that origin) onto `window`; the API on the
+// same origin streams a slow reply.
 type Served = { url: string; close: () => Promise<void> };
 let served: Served;
 test.beforeAll(async () => {
-  served = (await servePage({ words: 60, delayMs: 50 })) as Served;
+  served = await servePage({ words: 60, delayMs: 50 });
 });
 test.afterAll(async () => {
   await served.close();

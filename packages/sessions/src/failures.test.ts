@@ -1,6 +1,6 @@
 import { OpenAI } from "@oaikit/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { nestedJson, startLlmServer } from "../test/llm-server.js";
+import { nestedJson, startLlm } from "../test/llm.js";
 import type { SessionStoreError } from "./errors.js";
 import { createMemoryStore } from "./memory-store.js";
 import { openChatSession } from "./open-chat.js";
@@ -10,10 +10,10 @@ import type { SessionStore } from "./store.js";
 // Issue 11 #10: a failure while persisting (a copy that throws, a store that throws, an onError that
 // throws) must reach onError / lastError, never the process as an uncaught exception.
 
-let server: Awaited<ReturnType<typeof startLlmServer>>;
+let server: Awaited<ReturnType<typeof startLlm>>;
 let client: OpenAI;
 beforeAll(async () => {
-  server = await startLlmServer({ delayMs: 1 });
+  server = await startLlm({ delayMs: 1 });
   client = new OpenAI("sk-test", { baseURL: server.url, defaultModel: "m", maxRetries: 0 });
 });
 afterAll(() => server.close());

@@ -3,7 +3,7 @@ import { OpenAI, RequestAbortedError } from "@oaikit/core";
 import { createStore, set } from "idb-keyval";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import v0Fixture from "../test/fixtures/v0-session.json" with { type: "json" };
-import { startLlmServer } from "../test/llm-server.js";
+import { startLlm } from "../test/llm.js";
 import { createIndexedDbStore } from "./idb-store.js";
 import { exportSessions, importSessions, listSessions } from "./manage.js";
 import { createMemoryStore } from "./memory-store.js";
@@ -11,10 +11,10 @@ import { openChatSession } from "./open-chat.js";
 import { openResponsesChatSession } from "./open-responses.js";
 
 const SECRET = "sk-test-DO-NOT-STORE-4242";
-let server: Awaited<ReturnType<typeof startLlmServer>>;
+let server: Awaited<ReturnType<typeof startLlm>>;
 let client: OpenAI;
 beforeAll(async () => {
-  server = await startLlmServer();
+  server = await startLlm();
   client = new OpenAI(SECRET, { baseURL: server.url, defaultModel: "test-model", maxRetries: 0 });
 });
 afterAll(() => server.close());
