@@ -1,7 +1,7 @@
 // The cross-runtime smoke cases: the same file runs in Chromium, Node 22, Node 24, Deno, workerd and
 // Bun. It uses only web-platform APIs (fetch, Blob, AbortController, TextEncoder) and receives the SDK
 // module from the runtime's entry, so each runtime imports @oaikit/core its own way. Every case talks
-// to the smoke server (server.mjs) on 127.0.0.1.
+// to the smoke routes of the one fake server (apps/demo/server/testing/smoke.ts) on 127.0.0.1.
 
 /** The user message of the echo cases: multi-byte characters catch a UTF-8 sequence split by the network. */
 export const MESSAGE = "héllo wörld ✓ from oaikit";

@@ -6,7 +6,8 @@ import { runSmoke } from "./cases.mjs";
 
 const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2);
 const baseURL = args[0];
-if (!baseURL) throw new TypeError("Usage: entry.mjs <smoke server base URL, e.g. http://127.0.0.1:1234/v1>");
+if (!baseURL)
+  throw new TypeError("Usage: entry.mjs <smoke routes base URL, e.g. http://127.0.0.1:1234/__test/smoke/v1>");
 
 const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
 const version = globalThis.Deno

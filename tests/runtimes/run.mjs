@@ -2,9 +2,10 @@
 // Runs the cross-runtime smoke suite: `node tests/runtimes/run.mjs <runtime...>` with runtimes from
 // chromium, node22, node24, deno, workerd, bun (none: all of them, one after another).
 //
-// For each runtime it starts the smoke server (server.mjs) on 127.0.0.1, runs the shared cases
-// (cases.mjs) inside that runtime, then runs that runtime's example from examples/ against the same
-// server and checks what the example printed or showed. It ends with one plain `N passed, N failed`
+// For each runtime it starts the one fake server (apps/demo/server, its smoke routes under
+// /__test/smoke/v1: apps/demo/server/testing/smoke.ts) on 127.0.0.1, runs the shared cases (cases.mjs)
+// inside that runtime, then runs that runtime's example from examples/ against the same server and
+// checks what the example printed or showed. It ends with one plain `N passed, N failed`
 // line, which scripts/suites.mjs reads. Every child process is started here, bounded by a timeout and
 // stopped by its own pid.
 import { spawn } from "node:child_process";
@@ -12,9 +13,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startDemoServer } from "../../apps/demo/server/index.ts";
 import { freePort, startService } from "../lib/service.mjs";
 import { caseNames, MESSAGE, REPLY } from "./cases.mjs";
-import { startSmokeServer } from "./server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = {
@@ -204,13 +205,15 @@ async function chromium(ctx) {
   const outDir = mkdtempSync(join(tmpdir(), "oaikit-browser-example-"));
   await viteBuild({
     root: join(root, "examples/browser"),
+    // Relative asset URLs: the page is served under /__test/pages/.
+    base: "./",
     logLevel: "warn",
     build: { outDir, emptyOutDir: true },
   });
   const files = new Map([
     [
       "/smoke.html",
-      { type: "text/html", body: '<!doctype html><meta charset="utf-8"><script src="/smoke.js"></script>' },
+      { type: "text/html", body: '<!doctype html><meta charset="utf-8"><script src="smoke.js"></script>' },
     ],
     ["/smoke.js", { type: "text/javascript", body: bundle.outputFiles[0].contents }],
   ]);
@@ -218,8 +221,9 @@ async function chromium(ctx) {
     const type = file.endsWith(".html") ? "text/html" : file.endsWith(".js") ? "text/javascript" : "text/css";
     files.set(`/${relative(outDir, file)}`, { type, body: readFileSync(file) });
   }
-  // The pages come from another origin than the API: every call is a real cross-origin call.
-  const pages = await startSmokeServer({ staticFiles: files });
+  // The pages come from another origin than the API (a second server): every call is a real cross-origin call.
+  const pages = await startSmokeServer();
+  for (const [path, file] of files) pages.files.set(path, file);
   const browser = await playwrightChromium.launch({
     executablePath: bin.chromium,
     args: ["--disable-quic", "--disable-gpu"],
@@ -229,7 +233,7 @@ async function chromium(ctx) {
     const page = await browser.newPage();
     const consoleErrors = [];
     page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-    await page.goto(`${pages.origin}/smoke.html`);
+    await page.goto(`${pages.pagesUrl}/smoke.html`);
     let smoke;
     try {
       smoke = await page.evaluate((url) => globalThis.runSmoke(url), ctx.api.url);
@@ -242,7 +246,7 @@ async function chromium(ctx) {
     const query = `baseURL=${encodeURIComponent(ctx.api.url)}&model=smoke-model`;
     smoke.results.push(
       await attempt("example: page streams the reply", async () => {
-        await page.goto(`${pages.origin}/index.html?${query}`);
+        await page.goto(`${pages.pagesUrl}/index.html?${query}`);
         await page.fill("#question", MESSAGE);
         await page.click("#send");
         await page.waitForFunction(
@@ -274,7 +278,7 @@ async function chromium(ctx) {
         );
         const status = await page.textContent("#status");
         assert(status === "stopped: RequestAbortedError", `status ${status}`);
-        await waitFor(() => ctx.api.stats.closedEarly.has(id), 3_000, "the server saw the connection close");
+        await waitFor(() => ctx.api.closedEarly.has(id), 3_000, "the server saw the connection close");
       }),
     );
     smoke.version = `Chromium ${browser.version()}`;
@@ -288,6 +292,22 @@ async function chromium(ctx) {
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
+
+/**
+ * The one fake server with its test routes: `url` is the smoke routes' base URL (`.../__test/smoke/v1`),
+ * `closedEarly` the ids of stalled streams whose client went away, `files` what `pagesUrl` serves.
+ */
+async function startSmokeServer() {
+  const server = await startDemoServer({ delayMs: 0, testRoutes: true });
+  const { url, routes } = server.test;
+  return {
+    url: `${url}/smoke/v1`,
+    pagesUrl: `${url}/pages`,
+    files: routes.pages,
+    closedEarly: routes.smoke.closedEarly,
+    close: () => server.close(),
+  };
+}
 
 /** Runs a smoke entry and reads its `SMOKE_RESULT` line; a crash counts every case as failed. */
 async function runEntry(cmd, options = {}) {

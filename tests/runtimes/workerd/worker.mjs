@@ -1,5 +1,5 @@
 // The smoke entry for Cloudflare workerd: wrangler bundles this Worker with the built package and
-// run.mjs calls it once; the Worker runs the shared cases against the smoke server named in the
+// run.mjs calls it once; the Worker runs the shared cases against the smoke routes named in the
 // `baseURL` query parameter and answers with the report as JSON.
 import * as sdk from "../../../packages/core/dist/index.js";
 import { runSmoke } from "../cases.mjs";
