@@ -52,7 +52,7 @@ export function createChatCompletion(
   const payload = modelPayload(client, { messages }, params);
   if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
   askForUsage(client, payload);
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new ChatCompletionStream(opening.source, { ...opening.options, onChunk }), opening);
 }
 
@@ -70,7 +70,7 @@ export function streamChatCompletion(
   const payload = modelPayload(client, { messages }, params);
   payload.stream = true;
   askForUsage(client, payload);
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return new ChatCompletionStream(opening.source, opening.options);
 }
 

@@ -48,7 +48,7 @@ export function createResponse(
   const payload = responsePayload(client, input, params);
   checkCallback(onEvent, "onEvent");
   if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new ResponseStream(opening.source, { ...opening.options, onChunk: onEvent }), opening);
 }
 
@@ -64,7 +64,7 @@ export function streamResponse(
 ): ResponseStream {
   const payload = responsePayload(client, input, params);
   payload.stream = true;
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return new ResponseStream(opening.source, opening.options);
 }
 

@@ -65,6 +65,12 @@ export interface StreamOpening {
   response(): Response | undefined;
 }
 
+/**
+ * What a stream request sends: a JSON `body` or a multipart `form`, and the route's `path` and
+ * `query` values (filled and encoded as for `call`).
+ */
+export type StreamPayload = Pick<CallInit, "path" | "query" | "body" | "form">;
+
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 /**
@@ -167,13 +173,14 @@ export class Client {
   }
 
   /**
-   * The request of a stream (`POST route` with `payload`, the client's retries before the first byte)
-   * and the stream options of the call. Used by the streaming API areas; you rarely need it.
+   * The request of a stream (`route` with `payload`: `{ body }` for JSON, `{ form }` for multipart, and
+   * the route's `path` and `query`; the client's retries before the first byte) and the stream options
+   * of the call. Used by the streaming API areas; you rarely need it.
    */
-  openStream(route: Route, payload: Record<string, unknown>, options?: RequestOptions): StreamOpening {
-    const { method, path } = this.#route(route, {});
+  openStream(route: Route, payload: StreamPayload, options?: RequestOptions): StreamOpening {
+    const { method, path } = this.#route(route, payload);
     const settings = this.#settings(options);
-    const { target, request } = this.#request(method, path, { body: payload }, settings);
+    const { target, request } = this.#request(method, path, payload, settings);
     let last: Response | undefined;
     return {
       source: {
