@@ -6,7 +6,9 @@
 //   pnpm gen:types            regenerate the committed file
 //   pnpm gen:types --check    exit 1 when the committed file differs from what the document gives
 //
-// Two additions to openapi-typescript's output, both derived from the document:
+// openapi-typescript's options: `defaultNonNullable: false` (a property with a default stays optional).
+// Before it runs, each discriminator gets the mapping the document leaves out (see mapDiscriminators).
+// Two additions to its output, both derived from the document:
 // - `format: binary` schemas (the files of multipart bodies) are `Blob`, not `string`;
 // - `Paths`: one entry per route as the client names it, "METHOD /path" → its operation, which is
 //   what `client.call(route, init)` is typed through.
@@ -63,10 +65,76 @@ function pathsInterface(doc) {
   ].join("\n");
 }
 
+/** The schema a local `$ref` points to. */
+function resolve(doc, ref) {
+  let node = doc;
+  for (const part of ref.replace(/^#\//, "").split("/"))
+    node = node?.[part.replaceAll("~1", "/").replaceAll("~0", "~")];
+  return node;
+}
+
+/** The single value a schema allows for `property` (`enum: [text]` or `const: text`), if it has one. */
+function singleValue(doc, schema, property, seen = new Set()) {
+  if (!schema || typeof schema !== "object" || seen.has(schema)) return undefined;
+  seen.add(schema);
+  if (schema.$ref) return singleValue(doc, resolve(doc, schema.$ref), property, seen);
+  let prop = schema.properties?.[property];
+  if (prop?.$ref) prop = resolve(doc, prop.$ref);
+  if (prop && "const" in prop) return prop.const;
+  if (prop && Array.isArray(prop.enum) && prop.enum.length === 1) return prop.enum[0];
+  for (const part of schema.allOf ?? []) {
+    const value = singleValue(doc, part, property, seen);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The document's discriminators name no `mapping`. By the OpenAPI rules the value is then the member
+ * schema's name, and openapi-typescript types it so (`type: "ChatCompletionRequestMessageContentPartText"`),
+ * which is not what the API sends or takes (`type: "text"`). Each mapping is filled in from the
+ * members' own single-valued property; a discriminator whose members do not all have one is dropped
+ * (the members stay a plain union). Returns how many were mapped and dropped.
+ */
+function mapDiscriminators(doc) {
+  let mapped = 0;
+  let dropped = 0;
+  const walk = (node) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const discriminator = node.discriminator;
+      if (discriminator?.propertyName && !discriminator.mapping) {
+        const members = node.oneOf ?? node.anyOf ?? [];
+        const mapping = {};
+        let complete = members.length > 0;
+        for (const member of members) {
+          const value = singleValue(doc, member, discriminator.propertyName);
+          if (member.$ref && typeof value === "string" && !(value in mapping)) mapping[value] = member.$ref;
+          else complete = false;
+        }
+        if (complete) {
+          discriminator.mapping = mapping;
+          mapped++;
+        } else {
+          delete node.discriminator;
+          dropped++;
+        }
+      }
+      for (const value of Object.values(node)) walk(value);
+    }
+  };
+  walk(doc);
+  return { mapped, dropped };
+}
+
 /** The generated file's text, from the document's text. */
 export async function generate(yamlText = readFileSync(specPath, "utf8")) {
   const doc = parse(yamlText, { maxAliasCount: -1 });
+  mapDiscriminators(doc);
   const ast = await openapiTS(doc, {
+    // A default makes a property optional, not required: the same schemas describe request bodies,
+    // where a property with a default may be left out (`encoding_format`, `frequency_penalty`).
+    defaultNonNullable: false,
     transform(schema) {
       if (schema.format === "binary") return BLOB;
       return undefined;

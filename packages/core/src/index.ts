@@ -17,6 +17,19 @@ export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js
 export { OpenAI } from "./client/openai.js";
 export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
 export { unwrap } from "./client/result.js";
+export type {
+  components,
+  FormFields,
+  KnownRoute,
+  Multipart,
+  Paths,
+  ReadAs,
+  RouteBody,
+  RouteData,
+  RouteInit,
+  RouteQuery,
+  Schemas,
+} from "./client/routes.js";
 export type { FileInput } from "./client/upload.js";
 export type { ApiErrorBody, RequestTarget, TimeoutPhase } from "./errors/errors.js";
 export {

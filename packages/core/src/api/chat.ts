@@ -50,7 +50,7 @@ export function createChatCompletion(
   checkMessages(messages);
   checkCallback(onChunk, "onChunk");
   const payload = modelPayload(client, { messages }, params);
-  if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
+  if (!payload.stream) return client.call<ChatCompletion>(ROUTE, callInit(options, { body: payload }));
   askForUsage(client, payload);
   const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new ChatCompletionStream(opening.source, { ...opening.options, onChunk }), opening);

@@ -27,7 +27,7 @@ export function completion(
   options?: RequestOptions,
 ): Promise<ApiResult<Completion>> {
   const payload = promptPayload(prompt, params);
-  if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
+  if (!payload.stream) return client.call<Completion>(ROUTE, callInit(options, { body: payload }));
   const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new CompletionStream(opening.source, opening.options), opening);
 }

@@ -16,5 +16,8 @@ export function imageGeneration(
       `imageGeneration(params): params must be an object such as { model, prompt } (got ${describeValue(params)}).`,
     );
   }
-  return client.call("POST /images/generations", callInit(options, { body: mergeDefined({}, params) }));
+  return client.call<ImagesResponse>(
+    "POST /images/generations",
+    callInit(options, { body: mergeDefined({}, params) }),
+  );
 }

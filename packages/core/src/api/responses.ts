@@ -47,7 +47,7 @@ export function createResponse(
 ): Promise<ApiResult<ResponseObject>> {
   const payload = responsePayload(client, input, params);
   checkCallback(onEvent, "onEvent");
-  if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
+  if (!payload.stream) return client.call<ResponseObject>(ROUTE, callInit(options, { body: payload }));
   const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new ResponseStream(opening.source, { ...opening.options, onChunk: onEvent }), opening);
 }
@@ -74,7 +74,7 @@ export function response(
   responseId: string,
   options?: RequestOptions,
 ): Promise<ApiResult<ResponseObject>> {
-  return client.call(
+  return client.call<ResponseObject>(
     "GET /responses/{response_id}",
     callInit(options, { path: { response_id: responseId } }),
   );
@@ -86,7 +86,7 @@ export function deleteResponse(
   responseId: string,
   options?: RequestOptions,
 ): Promise<ApiResult<Deleted>> {
-  return client.call(
+  return client.call<Deleted>(
     "DELETE /responses/{response_id}",
     callInit(options, { path: { response_id: responseId } }),
   );
@@ -98,7 +98,7 @@ export function cancelResponse(
   responseId: string,
   options?: RequestOptions,
 ): Promise<ApiResult<ResponseObject>> {
-  return client.call(
+  return client.call<ResponseObject>(
     "POST /responses/{response_id}/cancel",
     callInit(options, { path: { response_id: responseId } }),
   );

@@ -26,6 +26,7 @@ import {
 } from "./config.js";
 import { encodeId } from "./payload.js";
 import type { ApiResult } from "./result.js";
+import type { KnownRoute, OtherRoute, ReadAs, RouteData, RouteInitArgs } from "./routes.js";
 
 /** An HTTP method of the OpenAI API. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -148,13 +149,27 @@ export class Client {
    * Any route of the API, with the client's headers, retries, timeout and error handling. Resolves to
    * an `ApiResult` for every HTTP status; transport failures, timeouts and aborts throw typed errors.
    *
+   * A route of OpenAI's OpenAPI document is typed by its method and path: `init.path`, `query`, `body`
+   * (JSON) and `form` (multipart, built with `multipart()` from `@oaikit/core/files`) are checked, and
+   * `data` is the route's 2xx schema (`as: "blob"` gives a `Blob`). Other routes (a provider's own)
+   * take an untyped `CallInit`; so does any route with an explicit type argument, `call<MyType>(...)`.
+   *
    * ```ts
    * const job = await client.call("GET /fine_tuning/jobs/{fine_tuning_job_id}", {
    *   path: { fine_tuning_job_id: "ftjob-abc" },
-   * });
+   * }); // ApiResult<FineTuningJob>
    * ```
    */
-  call<T = unknown>(route: Route, init: CallInit = {}): Promise<ApiResult<T>> {
+  call<R extends KnownRoute, A extends ReadAs = "decoded">(
+    route: R,
+    ...init: RouteInitArgs<R, A>
+  ): Promise<ApiResult<A extends "blob" ? Blob : RouteData<R>>>;
+  /** A route the OpenAPI document does not have (or any route, with an explicit type argument): untyped. */
+  call<T = unknown, R extends Route = Route>(
+    route: R & OtherRoute<R>,
+    init?: CallInit,
+  ): Promise<ApiResult<T>>;
+  call(route: Route, init: CallInit = {}): Promise<ApiResult<unknown>> {
     // Everything is checked before anything async, so bad input throws at the call.
     const { method, path } = this.#route(route, init);
     if (typeof init !== "object" || init === null) {
@@ -293,12 +308,12 @@ export class Client {
     };
   }
 
-  async #send<T>(
+  async #send(
     method: string,
     path: string,
     init: CallInit,
     settings: CallSettings,
-  ): Promise<ApiResult<T>> {
+  ): Promise<ApiResult<unknown>> {
     const { target, request } = this.#request(method, path, init, settings);
     const started = Date.now();
     const response = await send(request, this.#transportOptions(settings, settings.signal));
@@ -309,7 +324,7 @@ export class Client {
         init.as === "blob"
           ? await readWithin(response, () => response.blob(), ctx)
           : decodeBody(await readWithin(response, () => response.text(), ctx));
-      return { ok: true, ...meta, data: data as T };
+      return { ok: true, ...meta, data };
     }
     const data = decodeBody(await readWithin(response, () => response.text(), ctx));
     return { ok: false, ...meta, error: normalizeErrorBody(response.status, data), data };

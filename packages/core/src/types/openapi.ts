@@ -4461,7 +4461,7 @@ export interface components {
                      * @description A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter`` tool. There can be a maximum of 20 files associated with the tool.
                      * @default []
                      */
-                    file_ids: string[];
+                    file_ids?: string[];
                 };
                 file_search?: {
                     /** @description The ID of the [vector store](/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant. */
@@ -5200,7 +5200,7 @@ export interface components {
              * @description Always `auto`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "AutoChunkingStrategyRequestParam";
+            type: "auto";
         };
         Batch: {
             id: string;
@@ -5477,7 +5477,7 @@ export interface components {
              * @description The type of the tool. Always `custom`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ChatCompletionMessageCustomToolCall";
+            type: "custom";
             /** @description The custom tool that the model called. */
             custom: {
                 /** @description The name of the custom tool to call. */
@@ -5521,7 +5521,7 @@ export interface components {
              * @description The type of the tool. Currently, only `function` is supported. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ChatCompletionMessageToolCall";
+            type: "function";
             /** @description The function that the model called. */
             function: {
                 /** @description The name of the function to call. */
@@ -5562,7 +5562,7 @@ export interface components {
              * @description The object type, which is always `error`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ChatCompletionModerationError";
+            type: "error";
             /** @description The error code. */
             code: string;
             /** @description The error message. */
@@ -5574,7 +5574,7 @@ export interface components {
              * @description The object type, which is always `moderation_results`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ChatCompletionModerationResults";
+            type: "moderation_results";
             /** @description The moderation model used to generate the results. */
             model: string;
             /** @description A list of moderation results. */
@@ -5621,7 +5621,7 @@ export interface components {
              * @description The role of the messages author, in this case `assistant`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            role: "ChatCompletionRequestAssistantMessage";
+            role: "assistant";
             /** @description An optional name for the participant. Provides the model information to differentiate between participants of the same role. */
             name?: string;
             audio?: {
@@ -5650,7 +5650,7 @@ export interface components {
              * @description The role of the messages author, in this case `developer`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            role: "ChatCompletionRequestDeveloperMessage";
+            role: "developer";
             /** @description An optional name for the participant. Provides the model information to differentiate between participants of the same role. */
             name?: string;
         };
@@ -5663,7 +5663,7 @@ export interface components {
              * @description The role of the messages author, in this case `function`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            role: "ChatCompletionRequestFunctionMessage";
+            role: "function";
             content: string | null;
             /** @description The name of the function to call. */
             name: string;
@@ -5737,7 +5737,7 @@ export interface components {
                  * @default auto
                  * @enum {string}
                  */
-                detail: "auto" | "low" | "high";
+                detail?: "auto" | "low" | "high";
             };
             prompt_cache_breakpoint?: components["schemas"]["PromptCacheBreakpointParam"];
         };
@@ -5747,7 +5747,7 @@ export interface components {
              * @description The type of the content part. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ChatCompletionRequestMessageContentPartRefusal";
+            type: "refusal";
             /** @description The refusal message generated by the model. */
             refusal: string;
         };
@@ -5760,7 +5760,7 @@ export interface components {
              * @description The type of the content part. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ChatCompletionRequestMessageContentPartText";
+            type: "text";
             /** @description The text content. */
             text: string;
             prompt_cache_breakpoint?: components["schemas"]["PromptCacheBreakpointParam"];
@@ -5778,7 +5778,7 @@ export interface components {
              * @description The role of the messages author, in this case `system`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            role: "ChatCompletionRequestSystemMessage";
+            role: "system";
             /** @description An optional name for the participant. Provides the model information to differentiate between participants of the same role. */
             name?: string;
         };
@@ -5789,7 +5789,7 @@ export interface components {
              * @description The role of the messages author, in this case `tool`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            role: "ChatCompletionRequestToolMessage";
+            role: "tool";
             /** @description The contents of the tool message. */
             content: string | components["schemas"]["ChatCompletionRequestToolMessageContentPart"][];
             /** @description Tool call that this message is responding to. */
@@ -5808,7 +5808,7 @@ export interface components {
              * @description The role of the messages author, in this case `user`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            role: "ChatCompletionRequestUserMessage";
+            role: "user";
             /** @description An optional name for the participant. Provides the model information to differentiate between participants of the same role. */
             name?: string;
         };
@@ -6002,10 +6002,9 @@ export interface components {
         CodeInterpreterTool: {
             /**
              * @description The type of the code interpreter tool. Always `code_interpreter`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CodeInterpreterTool";
+            type: "code_interpreter";
             /**
              * @description The code interpreter container. Can be a container ID or an object that
              *     specifies uploaded file IDs to make available to your code, along with an
@@ -6024,7 +6023,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CodeInterpreterToolCall";
+            type: "code_interpreter_call";
             /** @description The unique ID of the code interpreter tool call. */
             id: string;
             /**
@@ -6052,10 +6051,10 @@ export interface components {
              *     - `lte`: less than or equal
              *     - `in`: in
              *     - `nin`: not in
-             *      (enum property replaced by openapi-typescript)
+             * @default eq
              * @enum {string}
              */
-            type: "ComparisonFilter";
+            type: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin";
             /** @description The key to compare against the value. */
             key: string;
             /** @description The value to compare against the attribute key; supports string, number, or boolean types. */
@@ -6091,17 +6090,17 @@ export interface components {
                  *     prediction that appeared in the completion.
                  * @default 0
                  */
-                accepted_prediction_tokens: number;
+                accepted_prediction_tokens?: number;
                 /**
                  * @description Audio input tokens generated by the model.
                  * @default 0
                  */
-                audio_tokens: number;
+                audio_tokens?: number;
                 /**
                  * @description Tokens generated by the model for reasoning.
                  * @default 0
                  */
-                reasoning_tokens: number;
+                reasoning_tokens?: number;
                 /** @description Text output tokens generated by the model. */
                 text_tokens?: number;
                 /**
@@ -6112,7 +6111,7 @@ export interface components {
                  *     limits.
                  * @default 0
                  */
-                rejected_prediction_tokens: number;
+                rejected_prediction_tokens?: number;
             };
             /** @description Breakdown of tokens used in the prompt. */
             prompt_tokens_details?: {
@@ -6120,12 +6119,12 @@ export interface components {
                  * @description Audio input tokens present in the prompt.
                  * @default 0
                  */
-                audio_tokens: number;
+                audio_tokens?: number;
                 /**
                  * @description Cached tokens present in the prompt.
                  * @default 0
                  */
-                cached_tokens: number;
+                cached_tokens?: number;
                 /** @description Text input tokens present in the prompt. */
                 text_tokens?: number;
                 /** @description Image input tokens present in the prompt. */
@@ -6134,7 +6133,7 @@ export interface components {
                  * @description The unadjusted number of prompt tokens written to cache.
                  * @default 0
                  */
-                cache_write_tokens: number;
+                cache_write_tokens?: number;
             };
         };
         /**
@@ -6184,7 +6183,7 @@ export interface components {
              * @description The type of the computer call. Always `computer_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ComputerToolCall";
+            type: "computer_call";
             /** @description The unique ID of the computer call. */
             id: string;
             /** @description An identifier used when responding to the tool call with output. */
@@ -6243,7 +6242,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ComputerToolCallOutputResource";
+            type: "computer_call_output";
         };
         ContainerFileListResource: {
             /**
@@ -6383,7 +6382,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "CostsResult";
+            object: "organization.costs.result";
             /** @description The monetary value in its associated currency. */
             amount?: {
                 /** @description The numeric value of the cost. */
@@ -6412,14 +6411,14 @@ export interface components {
              * @description A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
              * @default []
              */
-            tools: (components["schemas"]["AssistantToolsCode"] | components["schemas"]["AssistantToolsFileSearch"] | components["schemas"]["AssistantToolsFunction"])[];
+            tools?: (components["schemas"]["AssistantToolsCode"] | components["schemas"]["AssistantToolsFileSearch"] | components["schemas"]["AssistantToolsFunction"])[];
             tool_resources?: {
                 code_interpreter?: {
                     /**
                      * @description A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
                      * @default []
                      */
-                    file_ids: string[];
+                    file_ids?: string[];
                 };
                 file_search?: {
                     /** @description The [vector store](/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant. */
@@ -6510,14 +6509,14 @@ export interface components {
              *     likelihood to repeat the same line verbatim.
              * @default 0
              */
-            frequency_penalty: number | null;
+            frequency_penalty?: number | null;
             /**
              * @description Number between -2.0 and 2.0. Positive values penalize new tokens based on
              *     whether they appear in the text so far, increasing the model's likelihood
              *     to talk about new topics.
              * @default 0
              */
-            presence_penalty: number | null;
+            presence_penalty?: number | null;
             /**
              * Web search
              * @description This tool searches the web for relevant results to use in a response.
@@ -6583,7 +6582,7 @@ export interface components {
              *     Supports text and image inputs. Note: image inputs over 8MB will be dropped.
              * @default false
              */
-            store: boolean | null;
+            store?: boolean | null;
             moderation?: components["schemas"]["ModerationParam"] | null;
             /**
              * @description If set to true, the model response data will be streamed to the client
@@ -6593,7 +6592,7 @@ export interface components {
              *     guide for more information on how to handle the streaming events.
              * @default false
              */
-            stream: boolean | null;
+            stream?: boolean | null;
             stop?: components["schemas"]["StopConfiguration"];
             /**
              * @description Modify the likelihood of specified tokens appearing in the completion.
@@ -6606,7 +6605,7 @@ export interface components {
              *     should result in a ban or exclusive selection of the relevant token.
              * @default null
              */
-            logit_bias: {
+            logit_bias?: {
                 [key: string]: number;
             } | null;
             /**
@@ -6615,7 +6614,7 @@ export interface components {
              *     `content` of `message`.
              * @default false
              */
-            logprobs: boolean | null;
+            logprobs?: boolean | null;
             /**
              * @deprecated
              * @description The maximum number of [tokens](/tokenizer) that can be generated in the
@@ -6631,7 +6630,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            n: number | null;
+            n?: number | null;
             /**
              * @description Configuration for a [Predicted Output](/docs/guides/predicted-outputs),
              *     which can greatly improve response times when large parts of the model
@@ -6817,19 +6816,19 @@ export interface components {
              *     **Note:** Because this parameter generates many completions, it can quickly consume your token quota. Use carefully and ensure that you have reasonable settings for `max_tokens` and `stop`.
              * @default 1
              */
-            best_of: number | null;
+            best_of?: number | null;
             /**
              * @description Echo back the prompt in addition to the completion
              * @default false
              */
-            echo: boolean | null;
+            echo?: boolean | null;
             /**
              * @description Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
              *
              *     [See more information about frequency and presence penalties.](/docs/guides/text-generation)
              * @default 0
              */
-            frequency_penalty: number | null;
+            frequency_penalty?: number | null;
             /**
              * @description Modify the likelihood of specified tokens appearing in the completion.
              *
@@ -6838,7 +6837,7 @@ export interface components {
              *     As an example, you can pass `{"50256": -100}` to prevent the <|endoftext|> token from being generated.
              * @default null
              */
-            logit_bias: {
+            logit_bias?: {
                 [key: string]: number;
             } | null;
             /**
@@ -6847,7 +6846,7 @@ export interface components {
              *     The maximum value for `logprobs` is 5.
              * @default null
              */
-            logprobs: number | null;
+            logprobs?: number | null;
             /**
              * @description The maximum number of [tokens](/tokenizer) that can be generated in the completion.
              *
@@ -6855,7 +6854,7 @@ export interface components {
              * @default 16
              * @example 16
              */
-            max_tokens: number | null;
+            max_tokens?: number | null;
             /**
              * @description How many completions to generate for each prompt.
              *
@@ -6863,14 +6862,14 @@ export interface components {
              * @default 1
              * @example 1
              */
-            n: number | null;
+            n?: number | null;
             /**
              * @description Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
              *
              *     [See more information about frequency and presence penalties.](/docs/guides/text-generation)
              * @default 0
              */
-            presence_penalty: number | null;
+            presence_penalty?: number | null;
             /**
              * Format: int64
              * @description If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result.
@@ -6883,7 +6882,7 @@ export interface components {
              * @description Whether to stream back partial progress. If set, tokens will be sent as data-only [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format) as they become available, with the stream terminated by a `data: [DONE]` message. [Example Python code](https://cookbook.openai.com/examples/how_to_stream_completions).
              * @default false
              */
-            stream: boolean | null;
+            stream?: boolean | null;
             stream_options?: components["schemas"]["ChatCompletionStreamOptions"];
             /**
              * @description The suffix that comes after a completion of inserted text.
@@ -6892,7 +6891,7 @@ export interface components {
              * @default null
              * @example test.
              */
-            suffix: string | null;
+            suffix?: string | null;
             /**
              * @description What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
              *
@@ -6900,7 +6899,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            temperature: number | null;
+            temperature?: number | null;
             /**
              * @description An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
              *
@@ -6908,7 +6907,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            top_p: number | null;
+            top_p?: number | null;
             /**
              * @description A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices#end-user-ids).
              * @example user-1234
@@ -7009,7 +7008,7 @@ export interface components {
              * @example float
              * @enum {string}
              */
-            encoding_format: "float" | "base64";
+            encoding_format?: "float" | "base64";
             /** @description The number of dimensions the resulting output embeddings should have. Only supported in `text-embedding-3` and later models. */
             dimensions?: number;
             /**
@@ -7071,19 +7070,19 @@ export interface components {
                  * @description A higher temperature increases randomness in the outputs.
                  * @default 1
                  */
-                temperature: number;
+                temperature?: number;
                 /** @description The maximum number of tokens in the generated output. */
                 max_completion_tokens?: number;
                 /**
                  * @description An alternative to temperature for nucleus sampling; 1.0 includes all tokens.
                  * @default 1
                  */
-                top_p: number;
+                top_p?: number;
                 /**
                  * @description A seed value to initialize the randomness, during sampling.
                  * @default 42
                  */
-                seed: number;
+                seed?: number;
                 /**
                  * @description An object specifying the format that the model must output.
                  *
@@ -7137,7 +7136,7 @@ export interface components {
              * @description Whether the eval should expect you to populate the sample namespace (ie, by generating responses off of your data source)
              * @default false
              */
-            include_sample_schema: boolean;
+            include_sample_schema?: boolean;
         };
         /**
          * CreateEvalItem
@@ -7257,19 +7256,19 @@ export interface components {
                  * @description A higher temperature increases randomness in the outputs.
                  * @default 1
                  */
-                temperature: number;
+                temperature?: number;
                 /** @description The maximum number of tokens in the generated output. */
                 max_completion_tokens?: number;
                 /**
                  * @description An alternative to temperature for nucleus sampling; 1.0 includes all tokens.
                  * @default 1
                  */
-                top_p: number;
+                top_p?: number;
                 /**
                  * @description A seed value to initialize the randomness, during sampling.
                  * @default 42
                  */
-                seed: number;
+                seed?: number;
                 /**
                  * @description An array of tools the model may call while generating a response. You
                  *     can specify which tool to use by setting the `tool_choice` parameter.
@@ -7404,7 +7403,7 @@ export interface components {
              *     For example, a `suffix` of "custom-model-name" would produce a model name like `ft:gpt-4o-mini:openai:custom-model-name:7p4lURel`.
              * @default null
              */
-            suffix: string | null;
+            suffix?: string | null;
             /**
              * @description The ID of an uploaded file that contains validation data.
              *
@@ -7502,25 +7501,25 @@ export interface components {
              * @example transparent
              * @enum {string|null}
              */
-            background: "transparent" | "opaque" | "auto" | null;
+            background?: "transparent" | "opaque" | "auto" | null;
             /**
              * @description The model to use for image generation. One of `dall-e-2` or a GPT image model (`gpt-image-1`, `gpt-image-1-mini`, `gpt-image-1.5`, `gpt-image-2`, `gpt-image-2-2026-04-21`, or `chatgpt-image-latest`). Defaults to `gpt-image-1.5`.
              * @default gpt-image-1.5
              * @example gpt-image-1.5
              */
-            model: (string | ("gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21" | "dall-e-2" | "gpt-image-1" | "gpt-image-1-mini" | "chatgpt-image-latest")) | null;
+            model?: (string | ("gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21" | "dall-e-2" | "gpt-image-1" | "gpt-image-1-mini" | "chatgpt-image-latest")) | null;
             /**
              * @description The number of images to generate. Must be between 1 and 10.
              * @default 1
              * @example 1
              */
-            n: number | null;
+            n?: number | null;
             /**
              * @description The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1. Resolutions above `2560x1440` are experimental, and the maximum supported resolution is `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models; `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or `1024x1792`.
              * @default 1024x1024
              * @example 1024x1024
              */
-            size: (string | ("256x256" | "512x512" | "1024x1024" | "1536x1024" | "1024x1536" | "auto")) | null;
+            size?: (string | ("256x256" | "512x512" | "1024x1024" | "1536x1024" | "1024x1536" | "auto")) | null;
             /**
              * @description The format in which the generated images are returned. Must be one of `url` or `b64_json`. URLs are only valid for 60 minutes after the image has been generated. This parameter is only supported for `dall-e-2` (default is `url` for `dall-e-2`), as GPT image models always return base64-encoded images.
              * @example url
@@ -7535,7 +7534,7 @@ export interface components {
              * @example png
              * @enum {string|null}
              */
-            output_format: "png" | "jpeg" | "webp" | null;
+            output_format?: "png" | "jpeg" | "webp" | null;
             /**
              * @description The compression level (0-100%) for the generated images. This parameter
              *     is only supported for the GPT image models with the `webp` or `jpeg` output
@@ -7543,7 +7542,7 @@ export interface components {
              * @default 100
              * @example 100
              */
-            output_compression: number | null;
+            output_compression?: number | null;
             /**
              * @description A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices#end-user-ids).
              * @example user-1234
@@ -7556,7 +7555,7 @@ export interface components {
              * @default false
              * @example false
              */
-            stream: boolean | null;
+            stream?: boolean | null;
             partial_images?: components["schemas"]["PartialImages"];
             /**
              * @description The quality of the image that will be generated for GPT image models. Defaults to `auto`.
@@ -7564,7 +7563,7 @@ export interface components {
              * @example high
              * @enum {string|null}
              */
-            quality: "standard" | "low" | "medium" | "high" | "auto" | null;
+            quality?: "standard" | "low" | "medium" | "high" | "auto" | null;
         };
         CreateImageRequest: {
             /**
@@ -7577,13 +7576,13 @@ export interface components {
              * @default dall-e-2
              * @example gpt-image-1.5
              */
-            model: (string | ("gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21" | "dall-e-2" | "dall-e-3" | "gpt-image-1" | "gpt-image-1-mini")) | null;
+            model?: (string | ("gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21" | "dall-e-2" | "dall-e-3" | "gpt-image-1" | "gpt-image-1-mini")) | null;
             /**
              * @description The number of images to generate. Must be between 1 and 10. For `dall-e-3`, only `n=1` is supported.
              * @default 1
              * @example 1
              */
-            n: number | null;
+            n?: number | null;
             /**
              * @description The quality of the image that will be generated.
              *
@@ -7595,27 +7594,27 @@ export interface components {
              * @example medium
              * @enum {string|null}
              */
-            quality: "standard" | "hd" | "low" | "medium" | "high" | "auto" | null;
+            quality?: "standard" | "hd" | "low" | "medium" | "high" | "auto" | null;
             /**
              * @description The format in which generated images with `dall-e-2` and `dall-e-3` are returned. Must be one of `url` or `b64_json`. URLs are only valid for 60 minutes after the image has been generated. This parameter isn't supported for the GPT image models, which always return base64-encoded images.
              * @default url
              * @example url
              * @enum {string|null}
              */
-            response_format: "url" | "b64_json" | null;
+            response_format?: "url" | "b64_json" | null;
             /**
              * @description The format in which the generated images are returned. This parameter is only supported for the GPT image models. Must be one of `png`, `jpeg`, or `webp`.
              * @default png
              * @example png
              * @enum {string|null}
              */
-            output_format: "png" | "jpeg" | "webp" | null;
+            output_format?: "png" | "jpeg" | "webp" | null;
             /**
              * @description The compression level (0-100%) for the generated images. This parameter is only supported for the GPT image models with the `webp` or `jpeg` output formats, and defaults to 100.
              * @default 100
              * @example 100
              */
-            output_compression: number | null;
+            output_compression?: number | null;
             /**
              * @description Generate the image in streaming mode. Defaults to `false`. See the
              *     [Image generation guide](/docs/guides/image-generation) for more information.
@@ -7623,21 +7622,21 @@ export interface components {
              * @default false
              * @example false
              */
-            stream: boolean | null;
+            stream?: boolean | null;
             partial_images?: components["schemas"]["PartialImages"];
             /**
              * @description The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1. Resolutions above `2560x1440` are experimental, and the maximum supported resolution is `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models; `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or `1024x1792`.
              * @default auto
              * @example 1024x1024
              */
-            size: (string | ("auto" | "1024x1024" | "1536x1024" | "1024x1536" | "256x256" | "512x512" | "1792x1024" | "1024x1792")) | null;
+            size?: (string | ("auto" | "1024x1024" | "1536x1024" | "1024x1536" | "256x256" | "512x512" | "1792x1024" | "1024x1792")) | null;
             /**
              * @description Control the content-moderation level for images generated by the GPT image models. Must be either `low` for less restrictive filtering or `auto` (default value).
              * @default auto
              * @example low
              * @enum {string|null}
              */
-            moderation: "low" | "auto" | null;
+            moderation?: "low" | "auto" | null;
             /**
              * @description Set the background of the generated image(s). This parameter is only
              *     supported for the GPT image models. Must be one of `transparent`, `opaque`,
@@ -7651,14 +7650,14 @@ export interface components {
              * @example transparent
              * @enum {string|null}
              */
-            background: "transparent" | "opaque" | "auto" | null;
+            background?: "transparent" | "opaque" | "auto" | null;
             /**
              * @description The style of the generated images. This parameter is only supported for `dall-e-3`. Must be one of `vivid` or `natural`. Vivid causes the model to lean towards generating hyper-real and dramatic images. Natural causes the model to produce more natural, less hyper-real looking images.
              * @default vivid
              * @example vivid
              * @enum {string|null}
              */
-            style: "vivid" | "natural" | null;
+            style?: "vivid" | "natural" | null;
             /**
              * @description A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices#end-user-ids).
              * @example user-1234
@@ -7676,27 +7675,27 @@ export interface components {
              * @default dall-e-2
              * @example dall-e-2
              */
-            model: (string | "dall-e-2") | null;
+            model?: (string | "dall-e-2") | null;
             /**
              * @description The number of images to generate. Must be between 1 and 10.
              * @default 1
              * @example 1
              */
-            n: number | null;
+            n?: number | null;
             /**
              * @description The format in which the generated images are returned. Must be one of `url` or `b64_json`. URLs are only valid for 60 minutes after the image has been generated.
              * @default url
              * @example url
              * @enum {string|null}
              */
-            response_format: "url" | "b64_json" | null;
+            response_format?: "url" | "b64_json" | null;
             /**
              * @description The size of the generated images. Must be one of `256x256`, `512x512`, or `1024x1024`.
              * @default 1024x1024
              * @example 1024x1024
              * @enum {string|null}
              */
-            size: "256x256" | "512x512" | "1024x1024" | null;
+            size?: "256x256" | "512x512" | "1024x1024" | null;
             /**
              * @description A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices#end-user-ids).
              * @example user-1234
@@ -7769,7 +7768,7 @@ export interface components {
              * @default omni-moderation-latest
              * @example omni-moderation-2024-09-26
              */
-            model: string | ("omni-moderation-latest" | "omni-moderation-2024-09-26" | "text-moderation-latest" | "text-moderation-stable");
+            model?: string | ("omni-moderation-latest" | "omni-moderation-2024-09-26" | "text-moderation-latest" | "text-moderation-stable");
         };
         /** @description Represents if a given text input is potentially harmful. */
         CreateModerationResponse: {
@@ -7908,7 +7907,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            temperature: number | null;
+            temperature?: number | null;
             /**
              * @description An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
              *
@@ -7916,7 +7915,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            top_p: number | null;
+            top_p?: number | null;
             /** @description If `true`, returns a stream of events that happen during the Run as server-sent events, terminating when the Run enters a terminal state with a `data: [DONE]` message. */
             stream?: boolean | null;
             /** @description The maximum number of prompt tokens that may be used over the course of the run. The run will make a best effort to use only the number of prompt tokens specified, across multiple turns of the run. If the run exceeds the number of prompt tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info. */
@@ -7942,18 +7941,18 @@ export interface components {
              * @default mp3
              * @enum {string}
              */
-            response_format: "mp3" | "opus" | "aac" | "flac" | "wav" | "pcm";
+            response_format?: "mp3" | "opus" | "aac" | "flac" | "wav" | "pcm";
             /**
              * @description The speed of the generated audio. Select a value from `0.25` to `4.0`. `1.0` is the default.
              * @default 1
              */
-            speed: number;
+            speed?: number;
             /**
              * @description The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not supported for `tts-1` or `tts-1-hd`.
              * @default audio
              * @enum {string}
              */
-            stream_format: "sse" | "audio";
+            stream_format?: "sse" | "audio";
         };
         CreateSpeechResponseStreamEvent: components["schemas"]["SpeechAudioDeltaEvent"] | components["schemas"]["SpeechAudioDoneEvent"];
         /** @description Parameters for creating or updating a spend alert. */
@@ -7992,7 +7991,7 @@ export interface components {
                      * @description A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
                      * @default []
                      */
-                    file_ids: string[];
+                    file_ids?: string[];
                 };
                 file_search?: {
                     /** @description The ID of the [vector store](/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant. */
@@ -8005,7 +8004,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            temperature: number | null;
+            temperature?: number | null;
             /**
              * @description An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
              *
@@ -8013,7 +8012,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            top_p: number | null;
+            top_p?: number | null;
             /** @description If `true`, returns a stream of events that happen during the Run as server-sent events, terminating when the Run enters a terminal state with a `data: [DONE]` message. */
             stream?: boolean | null;
             /** @description The maximum number of prompt tokens that may be used over the course of the run. The run will make a best effort to use only the number of prompt tokens specified, across multiple turns of the run. If the run exceeds the number of prompt tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info. */
@@ -8038,7 +8037,7 @@ export interface components {
                      * @description A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
                      * @default []
                      */
-                    file_ids: string[];
+                    file_ids?: string[];
                 };
                 file_search?: {
                     /** @description The [vector store](/docs/api-reference/vector-stores/object) attached to this thread. There can be a maximum of 1 vector store attached to the thread. */
@@ -8102,7 +8101,7 @@ export interface components {
              * @description The sampling temperature, between 0 and 1. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. If set to 0, the model will use [log probability](https://en.wikipedia.org/wiki/Log_probability) to automatically increase the temperature until certain thresholds are hit.
              * @default 0
              */
-            temperature: number;
+            temperature?: number;
             /**
              * @description Additional information to include in the transcription response.
              *     `logprobs` will return the log probabilities of the tokens in the
@@ -8118,7 +8117,7 @@ export interface components {
              *       "segment"
              *     ]
              */
-            timestamp_granularities: ("word" | "segment")[];
+            timestamp_granularities?: ("word" | "segment")[];
             stream?: boolean | null;
             chunking_strategy?: ("auto" | components["schemas"]["VadConfig"]) | null;
             /** @description Optional list of speaker names that correspond to the audio samples provided in `known_speaker_references[]`. Each entry should be a short identifier (for example `customer` or `agent`). Up to 4 speakers are supported. */
@@ -8199,12 +8198,12 @@ export interface components {
              * @default json
              * @enum {string}
              */
-            response_format: "json" | "text" | "srt" | "verbose_json" | "vtt";
+            response_format?: "json" | "text" | "srt" | "verbose_json" | "vtt";
             /**
              * @description The sampling temperature, between 0 and 1. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. If set to 0, the model will use [log probability](https://en.wikipedia.org/wiki/Log_probability) to automatically increase the temperature until certain thresholds are hit.
              * @default 0
              */
-            temperature: number;
+            temperature?: number;
         };
         CreateTranslationResponseJson: {
             text: string;
@@ -8309,7 +8308,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CustomToolCall";
+            type: "custom_tool_call";
             /** @description The unique ID of the custom tool call in the OpenAI platform. */
             id?: string;
             /** @description An identifier used to map this custom tool call to a tool call output. */
@@ -8332,7 +8331,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CustomToolCallOutput";
+            type: "custom_tool_call_output";
             /** @description The unique ID of the custom tool call output in the OpenAI platform. */
             id?: string;
             /** @description The call ID, used to map this custom tool call output to a custom tool call. */
@@ -8360,7 +8359,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CustomToolCallOutputResource";
+            type: "custom_tool_call_output";
         };
         /** ResponseCustomToolCallItem */
         CustomToolCallResource: components["schemas"]["CustomToolCall"] & {
@@ -8373,12 +8372,6 @@ export interface components {
             status: components["schemas"]["FunctionCallStatus"];
             /** @description The identifier of the actor that created the item. */
             created_by?: string;
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "CustomToolCallResource";
         };
         /**
          * Custom tool
@@ -8528,10 +8521,9 @@ export interface components {
             phase?: components["schemas"]["MessagePhase"] | null;
             /**
              * @description The type of the message input. Always `message`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "EasyInputMessage";
+            type?: "message";
         };
         /**
          * @description JSON request body for image edits.
@@ -8546,7 +8538,7 @@ export interface components {
              * @default gpt-image-1.5
              * @example gpt-image-1.5
              */
-            model: string | ("gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21" | "gpt-image-1" | "gpt-image-1-mini" | "chatgpt-image-latest") | null;
+            model?: string | ("gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21" | "gpt-image-1" | "gpt-image-1-mini" | "chatgpt-image-latest") | null;
             /**
              * @description Input image references to edit.
              *     For GPT image models, you can provide up to 16 images.
@@ -8563,13 +8555,13 @@ export interface components {
              * @default 1
              * @example 1
              */
-            n: number | null;
+            n?: number | null;
             /**
              * @description Output quality for GPT image models.
              * @default auto
              * @example high
              */
-            quality: ("low" | "medium" | "high" | "auto") | null;
+            quality?: ("low" | "medium" | "high" | "auto") | null;
             /** @description Controls fidelity to the original input image(s). */
             input_fidelity?: ("high" | "low") | null;
             /**
@@ -8577,7 +8569,7 @@ export interface components {
              * @default auto
              * @example 1024x1024
              */
-            size: ("auto" | "1024x1024" | "1536x1024" | "1024x1536") | null;
+            size?: ("auto" | "1024x1024" | "1536x1024" | "1024x1536") | null;
             /**
              * @description A unique identifier representing your end-user, which can help OpenAI
              *     monitor and detect abuse.
@@ -8589,7 +8581,7 @@ export interface components {
              * @default png
              * @example png
              */
-            output_format: ("png" | "jpeg" | "webp") | null;
+            output_format?: ("png" | "jpeg" | "webp") | null;
             /**
              * @description Compression level for `jpeg` or `webp` output.
              * @example 100
@@ -8600,19 +8592,19 @@ export interface components {
              * @default auto
              * @example auto
              */
-            moderation: ("low" | "auto") | null;
+            moderation?: ("low" | "auto") | null;
             /**
              * @description Set the background of the generated image output. Transparent backgrounds are available for supported GPT Image models. For `gpt-image-2` and `gpt-image-2-2026-04-21`, this support is in preview. When using `transparent`, set the output format to `png` or `webp`.
              * @default auto
              * @example transparent
              */
-            background: ("transparent" | "opaque" | "auto") | null;
+            background?: ("transparent" | "opaque" | "auto") | null;
             /**
              * @description Stream partial image results as events.
              * @default false
              * @example false
              */
-            stream: boolean | null;
+            stream?: boolean | null;
             partial_images?: components["schemas"]["PartialImages"];
         };
         /** @description Represents an embedding vector returned by embedding endpoint. */
@@ -9176,7 +9168,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FilePath";
+            type: "file_path";
             /** @description The ID of the file. */
             file_id: string;
             /** @description The index of the file in the list of files. */
@@ -9211,7 +9203,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FileSearchToolCall";
+            type: "file_search_call";
             /**
              * @description The status of the file search tool call. One of `in_progress`,
              *     `searching`, `incomplete` or `failed`,
@@ -9551,7 +9543,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionToolCall";
+            type: "function_call";
             /** @description The unique ID of the function tool call generated by the model. */
             call_id: string;
             caller?: components["schemas"]["ToolCallCaller"] | null;
@@ -9583,7 +9575,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionToolCallOutput";
+            type: "function_call_output";
             /** @description The unique ID of the function tool call generated by the model. */
             call_id?: string;
             /** @description The name of the tool that produced the output. */
@@ -9618,7 +9610,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "FunctionToolCallOutputResource";
+            type: "function_call_output";
         };
         FunctionToolCallResource: components["schemas"]["FunctionToolCall"] & {
             /** @description The unique ID of the function tool call. */
@@ -9635,7 +9627,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "FunctionToolCallResource";
+            type: "function_call";
         };
         /**
          * LabelModelGrader
@@ -10079,10 +10071,9 @@ export interface components {
         ImageGenTool: {
             /**
              * @description The type of the image generation tool. Always `image_generation`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ImageGenTool";
+            type: "image_generation";
             model?: string | ("gpt-image-1" | "gpt-image-1-mini" | "gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21");
             /**
              * @description The quality of the generated image. One of `low`, `medium`, `high`,
@@ -10090,30 +10081,30 @@ export interface components {
              * @default auto
              * @enum {string}
              */
-            quality: "low" | "medium" | "high" | "auto";
+            quality?: "low" | "medium" | "high" | "auto";
             /**
              * @description The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1. Resolutions above `2560x1440` are experimental, and the maximum supported resolution is `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models; `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or `1024x1792`.
              * @default auto
              */
-            size: string | ("1024x1024" | "1024x1536" | "1536x1024" | "auto");
+            size?: string | ("1024x1024" | "1024x1536" | "1536x1024" | "auto");
             /**
              * @description The output format of the generated image. One of `png`, `webp`, or
              *     `jpeg`. Default: `png`.
              * @default png
              * @enum {string}
              */
-            output_format: "png" | "webp" | "jpeg";
+            output_format?: "png" | "webp" | "jpeg";
             /**
              * @description Compression level for the output image. Default: 100.
              * @default 100
              */
-            output_compression: number;
+            output_compression?: number;
             /**
              * @description Moderation level for the generated image. Default: `auto`.
              * @default auto
              * @enum {string}
              */
-            moderation: "auto" | "low";
+            moderation?: "auto" | "low";
             /**
              * @description Set the background of the generated image. One of `transparent`,
              *     `opaque`, or `auto`. Transparent backgrounds are available for
@@ -10123,7 +10114,7 @@ export interface components {
              * @default auto
              * @enum {string}
              */
-            background: "transparent" | "opaque" | "auto";
+            background?: "transparent" | "opaque" | "auto";
             input_fidelity?: components["schemas"]["InputFidelity"] | null;
             /**
              * @description Optional mask for inpainting. Contains `image_url`
@@ -10139,7 +10130,7 @@ export interface components {
              * @description Number of partial images to generate in streaming mode, from 0 (default value) to 3.
              * @default 0
              */
-            partial_images: number;
+            partial_images?: number;
             /** @description Whether to generate a new image or edit an existing image. Default: `auto`. */
             action?: components["schemas"]["ImageGenActionEnum"];
         };
@@ -10153,7 +10144,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ImageGenToolCall";
+            type: "image_generation_call";
             /** @description The unique ID of the image generation call. */
             id: string;
             /**
@@ -10262,10 +10253,9 @@ export interface components {
         InputMessage: {
             /**
              * @description The type of the message input. Always set to `message`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InputMessage";
+            type?: "message";
             /**
              * @description The role of the message input. One of `user`, `system`, or `developer`.
              * @enum {string}
@@ -10288,12 +10278,6 @@ export interface components {
         InputMessageResource: components["schemas"]["InputMessage"] & {
             /** @description The unique ID of the message input. */
             id: string;
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "InputMessageResource";
         };
         /**
          * @description Text, image, or file inputs to the model, used to generate a response.
@@ -10397,13 +10381,7 @@ export interface components {
             }[];
         };
         /** @description Content item used to generate a response. */
-        Item: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "Item";
-        } & (components["schemas"]["InputMessage"] | components["schemas"]["OutputMessage"] | components["schemas"]["FileSearchToolCall"] | components["schemas"]["ComputerToolCall"] | components["schemas"]["ComputerCallOutputItemParam"] | components["schemas"]["WebSearchToolCall"] | components["schemas"]["FunctionToolCall"] | components["schemas"]["FunctionCallOutputItemParam"] | components["schemas"]["ToolSearchCallItemParam"] | components["schemas"]["ToolSearchOutputItemParam"] | components["schemas"]["AdditionalToolsItemParam"] | components["schemas"]["ReasoningItem"] | components["schemas"]["CompactionSummaryItemParam"] | components["schemas"]["ImageGenToolCall"] | components["schemas"]["CodeInterpreterToolCall"] | components["schemas"]["LocalShellToolCall"] | components["schemas"]["LocalShellToolCallOutput"] | components["schemas"]["FunctionShellCallItemParam"] | components["schemas"]["FunctionShellCallOutputItemParam"] | components["schemas"]["ApplyPatchToolCallItemParam"] | components["schemas"]["ApplyPatchToolCallOutputItemParam"] | components["schemas"]["MCPListTools"] | components["schemas"]["MCPApprovalRequest"] | components["schemas"]["MCPApprovalResponse"] | components["schemas"]["MCPToolCall"] | components["schemas"]["CustomToolCallOutput"] | components["schemas"]["CustomToolCall"]);
+        Item: components["schemas"]["InputMessage"] | components["schemas"]["OutputMessage"] | components["schemas"]["FileSearchToolCall"] | components["schemas"]["ComputerToolCall"] | components["schemas"]["ComputerCallOutputItemParam"] | components["schemas"]["WebSearchToolCall"] | components["schemas"]["FunctionToolCall"] | components["schemas"]["FunctionCallOutputItemParam"] | components["schemas"]["ToolSearchCallItemParam"] | components["schemas"]["ToolSearchOutputItemParam"] | components["schemas"]["AdditionalToolsItemParam"] | components["schemas"]["ReasoningItem"] | components["schemas"]["CompactionSummaryItemParam"] | components["schemas"]["ImageGenToolCall"] | components["schemas"]["CodeInterpreterToolCall"] | components["schemas"]["LocalShellToolCall"] | components["schemas"]["LocalShellToolCallOutput"] | components["schemas"]["FunctionShellCallItemParam"] | components["schemas"]["FunctionShellCallOutputItemParam"] | components["schemas"]["ApplyPatchToolCallItemParam"] | components["schemas"]["ApplyPatchToolCallOutputItemParam"] | components["schemas"]["MCPListTools"] | components["schemas"]["MCPApprovalRequest"] | components["schemas"]["MCPApprovalResponse"] | components["schemas"]["MCPToolCall"] | components["schemas"]["CustomToolCallOutput"] | components["schemas"]["CustomToolCall"];
         /** @description Content item used to generate a response. */
         ItemResource: components["schemas"]["InputMessageResource"] | components["schemas"]["OutputMessage"] | components["schemas"]["FileSearchToolCall"] | components["schemas"]["ComputerToolCall"] | components["schemas"]["ComputerToolCallOutputResource"] | components["schemas"]["WebSearchToolCall"] | components["schemas"]["FunctionToolCallResource"] | components["schemas"]["FunctionToolCallOutputResource"] | components["schemas"]["ToolSearchCall"] | components["schemas"]["ToolSearchOutput"] | components["schemas"]["AdditionalTools"] | components["schemas"]["ReasoningItem"] | components["schemas"]["Program"] | components["schemas"]["ProgramOutput"] | components["schemas"]["CompactionBody"] | components["schemas"]["ImageGenToolCall"] | components["schemas"]["CodeInterpreterToolCall"] | components["schemas"]["LocalShellToolCall"] | components["schemas"]["LocalShellToolCallOutput"] | components["schemas"]["FunctionShellCall"] | components["schemas"]["FunctionShellCallOutput"] | components["schemas"]["ApplyPatchToolCall"] | components["schemas"]["ApplyPatchToolCallOutput"] | components["schemas"]["MCPListTools"] | components["schemas"]["MCPApprovalRequest"] | components["schemas"]["MCPApprovalResponseResource"] | components["schemas"]["MCPToolCall"] | components["schemas"]["CustomToolCallResource"] | components["schemas"]["CustomToolCallOutputResource"];
         ListAssistantsResponse: {
@@ -10566,7 +10544,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "LocalShellToolCall";
+            type: "local_shell_call";
             /** @description The unique ID of the local shell call. */
             id: string;
             /** @description The unique ID of the local shell tool call generated by the model. */
@@ -10588,7 +10566,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "LocalShellToolCallOutput";
+            type: "local_shell_call_output";
             /** @description The unique ID of the local shell tool call generated by the model. */
             id: string;
             /** @description A JSON string of the output of the local shell tool call. */
@@ -10614,7 +10592,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "MCPApprovalRequest";
+            type: "mcp_approval_request";
             /** @description The unique ID of the approval request. */
             id: string;
             /** @description The label of the MCP server making the request. */
@@ -10631,10 +10609,9 @@ export interface components {
         MCPApprovalResponse: {
             /**
              * @description The type of the item. Always `mcp_approval_response`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "MCPApprovalResponse";
+            type: "mcp_approval_response";
             id?: string | null;
             /** @description The ID of the approval request being answered. */
             approval_request_id: string;
@@ -10652,7 +10629,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "MCPApprovalResponseResource";
+            type: "mcp_approval_response";
             /** @description The unique ID of the approval response */
             id: string;
             /** @description The ID of the approval request being answered. */
@@ -10671,7 +10648,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "MCPListTools";
+            type: "mcp_list_tools";
             /** @description The unique ID of the list. */
             id: string;
             /** @description The label of the MCP server. */
@@ -10699,10 +10676,10 @@ export interface components {
          */
         MCPTool: {
             /**
-             * @description The type of the MCP tool. Always `mcp`. (enum property replaced by openapi-typescript)
+             * @description The type of the MCP tool. Always `mcp`.
              * @enum {string}
              */
-            type: "MCPTool";
+            type: "mcp";
             /** @description A label for this MCP server, used to identify it in tool calls. */
             server_label: string;
             /**
@@ -10764,7 +10741,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "MCPToolCall";
+            type: "mcp_call";
             /** @description The unique ID of the tool call. */
             id: string;
             /** @description The label of the MCP server running the tool. */
@@ -10816,7 +10793,7 @@ export interface components {
                  * @default auto
                  * @enum {string}
                  */
-                detail: "auto" | "low" | "high";
+                detail?: "auto" | "low" | "high";
             };
         };
         /**
@@ -10840,7 +10817,7 @@ export interface components {
                  * @default auto
                  * @enum {string}
                  */
-                detail: "auto" | "low" | "high";
+                detail?: "auto" | "low" | "high";
             };
         };
         /**
@@ -10929,7 +10906,7 @@ export interface components {
                  * @default auto
                  * @enum {string}
                  */
-                detail: "auto" | "low" | "high";
+                detail?: "auto" | "low" | "high";
             };
         };
         /**
@@ -10955,7 +10932,7 @@ export interface components {
                  * @default auto
                  * @enum {string}
                  */
-                detail: "auto" | "low" | "high";
+                detail?: "auto" | "low" | "high";
             };
         };
         /**
@@ -11209,14 +11186,14 @@ export interface components {
              * @description A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
              * @default []
              */
-            tools: (components["schemas"]["AssistantToolsCode"] | components["schemas"]["AssistantToolsFileSearch"] | components["schemas"]["AssistantToolsFunction"])[];
+            tools?: (components["schemas"]["AssistantToolsCode"] | components["schemas"]["AssistantToolsFileSearch"] | components["schemas"]["AssistantToolsFunction"])[];
             tool_resources?: {
                 code_interpreter?: {
                     /**
                      * @description Overrides the list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
                      * @default []
                      */
-                    file_ids: string[];
+                    file_ids?: string[];
                 };
                 file_search?: {
                     /** @description Overrides the [vector store](/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant. */
@@ -11245,7 +11222,7 @@ export interface components {
                      * @description A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
                      * @default []
                      */
-                    file_ids: string[];
+                    file_ids?: string[];
                 };
                 file_search?: {
                     /** @description The [vector store](/docs/api-reference/vector-stores/object) attached to this thread. There can be a maximum of 1 vector store attached to the thread. */
@@ -11500,7 +11477,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "OutputMessage";
+            type: "message";
             /**
              * @description The role of the output message. Always `assistant`.
              * @enum {string}
@@ -12509,7 +12486,7 @@ export interface components {
              *     function/MCP tool.
              * @default auto
              */
-            tool_choice: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
+            tool_choice?: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
             /** @description Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8. */
             temperature?: number;
             /**
@@ -13821,7 +13798,7 @@ export interface components {
                  * @default auto
                  * @enum {string}
                  */
-                detail: "auto" | "low" | "high";
+                detail?: "auto" | "low" | "high";
                 /** @description Transcript of the audio (for `input_audio`). This is not sent to the model, but will be attached to the message item for reference. */
                 transcript?: string;
             }[];
@@ -13920,13 +13897,13 @@ export interface components {
                  * @default created_at
                  * @enum {string}
                  */
-                anchor: "created_at";
+                anchor?: "created_at";
                 /**
                  * Format: int64
                  * @description The number of seconds from the anchor point to the expiration. Select a value between `10` and `7200` (2 hours). This default to 600 seconds (10 minutes) if not specified.
                  * @default 600
                  */
-                seconds: number;
+                seconds?: number;
             };
             /**
              * Session configuration
@@ -14137,7 +14114,7 @@ export interface components {
                      *     best quality.
                      * @default alloy
                      */
-                    voice: components["schemas"]["VoiceIdsShared"];
+                    voice?: components["schemas"]["VoiceIdsShared"];
                 };
             };
             /**
@@ -14238,7 +14215,7 @@ export interface components {
                      *     We recommend `marin` and `cedar` for best quality.
                      * @default alloy
                      */
-                    voice: components["schemas"]["VoiceIdsOrCustomVoice"];
+                    voice?: components["schemas"]["VoiceIdsOrCustomVoice"];
                 };
             };
             /** @description Tools available to the model. */
@@ -14248,7 +14225,7 @@ export interface components {
              *     function/MCP tool.
              * @default auto
              */
-            tool_choice: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
+            tool_choice?: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
             /**
              * @description Whether the model may call multiple tools in parallel. Only supported by
              *     reasoning Realtime models such as `gpt-realtime-2`.
@@ -15269,14 +15246,14 @@ export interface components {
              * @default pcm16
              * @enum {string}
              */
-            input_audio_format: "pcm16" | "g711_ulaw" | "g711_alaw";
+            input_audio_format?: "pcm16" | "g711_ulaw" | "g711_alaw";
             /**
              * @description The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
              *     For `pcm16`, output audio is sampled at a rate of 24kHz.
              * @default pcm16
              * @enum {string}
              */
-            output_audio_format: "pcm16" | "g711_ulaw" | "g711_alaw";
+            output_audio_format?: "pcm16" | "g711_ulaw" | "g711_alaw";
             input_audio_transcription?: components["schemas"]["AudioTranscriptionResponse"] | null;
             turn_detection?: components["schemas"]["RealtimeTurnDetection"];
             /**
@@ -15285,7 +15262,7 @@ export interface components {
              *     Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio.
              * @default null
              */
-            input_audio_noise_reduction: {
+            input_audio_noise_reduction?: {
                 type?: components["schemas"]["NoiseReductionType"];
             };
             /**
@@ -15294,7 +15271,7 @@ export interface components {
              *     in between model turns, not while a response is in progress.
              * @default 1
              */
-            speed: number;
+            speed?: number;
             tracing?: ("auto" | {
                 /**
                  * @description The name of the workflow to attach to this trace. This is used to
@@ -15319,12 +15296,12 @@ export interface components {
              *     specify a function.
              * @default auto
              */
-            tool_choice: string;
+            tool_choice?: string;
             /**
              * @description Sampling temperature for the model, limited to [0.6, 1.2]. For audio models a temperature of 0.8 is highly recommended for best performance.
              * @default 0.8
              */
-            temperature: number;
+            temperature?: number;
             /**
              * @description Maximum number of output tokens for a single assistant response,
              *     inclusive of tool calls. Provide an integer between 1 and 4096 to
@@ -15399,7 +15376,7 @@ export interface components {
              *     in between model turns, not while a response is in progress.
              * @default 1
              */
-            speed: number;
+            speed?: number;
             /**
              * Tracing Configuration
              * @description Configuration options for tracing. Set to null to disable tracing. Once
@@ -15504,7 +15481,7 @@ export interface components {
              *       "audio"
              *     ]
              */
-            output_modalities: ("text" | "audio")[];
+            output_modalities?: ("text" | "audio")[];
             /** @description The Realtime model used for this session. */
             model?: string | ("gpt-realtime" | "gpt-realtime-1.5" | "gpt-realtime-2" | "gpt-realtime-2.1" | "gpt-realtime-2.1-mini" | "gpt-realtime-2025-08-28" | "gpt-4o-realtime-preview" | "gpt-4o-realtime-preview-2024-10-01" | "gpt-4o-realtime-preview-2024-12-17" | "gpt-4o-realtime-preview-2025-06-03" | "gpt-4o-mini-realtime-preview" | "gpt-4o-mini-realtime-preview-2024-12-17" | "gpt-realtime-mini" | "gpt-realtime-mini-2025-10-06" | "gpt-realtime-mini-2025-12-15" | "gpt-audio-1.5" | "gpt-audio-mini" | "gpt-audio-mini-2025-10-06" | "gpt-audio-mini-2025-12-15");
             /**
@@ -15526,7 +15503,7 @@ export interface components {
                      *     Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio.
                      * @default null
                      */
-                    noise_reduction: {
+                    noise_reduction?: {
                         type?: components["schemas"]["NoiseReductionType"];
                     };
                     turn_detection?: components["schemas"]["RealtimeTurnDetection"];
@@ -15543,7 +15520,7 @@ export interface components {
                      *     We recommend `marin` and `cedar` for best quality.
                      * @default alloy
                      */
-                    voice: components["schemas"]["VoiceIdsOrCustomVoice"];
+                    voice?: components["schemas"]["VoiceIdsOrCustomVoice"];
                     /**
                      * @description The speed of the model's spoken response as a multiple of the original speed.
                      *     1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can only be changed in between model turns, not while a response is in progress.
@@ -15552,7 +15529,7 @@ export interface components {
                      *     also possible to prompt the model to speak faster or slower.
                      * @default 1
                      */
-                    speed: number;
+                    speed?: number;
                 };
             };
             /**
@@ -15570,7 +15547,7 @@ export interface components {
              *     workflow name, group id, and metadata.
              * @default null
              */
-            tracing: ("auto" | {
+            tracing?: ("auto" | {
                 /**
                  * @description The name of the workflow to attach to this trace. This is used to
                  *     name the trace in the Traces Dashboard.
@@ -15594,7 +15571,7 @@ export interface components {
              *     function/MCP tool.
              * @default auto
              */
-            tool_choice: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
+            tool_choice?: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
             /**
              * @description Whether the model may call multiple tools in parallel. Only supported by
              *     reasoning Realtime models such as `gpt-realtime-2`.
@@ -15753,7 +15730,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "RealtimeSessionCreateResponseGA";
+            type: "realtime";
             /** @description Unique identifier for the session that looks like `sess_1234567890abcdef`. */
             id: string;
             /**
@@ -15774,7 +15751,7 @@ export interface components {
              *       "audio"
              *     ]
              */
-            output_modalities: ("text" | "audio")[];
+            output_modalities?: ("text" | "audio")[];
             /** @description The Realtime model used for this session. */
             model?: string | ("gpt-realtime" | "gpt-realtime-1.5" | "gpt-realtime-2" | "gpt-realtime-2.1" | "gpt-realtime-2.1-mini" | "gpt-realtime-2025-08-28" | "gpt-4o-realtime-preview" | "gpt-4o-realtime-preview-2024-10-01" | "gpt-4o-realtime-preview-2024-12-17" | "gpt-4o-realtime-preview-2025-06-03" | "gpt-4o-mini-realtime-preview" | "gpt-4o-mini-realtime-preview-2024-12-17" | "gpt-realtime-mini" | "gpt-realtime-mini-2025-10-06" | "gpt-realtime-mini-2025-12-15" | "gpt-audio-1.5" | "gpt-audio-mini" | "gpt-audio-mini-2025-10-06" | "gpt-audio-mini-2025-12-15");
             /**
@@ -15796,7 +15773,7 @@ export interface components {
                      *     Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio.
                      * @default null
                      */
-                    noise_reduction: {
+                    noise_reduction?: {
                         type?: components["schemas"]["NoiseReductionType"];
                     };
                     turn_detection?: components["schemas"]["RealtimeTurnDetection"];
@@ -15812,7 +15789,7 @@ export interface components {
                      *     best quality.
                      * @default alloy
                      */
-                    voice: components["schemas"]["VoiceIdsShared"];
+                    voice?: components["schemas"]["VoiceIdsShared"];
                     /**
                      * @description The speed of the model's spoken response as a multiple of the original speed.
                      *     1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can only be changed in between model turns, not while a response is in progress.
@@ -15821,7 +15798,7 @@ export interface components {
                      *     also possible to prompt the model to speak faster or slower.
                      * @default 1
                      */
-                    speed: number;
+                    speed?: number;
                 };
             };
             /**
@@ -15854,7 +15831,7 @@ export interface components {
              *     function/MCP tool.
              * @default auto
              */
-            tool_choice: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
+            tool_choice?: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceMCP"];
             reasoning?: components["schemas"]["RealtimeReasoning"];
             /**
              * @description Maximum number of output tokens for a single assistant response,
@@ -15902,7 +15879,7 @@ export interface components {
              *     Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio.
              * @default null
              */
-            input_audio_noise_reduction: {
+            input_audio_noise_reduction?: {
                 type?: components["schemas"]["NoiseReductionType"];
             };
             /**
@@ -15912,7 +15889,7 @@ export interface components {
              * @default pcm16
              * @enum {string}
              */
-            input_audio_format: "pcm16" | "g711_ulaw" | "g711_alaw";
+            input_audio_format?: "pcm16" | "g711_ulaw" | "g711_alaw";
             /** @description Configuration for input audio transcription. The client can optionally set the language and prompt for transcription, these offer additional guidance to the transcription service. */
             input_audio_transcription?: components["schemas"]["AudioTranscription"];
             /**
@@ -15943,7 +15920,7 @@ export interface components {
                      *     Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio.
                      * @default null
                      */
-                    noise_reduction: {
+                    noise_reduction?: {
                         type?: components["schemas"]["NoiseReductionType"];
                     };
                     turn_detection?: components["schemas"]["RealtimeTurnDetection"];
@@ -16028,7 +16005,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "RealtimeTranscriptionSessionCreateResponseGA";
+            type: "transcription";
             /** @description Unique identifier for the session that looks like `sess_1234567890abcdef`. */
             id: string;
             /** @description The object type. Always `realtime.transcription_session`. */
@@ -16159,13 +16136,13 @@ export interface components {
                  * @default created_at
                  * @enum {string}
                  */
-                anchor: "created_at";
+                anchor?: "created_at";
                 /**
                  * Format: int64
                  * @description The number of seconds from the anchor point to the expiration. Select a value between `10` and `7200` (2 hours). This default to 600 seconds (10 minutes) if not specified.
                  * @default 600
                  */
-                seconds: number;
+                seconds?: number;
             };
             session: components["schemas"]["RealtimeTranslationSessionCreateRequest"];
         };
@@ -16249,12 +16226,12 @@ export interface components {
              * @description Sample rate of the audio delta.
              * @default 24000
              */
-            sample_rate: number;
+            sample_rate?: number;
             /**
              * @description Number of audio channels.
              * @default 1
              */
-            channels: number;
+            channels?: number;
             /**
              * @description Audio encoding for `delta`.
              * @enum {string}
@@ -16436,7 +16413,7 @@ export interface components {
              *     If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted.
              * @default true
              */
-            create_response: boolean;
+            create_response?: boolean;
             /**
              * @description Whether or not to automatically interrupt (cancel) any ongoing response with output to the default
              *     conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the response will be cancelled, otherwise it will continue until complete.
@@ -16444,7 +16421,7 @@ export interface components {
              *     If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted.
              * @default true
              */
-            interrupt_response: boolean;
+            interrupt_response?: boolean;
             idle_timeout_ms?: number | null;
         } | {
             /**
@@ -16457,18 +16434,18 @@ export interface components {
              * @default auto
              * @enum {string}
              */
-            eagerness: "low" | "medium" | "high" | "auto";
+            eagerness?: "low" | "medium" | "high" | "auto";
             /**
              * @description Whether or not to automatically generate a response when a VAD stop event occurs.
              * @default true
              */
-            create_response: boolean;
+            create_response?: boolean;
             /**
              * @description Whether or not to automatically interrupt any ongoing response with output to the default
              *     conversation (i.e. `conversation` of `auto`) when a VAD start event occurs.
              * @default true
              */
-            interrupt_response: boolean;
+            interrupt_response?: boolean;
         }) | null;
         /**
          * Reasoning
@@ -16503,7 +16480,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ReasoningItem";
+            type: "reasoning";
             /** @description The unique identifier of the reasoning content. */
             id: string;
             encrypted_content?: string | null;
@@ -16941,7 +16918,7 @@ export interface components {
              * @description The type of response format being defined. Always `json_object`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ResponseFormatJsonObject";
+            type: "json_object";
         };
         /**
          * JSON schema
@@ -16953,7 +16930,7 @@ export interface components {
              * @description The type of response format being defined. Always `json_schema`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ResponseFormatJsonSchema";
+            type: "json_schema";
             /**
              * JSON schema
              * @description Structured Outputs configuration options, including a JSON Schema.
@@ -16990,7 +16967,7 @@ export interface components {
              * @description The type of response format being defined. Always `text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ResponseFormatText";
+            type: "text";
         };
         /**
          * Text grammar
@@ -18864,7 +18841,7 @@ export interface components {
              * @description Always `static`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "StaticChunkingStrategyRequestParam";
+            type: "static";
             static: components["schemas"]["StaticChunkingStrategy"];
         };
         /** Static Chunking Strategy */
@@ -18957,7 +18934,7 @@ export interface components {
                      * @description A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
                      * @default []
                      */
-                    file_ids: string[];
+                    file_ids?: string[];
                 };
                 file_search?: {
                     /** @description The [vector store](/docs/api-reference/vector-stores/object) attached to this thread. There can be a maximum of 1 vector store attached to the thread. */
@@ -19190,7 +19167,7 @@ export interface components {
              * @description The type of the usage object. Always `duration` for this variant. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "TranscriptTextUsageDuration";
+            type: "duration";
             /**
              * Format: double
              * @description Duration of the input audio in seconds.
@@ -19206,7 +19183,7 @@ export interface components {
              * @description The type of the usage object. Always `tokens` for this variant. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "TranscriptTextUsageTokens";
+            type: "tokens";
             /** @description Number of input tokens billed for this request. */
             input_tokens: number;
             /** @description Details about the input tokens billed for this request. */
@@ -19439,7 +19416,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageAudioSpeechesResult";
+            object: "organization.usage.audio_speeches.result";
             /** @description The number of characters processed. */
             characters: number;
             /** @description The count of requests made to the model. */
@@ -19455,7 +19432,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageAudioTranscriptionsResult";
+            object: "organization.usage.audio_transcriptions.result";
             /**
              * Format: int64
              * @description The number of seconds processed.
@@ -19474,7 +19451,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageCodeInterpreterSessionsResult";
+            object: "organization.usage.code_interpreter_sessions.result";
             /** @description The number of code interpreter sessions. */
             num_sessions: number;
             project_id?: string | null;
@@ -19485,7 +19462,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageCompletionsResult";
+            object: "organization.usage.completions.result";
             /** @description The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens. */
             input_tokens: number;
             /** @description The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens. */
@@ -19529,7 +19506,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageEmbeddingsResult";
+            object: "organization.usage.embeddings.result";
             /** @description The aggregated number of input tokens used. */
             input_tokens: number;
             /** @description The count of requests made to the model. */
@@ -19545,7 +19522,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageFileSearchCallsResult";
+            object: "organization.usage.file_searches.result";
             /** @description The count of file search calls. */
             num_requests: number;
             project_id?: string | null;
@@ -19559,7 +19536,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageImagesResult";
+            object: "organization.usage.images.result";
             /** @description The number of images processed. */
             images: number;
             /** @description The count of requests made to the model. */
@@ -19577,7 +19554,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageModerationsResult";
+            object: "organization.usage.moderations.result";
             /** @description The aggregated number of input tokens used. */
             input_tokens: number;
             /** @description The count of requests made to the model. */
@@ -19607,7 +19584,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageVectorStoresResult";
+            object: "organization.usage.vector_stores.result";
             /** @description The vector stores usage in bytes. */
             usage_bytes: number;
             project_id?: string | null;
@@ -19618,7 +19595,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            object: "UsageWebSearchCallsResult";
+            object: "organization.usage.web_searches.result";
             /** @description The count of model requests. */
             num_model_requests: number;
             /** @description The count of web search calls. */
@@ -19750,21 +19727,21 @@ export interface components {
              *     milliseconds).
              * @default 300
              */
-            prefix_padding_ms: number;
+            prefix_padding_ms?: number;
             /**
              * @description Duration of silence to detect speech stop (in milliseconds).
              *     With shorter values the model will respond more quickly,
              *     but may jump in on short pauses from the user.
              * @default 200
              */
-            silence_duration_ms: number;
+            silence_duration_ms?: number;
             /**
              * @description Sensitivity threshold (0.0 to 1.0) for voice activity detection. A
              *     higher threshold will require louder audio to activate the model, and
              *     thus might perform better in noisy environments.
              * @default 0.5
              */
-            threshold: number;
+            threshold?: number;
         };
         /** ValidateGraderRequest */
         ValidateGraderRequest: {
@@ -19936,12 +19913,12 @@ export interface components {
              * @description Whether to rewrite the natural language query for vector search.
              * @default false
              */
-            rewrite_query: boolean;
+            rewrite_query?: boolean;
             /**
              * @description The maximum number of results to return. This number should be between 1 and 50 inclusive.
              * @default 10
              */
-            max_num_results: number;
+            max_num_results?: number;
             /** @description A filter to apply based on file attributes. */
             filters?: components["schemas"]["ComparisonFilter"] | components["schemas"]["CompoundFilter"];
             /** @description Ranking options for search. */
@@ -19951,9 +19928,9 @@ export interface components {
                  * @default auto
                  * @enum {string}
                  */
-                ranker: "none" | "auto" | "default-2024-11-15";
+                ranker?: "none" | "auto" | "default-2024-11-15";
                 /** @default 0 */
-                score_threshold: number;
+                score_threshold?: number;
             };
         };
         VectorStoreSearchResultContentObject: {
@@ -20076,7 +20053,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "WebSearchActionFind";
+            type: "find_in_page";
             /**
              * Format: uri
              * @description The URL of the page searched for the pattern.
@@ -20095,7 +20072,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "WebSearchActionOpenPage";
+            type: "open_page";
             /** @description The URL opened by the model. */
             url?: string | null;
         };
@@ -20109,7 +20086,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "WebSearchActionSearch";
+            type: "search";
             /**
              * @deprecated
              * @description The search query.
@@ -20143,7 +20120,7 @@ export interface components {
              * @default approximate
              * @enum {string}
              */
-            type: "approximate";
+            type?: "approximate";
             country?: string | null;
             region?: string | null;
             city?: string | null;
@@ -20184,15 +20161,16 @@ export interface components {
          */
         WebSearchTool: {
             /**
-             * @description The type of the web search tool. One of `web_search` or `web_search_2025_08_26`. (enum property replaced by openapi-typescript)
+             * @description The type of the web search tool. One of `web_search` or `web_search_2025_08_26`.
+             * @default web_search
              * @enum {string}
              */
-            type: "WebSearchTool";
+            type: "web_search" | "web_search_2025_08_26";
             /**
              * @description Allow live internet access for web search. Defaults to true when omitted. When false, the web search tool runs in offline/cache-only mode and will not fetch new external content.
              * @default true
              */
-            external_web_access: boolean;
+            external_web_access?: boolean;
             filters?: {
                 allowed_domains?: string[] | null;
             } | null;
@@ -20202,7 +20180,7 @@ export interface components {
              * @default medium
              * @enum {string}
              */
-            search_context_size: "low" | "medium" | "high";
+            search_context_size?: "low" | "medium" | "high";
         };
         /**
          * Web search tool call
@@ -20217,7 +20195,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "WebSearchToolCall";
+            type: "web_search_call";
             /**
              * @description The status of the web search tool call.
              * @enum {string}
@@ -20712,7 +20690,7 @@ export interface components {
              * @description The object type, which was always `moderation_result` for successful moderation results. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ModerationResultBody";
+            type: "moderation_result";
             /** @description The moderation model that produced this result. */
             model: string;
             /** @description A boolean indicating whether the content was flagged by any category. */
@@ -20778,7 +20756,7 @@ export interface components {
              * @description References a skill created with the /v1/skills endpoint. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "SkillReferenceParam";
+            type: "skill_reference";
             /** @description The ID of the referenced skill. */
             skill_id: string;
             /** @description Optional skill version. Use a positive integer or 'latest'. Omit for default. */
@@ -20806,7 +20784,7 @@ export interface components {
              * @description Defines an inline skill for this request. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InlineSkillParam";
+            type: "inline";
             /** @description The name of the skill. */
             name: string;
             /** @description The description of the skill. */
@@ -20819,7 +20797,7 @@ export interface components {
              * @description Disable outbound network access. Always `disabled`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ContainerNetworkPolicyDisabledParam";
+            type: "disabled";
         };
         ContainerNetworkPolicyDomainSecretParam: {
             /** @description The domain associated with the secret. */
@@ -20834,7 +20812,7 @@ export interface components {
              * @description Allow outbound network access only to specified domains. Always `allowlist`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ContainerNetworkPolicyAllowlistParam";
+            type: "allowlist";
             /** @description A list of allowed domains when type is `allowlist`. */
             allowed_domains: string[];
             /** @description Optional domain-scoped secrets for allowlisted domains. */
@@ -20878,7 +20856,7 @@ export interface components {
              * @description The type of the input item. Always `input_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InputTextContent";
+            type: "input_text";
             /** @description The text input to the model. */
             text: string;
             prompt_cache_breakpoint?: components["schemas"]["PromptCacheBreakpointConfig"];
@@ -20892,7 +20870,7 @@ export interface components {
              * @description The type of the file citation. Always `file_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FileCitationBody";
+            type: "file_citation";
             /** @description The ID of the file. */
             file_id: string;
             /** @description The index of the file in the list of files. */
@@ -20909,7 +20887,7 @@ export interface components {
              * @description The type of the URL citation. Always `url_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "UrlCitationBody";
+            type: "url_citation";
             /**
              * Format: uri
              * @description The URL of the web resource.
@@ -20931,7 +20909,7 @@ export interface components {
              * @description The type of the container file citation. Always `container_file_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ContainerFileCitationBody";
+            type: "container_file_citation";
             /** @description The ID of the container file. */
             container_id: string;
             /** @description The ID of the file. */
@@ -20973,7 +20951,7 @@ export interface components {
              * @description The type of the output text. Always `output_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "OutputTextContent";
+            type: "output_text";
             /** @description The text output from the model. */
             text: string;
             /** @description The annotations of the text output. */
@@ -20989,7 +20967,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "TextContent";
+            type: "text";
             text: string;
         };
         /**
@@ -21001,7 +20979,7 @@ export interface components {
              * @description The type of the object. Always `summary_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "SummaryTextContent";
+            type: "summary_text";
             /** @description A summary of the reasoning output from the model so far. */
             text: string;
         };
@@ -21014,7 +20992,7 @@ export interface components {
              * @description The type of the reasoning text. Always `reasoning_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ReasoningTextContent";
+            type: "reasoning_text";
             /** @description The reasoning text from the model. */
             text: string;
         };
@@ -21027,7 +21005,7 @@ export interface components {
              * @description The type of the refusal. Always `refusal`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "RefusalContent";
+            type: "refusal";
             /** @description The refusal explanation from the model. */
             refusal: string;
         };
@@ -21042,7 +21020,7 @@ export interface components {
              * @description The type of the input item. Always `input_image`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InputImageContent";
+            type: "input_image";
             image_url?: string | null;
             file_id?: string | null;
             /** @description The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`. */
@@ -21058,7 +21036,7 @@ export interface components {
              * @description Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ComputerScreenshotContent";
+            type: "computer_screenshot";
             image_url: string | null;
             file_id: string | null;
             /** @description The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`. */
@@ -21076,7 +21054,7 @@ export interface components {
              * @description The type of the input item. Always `input_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InputFileContent";
+            type: "input_file";
             file_id?: string | null;
             /** @description The name of the file to be sent to the model. */
             filename?: string;
@@ -21102,7 +21080,7 @@ export interface components {
              * @description The type of the message. Always set to `message`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "Message";
+            type: "message";
             /** @description The unique ID of the message. */
             id: string;
             /** @description The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API. */
@@ -21118,14 +21096,14 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "DirectToolCallCaller";
+            type: "direct";
         };
         ProgramToolCallCaller: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ProgramToolCallCaller";
+            type: "program";
             /** @description The call ID of the program item that produced this tool call. */
             caller_id: string;
         };
@@ -21138,14 +21116,14 @@ export interface components {
              * @description The caller type. Always `direct`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "DirectToolCallCallerParam";
+            type: "direct";
         };
         ProgramToolCallCallerParam: {
             /**
              * @description The caller type. Always `program`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ProgramToolCallCallerParam";
+            type: "program";
             /** @description The call ID of the program item that produced this tool call. */
             caller_id: string;
         };
@@ -21164,7 +21142,7 @@ export interface components {
              * @description Specifies the event type. For a click action, this property is always `click`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ClickParam";
+            type: "click";
             /** @description Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`. */
             button: components["schemas"]["ClickButtonType"];
             /** @description The x-coordinate where the click occurred. */
@@ -21182,7 +21160,7 @@ export interface components {
              * @description Specifies the event type. For a double click action, this property is always set to `double_click`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "DoubleClickAction";
+            type: "double_click";
             /** @description The x-coordinate where the double click occurred. */
             x: number;
             /** @description The y-coordinate where the double click occurred. */
@@ -21208,7 +21186,7 @@ export interface components {
              * @description Specifies the event type. For a drag action, this property is always set to `drag`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "DragParam";
+            type: "drag";
             /**
              * @description An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
              *     ```
@@ -21230,7 +21208,7 @@ export interface components {
              * @description Specifies the event type. For a keypress action, this property is always set to `keypress`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "KeyPressAction";
+            type: "keypress";
             /** @description The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key. */
             keys: string[];
         };
@@ -21243,7 +21221,7 @@ export interface components {
              * @description Specifies the event type. For a move action, this property is always set to `move`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "MoveParam";
+            type: "move";
             /** @description The x-coordinate to move to. */
             x: number;
             /** @description The y-coordinate to move to. */
@@ -21259,7 +21237,7 @@ export interface components {
              * @description Specifies the event type. For a screenshot action, this property is always set to `screenshot`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ScreenshotParam";
+            type: "screenshot";
         };
         /**
          * Scroll
@@ -21270,7 +21248,7 @@ export interface components {
              * @description Specifies the event type. For a scroll action, this property is always set to `scroll`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ScrollParam";
+            type: "scroll";
             /** @description The x-coordinate where the scroll occurred. */
             x: number;
             /** @description The y-coordinate where the scroll occurred. */
@@ -21290,7 +21268,7 @@ export interface components {
              * @description Specifies the event type. For a type action, this property is always set to `type`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "TypeParam";
+            type: "type";
             /** @description The text to type. */
             text: string;
         };
@@ -21303,7 +21281,7 @@ export interface components {
              * @description Specifies the event type. For a wait action, this property is always set to `wait`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "WaitParam";
+            type: "wait";
         };
         /** @description A pending safety check for the computer call. */
         ComputerCallSafetyCheckParam: {
@@ -21321,7 +21299,7 @@ export interface components {
              * @description The type of the item. Always `tool_search_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ToolSearchCall";
+            type: "tool_search_call";
             /** @description The unique ID of the tool search call item. */
             id: string;
             call_id: string | null;
@@ -21342,10 +21320,11 @@ export interface components {
          */
         FunctionTool: {
             /**
-             * @description The type of the function tool. Always `function`. (enum property replaced by openapi-typescript)
+             * @description The type of the function tool. Always `function`.
+             * @default function
              * @enum {string}
              */
-            type: "FunctionTool";
+            type: "function";
             /** @description The name of the function to call. */
             name: string;
             description?: string | null;
@@ -21383,10 +21362,11 @@ export interface components {
          */
         FileSearchTool: {
             /**
-             * @description The type of the file search tool. Always `file_search`. (enum property replaced by openapi-typescript)
+             * @description The type of the file search tool. Always `file_search`.
+             * @default file_search
              * @enum {string}
              */
-            type: "FileSearchTool";
+            type: "file_search";
             /** @description The IDs of the vector stores to search. */
             vector_store_ids: string[];
             /** @description The maximum number of results to return. This number should be between 1 and 50 inclusive. */
@@ -21401,10 +21381,11 @@ export interface components {
          */
         ComputerTool: {
             /**
-             * @description The type of the computer tool. Always `computer`. (enum property replaced by openapi-typescript)
+             * @description The type of the computer tool. Always `computer`.
+             * @default computer
              * @enum {string}
              */
-            type: "ComputerTool";
+            type: "computer";
         };
         /** @enum {string} */
         ComputerEnvironment: "windows" | "mac" | "linux" | "ubuntu" | "browser";
@@ -21414,10 +21395,11 @@ export interface components {
          */
         ComputerUsePreviewTool: {
             /**
-             * @description The type of the computer use tool. Always `computer_use_preview`. (enum property replaced by openapi-typescript)
+             * @description The type of the computer use tool. Always `computer_use_preview`.
+             * @default computer_use_preview
              * @enum {string}
              */
-            type: "ComputerUsePreviewTool";
+            type: "computer_use_preview";
             /** @description The type of computer environment to control. */
             environment: components["schemas"]["ComputerEnvironment"];
             /** @description The width of the computer display. */
@@ -21446,10 +21428,11 @@ export interface components {
         };
         ProgrammaticToolCallingParam: {
             /**
-             * @description The type of the tool. Always `programmatic_tool_calling`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `programmatic_tool_calling`.
+             * @default programmatic_tool_calling
              * @enum {string}
              */
-            type: "ProgrammaticToolCallingParam";
+            type: "programmatic_tool_calling";
         };
         /**
          * @description Control how much effort the model will exert to match the style and features, especially facial features, of input images. This parameter is only supported for `gpt-image-1` and `gpt-image-1.5` and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`. Defaults to `low`.
@@ -21464,17 +21447,18 @@ export interface components {
          */
         LocalShellToolParam: {
             /**
-             * @description The type of the local shell tool. Always `local_shell`. (enum property replaced by openapi-typescript)
+             * @description The type of the local shell tool. Always `local_shell`.
+             * @default local_shell
              * @enum {string}
              */
-            type: "LocalShellToolParam";
+            type: "local_shell";
         };
         ContainerAutoParam: {
             /**
              * @description Automatically creates a container for this request (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ContainerAutoParam";
+            type: "container_auto";
             /** @description An optional list of uploaded files to make available to your code. */
             file_ids?: string[];
             memory_limit?: components["schemas"]["ContainerMemoryLimit"] | null;
@@ -21496,7 +21480,7 @@ export interface components {
              * @description Use a local computer environment. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "LocalEnvironmentParam";
+            type: "local";
             /** @description An optional list of skills. */
             skills?: components["schemas"]["LocalSkillParam"][];
         };
@@ -21505,7 +21489,7 @@ export interface components {
              * @description References a container created with the /v1/containers endpoint (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ContainerReferenceParam";
+            type: "container_reference";
             /**
              * @description The ID of the referenced container.
              * @example cntr_123
@@ -21518,10 +21502,11 @@ export interface components {
          */
         FunctionShellToolParam: {
             /**
-             * @description The type of the shell tool. Always `shell`. (enum property replaced by openapi-typescript)
+             * @description The type of the shell tool. Always `shell`.
+             * @default shell
              * @enum {string}
              */
-            type: "FunctionShellToolParam";
+            type: "shell";
             environment?: (components["schemas"]["ContainerAutoParam"] | components["schemas"]["LocalEnvironmentParam"] | components["schemas"]["ContainerReferenceParam"]) | null;
             allowed_callers?: components["schemas"]["CallableToolAllowedCaller"][] | null;
         };
@@ -21534,7 +21519,7 @@ export interface components {
              * @description Unconstrained text format. Always `text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CustomTextFormatParam";
+            type: "text";
         };
         /** @enum {string} */
         GrammarSyntax1: "lark" | "regex";
@@ -21547,7 +21532,7 @@ export interface components {
              * @description Grammar format. Always `grammar`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CustomGrammarFormatParam";
+            type: "grammar";
             /** @description The syntax of the grammar definition. One of `lark` or `regex`. */
             syntax: components["schemas"]["GrammarSyntax1"];
             /** @description The grammar definition. */
@@ -21562,7 +21547,7 @@ export interface components {
              * @description The type of the custom tool. Always `custom`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CustomToolParam";
+            type: "custom";
             /** @description The name of the custom tool, used to identify it in tool calls. */
             name: string;
             /** @description Optional description of the custom tool, used to provide more context. */
@@ -21583,7 +21568,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "FunctionToolParam";
+            type: "function";
             output_schema?: {
                 [key: string]: unknown;
             } | null;
@@ -21597,10 +21582,11 @@ export interface components {
          */
         NamespaceToolParam: {
             /**
-             * @description The type of the tool. Always `namespace`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `namespace`.
+             * @default namespace
              * @enum {string}
              */
-            type: "NamespaceToolParam";
+            type: "namespace";
             /** @description The namespace name used in tool calls (for example, `crm`). */
             name: string;
             /** @description A description of the namespace shown to the model. */
@@ -21614,10 +21600,11 @@ export interface components {
          */
         ToolSearchToolParam: {
             /**
-             * @description The type of the tool. Always `tool_search`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `tool_search`.
+             * @default tool_search
              * @enum {string}
              */
-            type: "ToolSearchToolParam";
+            type: "tool_search";
             /** @description Whether tool search is executed by the server or by the client. */
             execution?: components["schemas"]["ToolSearchExecutionType"];
             description?: string | null;
@@ -21645,10 +21632,11 @@ export interface components {
          */
         WebSearchPreviewTool: {
             /**
-             * @description The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`. (enum property replaced by openapi-typescript)
+             * @description The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`.
+             * @default web_search_preview
              * @enum {string}
              */
-            type: "WebSearchPreviewTool";
+            type: "web_search_preview" | "web_search_preview_2025_03_11";
             user_location?: components["schemas"]["ApproximateLocation"] | null;
             /** @description High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default. */
             search_context_size?: components["schemas"]["SearchContextSize"];
@@ -21660,10 +21648,11 @@ export interface components {
          */
         ApplyPatchToolParam: {
             /**
-             * @description The type of the tool. Always `apply_patch`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `apply_patch`.
+             * @default apply_patch
              * @enum {string}
              */
-            type: "ApplyPatchToolParam";
+            type: "apply_patch";
             allowed_callers?: components["schemas"]["CallableToolAllowedCaller"][] | null;
         };
         ToolSearchOutput: {
@@ -21671,7 +21660,7 @@ export interface components {
              * @description The type of the item. Always `tool_search_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ToolSearchOutput";
+            type: "tool_search_output";
             /** @description The unique ID of the tool search output item. */
             id: string;
             call_id: string | null;
@@ -21689,7 +21678,7 @@ export interface components {
              * @description The type of the item. Always `additional_tools`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "AdditionalTools";
+            type: "additional_tools";
             /** @description The unique ID of the additional tools item. */
             id: string;
             /** @description The role that provided the additional tools. */
@@ -21702,7 +21691,7 @@ export interface components {
              * @description The type of the item. Always `program`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "Program";
+            type: "program";
             /** @description The unique ID of the program item. */
             id: string;
             /** @description The stable call ID of the program item. */
@@ -21719,7 +21708,7 @@ export interface components {
              * @description The type of the item. Always `program_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ProgramOutput";
+            type: "program_output";
             /** @description The unique ID of the program output item. */
             id: string;
             /** @description The call ID of the program item. */
@@ -21738,7 +21727,7 @@ export interface components {
              * @description The type of the item. Always `compaction`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CompactionBody";
+            type: "compaction";
             /** @description The unique ID of the compaction item. */
             id: string;
             /** @description The encrypted content that was produced by compaction. */
@@ -21755,7 +21744,7 @@ export interface components {
              * @description The type of the output. Always `logs`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CodeInterpreterOutputLogs";
+            type: "logs";
             /** @description The logs output from the code interpreter. */
             logs: string;
         };
@@ -21768,7 +21757,7 @@ export interface components {
              * @description The type of the output. Always `image`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "CodeInterpreterOutputImage";
+            type: "image";
             /**
              * Format: uri
              * @description The URL of the image output from the code interpreter.
@@ -21816,7 +21805,7 @@ export interface components {
              * @description The environment type. Always `local`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "LocalEnvironmentResource";
+            type: "local";
         };
         /**
          * Container Reference
@@ -21827,7 +21816,7 @@ export interface components {
              * @description The environment type. Always `container_reference`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ContainerReferenceResource";
+            type: "container_reference";
             container_id: string;
         };
         /**
@@ -21839,7 +21828,7 @@ export interface components {
              * @description The type of the item. Always `shell_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionShellCall";
+            type: "shell_call";
             /** @description The unique ID of the shell tool call. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the shell tool call generated by the model. */
@@ -21864,7 +21853,7 @@ export interface components {
              * @description The outcome type. Always `timeout`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionShellCallOutputTimeoutOutcome";
+            type: "timeout";
         };
         /**
          * Shell call exit outcome
@@ -21875,7 +21864,7 @@ export interface components {
              * @description The outcome type. Always `exit`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionShellCallOutputExitOutcome";
+            type: "exit";
             /** @description Exit code from the shell process. */
             exit_code: number;
         };
@@ -21905,7 +21894,7 @@ export interface components {
              * @description The type of the shell call output. Always `shell_call_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionShellCallOutput";
+            type: "shell_call_output";
             /** @description The unique ID of the shell call output. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the shell tool call generated by the model. */
@@ -21930,7 +21919,7 @@ export interface components {
              * @description Create a new file with the provided diff. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchCreateFileOperation";
+            type: "create_file";
             /** @description Path of the file to create. */
             path: string;
             /** @description Diff to apply. */
@@ -21945,7 +21934,7 @@ export interface components {
              * @description Delete the specified file. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchDeleteFileOperation";
+            type: "delete_file";
             /** @description Path of the file to delete. */
             path: string;
         };
@@ -21958,7 +21947,7 @@ export interface components {
              * @description Update an existing file with the provided diff. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchUpdateFileOperation";
+            type: "update_file";
             /** @description Path of the file to update. */
             path: string;
             /** @description Diff to apply. */
@@ -21973,7 +21962,7 @@ export interface components {
              * @description The type of the item. Always `apply_patch_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchToolCall";
+            type: "apply_patch_call";
             /** @description The unique ID of the apply patch tool call. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the apply patch tool call generated by the model. */
@@ -22000,7 +21989,7 @@ export interface components {
              * @description The type of the item. Always `apply_patch_call_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchToolCallOutput";
+            type: "apply_patch_call_output";
             /** @description The unique ID of the apply patch tool call output. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the apply patch tool call generated by the model. */
@@ -22017,7 +22006,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "MCPProtocolError";
+            type: "mcp_protocol_error";
             code: number;
             message: string;
         };
@@ -22026,7 +22015,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "MCPToolExecutionError";
+            type: "mcp_tool_execution_error";
             content: unknown;
         };
         HTTPError: {
@@ -22034,7 +22023,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "HTTPError";
+            type: "http_error";
             code: number;
             message: string;
         };
@@ -22053,10 +22042,11 @@ export interface components {
             /** @description The ID of the computer tool call that produced the output. */
             call_id: string;
             /**
-             * @description The type of the computer tool call output. Always `computer_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the computer tool call output. Always `computer_call_output`.
+             * @default computer_call_output
              * @enum {string}
              */
-            type: "ComputerCallOutputItemParam";
+            type: "computer_call_output";
             output: components["schemas"]["ComputerScreenshotImage"];
             acknowledged_safety_checks?: components["schemas"]["ComputerCallSafetyCheckParam"][] | null;
             status?: components["schemas"]["FunctionCallItemStatus"] | null;
@@ -22070,7 +22060,7 @@ export interface components {
              * @description The type of the input item. Always `input_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InputTextContentParam";
+            type: "input_text";
             /** @description The text input to the model. */
             text: string;
             prompt_cache_breakpoint?: components["schemas"]["PromptCacheBreakpointParam"] | null;
@@ -22084,7 +22074,7 @@ export interface components {
              * @description The type of the input item. Always `input_image`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InputImageContentParamAutoParam";
+            type: "input_image";
             image_url?: string | null;
             file_id?: string | null;
             detail?: components["schemas"]["DetailEnum"] | null;
@@ -22101,7 +22091,7 @@ export interface components {
              * @description The type of the input item. Always `input_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "InputFileContentParam";
+            type: "input_file";
             file_id?: string | null;
             filename?: string | null;
             file_data?: string | null;
@@ -22118,10 +22108,11 @@ export interface components {
             id?: string | null;
             call_id?: string | null;
             /**
-             * @description The type of the function tool call output. Always `function_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the function tool call output. Always `function_call_output`.
+             * @default function_call_output
              * @enum {string}
              */
-            type: "FunctionCallOutputItemParam";
+            type: "function_call_output";
             /** @description Text, image, or file output of the function tool call. */
             output: string | (components["schemas"]["InputTextContentParam"] | components["schemas"]["InputImageContentParamAutoParam"] | components["schemas"]["InputFileContentParam"])[];
             name?: string | null;
@@ -22193,10 +22184,11 @@ export interface components {
             id?: string | null;
             call_id?: string | null;
             /**
-             * @description The item type. Always `tool_search_call`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `tool_search_call`.
+             * @default tool_search_call
              * @enum {string}
              */
-            type: "ToolSearchCallItemParam";
+            type: "tool_search_call";
             /** @description Whether tool search was executed by the server or by the client. */
             execution?: components["schemas"]["ToolSearchExecutionType"];
             /** @description The arguments supplied to the tool search call. */
@@ -22207,10 +22199,11 @@ export interface components {
             id?: string | null;
             call_id?: string | null;
             /**
-             * @description The item type. Always `tool_search_output`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `tool_search_output`.
+             * @default tool_search_output
              * @enum {string}
              */
-            type: "ToolSearchOutputItemParam";
+            type: "tool_search_output";
             /** @description Whether tool search was executed by the server or by the client. */
             execution?: components["schemas"]["ToolSearchExecutionType"];
             /** @description The loaded tool definitions returned by the tool search output. */
@@ -22220,10 +22213,11 @@ export interface components {
         AdditionalToolsItemParam: {
             id?: string | null;
             /**
-             * @description The item type. Always `additional_tools`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `additional_tools`.
+             * @default additional_tools
              * @enum {string}
              */
-            type: "AdditionalToolsItemParam";
+            type: "additional_tools";
             /**
              * @description The role that provided the additional tools. Only `developer` is supported.
              * @default developer
@@ -22240,10 +22234,11 @@ export interface components {
         CompactionSummaryItemParam: {
             id?: string | null;
             /**
-             * @description The type of the item. Always `compaction`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `compaction`.
+             * @default compaction
              * @enum {string}
              */
-            type: "CompactionSummaryItemParam";
+            type: "compaction";
             /** @description The encrypted content of the compaction summary. */
             encrypted_content: string;
         };
@@ -22273,10 +22268,11 @@ export interface components {
             call_id: string;
             caller?: components["schemas"]["ToolCallCallerParam"] | null;
             /**
-             * @description The type of the item. Always `shell_call`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `shell_call`.
+             * @default shell_call
              * @enum {string}
              */
-            type: "FunctionShellCallItemParam";
+            type: "shell_call";
             /** @description The shell commands and limits that describe how to run the tool call. */
             action: components["schemas"]["FunctionShellActionParam"];
             status?: components["schemas"]["FunctionShellCallItemStatus"] | null;
@@ -22291,7 +22287,7 @@ export interface components {
              * @description The outcome type. Always `timeout`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionShellCallOutputTimeoutOutcomeParam";
+            type: "timeout";
         };
         /**
          * Shell call exit outcome
@@ -22302,7 +22298,7 @@ export interface components {
              * @description The outcome type. Always `exit`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FunctionShellCallOutputExitOutcomeParam";
+            type: "exit";
             /** @description The exit code returned by the shell process. */
             exit_code: number;
         };
@@ -22333,10 +22329,11 @@ export interface components {
             call_id: string;
             caller?: components["schemas"]["ToolCallCallerParam"] | null;
             /**
-             * @description The type of the item. Always `shell_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `shell_call_output`.
+             * @default shell_call_output
              * @enum {string}
              */
-            type: "FunctionShellCallOutputItemParam";
+            type: "shell_call_output";
             /** @description Captured chunks of stdout and stderr output, along with their associated outcomes. */
             output: components["schemas"]["FunctionShellCallOutputContentParam"][];
             status?: components["schemas"]["FunctionShellCallItemStatus"] | null;
@@ -22357,7 +22354,7 @@ export interface components {
              * @description The operation type. Always `create_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchCreateFileOperationParam";
+            type: "create_file";
             /** @description Path of the file to create relative to the workspace root. */
             path: string;
             /** @description Unified diff content to apply when creating the file. */
@@ -22372,7 +22369,7 @@ export interface components {
              * @description The operation type. Always `delete_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchDeleteFileOperationParam";
+            type: "delete_file";
             /** @description Path of the file to delete relative to the workspace root. */
             path: string;
         };
@@ -22385,7 +22382,7 @@ export interface components {
              * @description The operation type. Always `update_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ApplyPatchUpdateFileOperationParam";
+            type: "update_file";
             /** @description Path of the file to update relative to the workspace root. */
             path: string;
             /** @description Unified diff content to apply to the existing file. */
@@ -22402,10 +22399,11 @@ export interface components {
          */
         ApplyPatchToolCallItemParam: {
             /**
-             * @description The type of the item. Always `apply_patch_call`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `apply_patch_call`.
+             * @default apply_patch_call
              * @enum {string}
              */
-            type: "ApplyPatchToolCallItemParam";
+            type: "apply_patch_call";
             id?: string | null;
             /** @description The unique ID of the apply patch tool call generated by the model. */
             call_id: string;
@@ -22427,10 +22425,11 @@ export interface components {
          */
         ApplyPatchToolCallOutputItemParam: {
             /**
-             * @description The type of the item. Always `apply_patch_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `apply_patch_call_output`.
+             * @default apply_patch_call_output
              * @enum {string}
              */
-            type: "ApplyPatchToolCallOutputItemParam";
+            type: "apply_patch_call_output";
             id?: string | null;
             /** @description The unique ID of the apply patch tool call generated by the model. */
             call_id: string;
@@ -22445,21 +22444,18 @@ export interface components {
          */
         CompactionTriggerItemParam: {
             /**
-             * @description The type of the item. Always `compaction_trigger`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `compaction_trigger`.
+             * @default compaction_trigger
              * @enum {string}
              */
-            type: "CompactionTriggerItemParam";
+            type: "compaction_trigger";
         };
         /**
          * Item reference
          * @description An internal identifier for an item to reference.
          */
         ItemReferenceParam: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "ItemReferenceParam";
+            type?: "item_reference" | null;
             /** @description The ID of the item to reference. */
             id: string;
         };
@@ -22470,10 +22466,11 @@ export interface components {
              */
             id: string;
             /**
-             * @description The item type. Always `program`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `program`.
+             * @default program
              * @enum {string}
              */
-            type: "ProgramItemParam";
+            type: "program";
             /** @description The stable call ID of the program item. */
             call_id: string;
             /** @description The JavaScript source executed by programmatic tool calling. */
@@ -22490,10 +22487,11 @@ export interface components {
              */
             id: string;
             /**
-             * @description The item type. Always `program_output`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `program_output`.
+             * @default program_output
              * @enum {string}
              */
-            type: "ProgramOutputItemParam";
+            type: "program_output";
             /** @description The call ID of the program item. */
             call_id: string;
             /** @description The result produced by the program item. */
@@ -22625,7 +22623,7 @@ export interface components {
              * @description The object type, which was always `error` for moderation failures. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ModerationErrorBody";
+            type: "error";
             /** @description The error code. */
             code: string;
             /** @description The error message. */
@@ -22923,7 +22921,7 @@ export interface components {
              * @description The provenance signal type. Always `c2pa`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "C2PAProvenanceResult";
+            type: "c2pa";
             /**
              * @description Whether a supported OpenAI C2PA provenance signal was detected.
              *     If `not_detected`, it means the tool did not find supported signals in the uploaded file. The content could still have been generated by OpenAI if the metadata was stripped or has evidence of tampering, the watermark was degraded, it comes from a legacy generation model, or it was created before provenance signals were available. Content could also still be AI-generated by another company's model, which the tool currently does not detect.
@@ -22940,7 +22938,7 @@ export interface components {
              * @description The provenance signal type. Always `synthid`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "SynthIDProvenanceResult";
+            type: "synthid";
             /**
              * @description Whether a supported OpenAI SynthID watermark was detected.
              *     If `not_detected`, it means the tool did not find supported signals in the uploaded file. The content could still have been generated by OpenAI if the metadata was stripped or has evidence of tampering, the watermark was degraded, it comes from a legacy generation model, or it was created before provenance signals were available. Content could also still be AI-generated by another company's model, which the tool currently does not detect.
@@ -23645,7 +23643,7 @@ export interface components {
              * @description Type discriminator that is always `input_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "UserMessageInputText";
+            type: "input_text";
             /** @description Plain-text content supplied by the user. */
             text: string;
         };
@@ -23658,7 +23656,7 @@ export interface components {
              * @description Type discriminator that is always `quoted_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "UserMessageQuotedText";
+            type: "quoted_text";
             /** @description Quoted text content. */
             text: string;
         };
@@ -23719,7 +23717,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "UserMessageItem";
+            type: "chatkit.user_message";
             /** @description Ordered content elements supplied by the user. */
             content: (components["schemas"]["UserMessageInputText"] | components["schemas"]["UserMessageQuotedText"])[];
             /** @description Attachments associated with the user message. Defaults to an empty list. */
@@ -23749,7 +23747,7 @@ export interface components {
              * @description Type discriminator that is always `file` for this annotation. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "FileAnnotation";
+            type: "file";
             /** @description File attachment referenced by the annotation. */
             source: components["schemas"]["FileAnnotationSource"];
         };
@@ -23779,7 +23777,7 @@ export interface components {
              * @description Type discriminator that is always `url` for this annotation. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "UrlAnnotation";
+            type: "url";
             /** @description URL referenced by the annotation. */
             source: components["schemas"]["UrlAnnotationSource"];
         };
@@ -23823,7 +23821,7 @@ export interface components {
              * @description Type discriminator that is always `chatkit.assistant_message`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "AssistantMessageItem";
+            type: "chatkit.assistant_message";
             /** @description Ordered assistant response segments. */
             content: components["schemas"]["ResponseOutputText"][];
         };
@@ -23851,7 +23849,7 @@ export interface components {
              * @description Type discriminator that is always `chatkit.widget`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "WidgetMessageItem";
+            type: "chatkit.widget";
             /** @description Serialized widget payload rendered in the UI. */
             widget: string;
         };
@@ -23881,7 +23879,7 @@ export interface components {
              * @description Type discriminator that is always `chatkit.client_tool_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ClientToolCallItem";
+            type: "chatkit.client_tool_call";
             /** @description Execution status for the tool call. */
             status: components["schemas"]["ClientToolCallStatus"];
             /** @description Identifier for the client tool call. */
@@ -23918,7 +23916,7 @@ export interface components {
              * @description Type discriminator that is always `chatkit.task`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "TaskItem";
+            type: "chatkit.task";
             /** @description Subtype for the task. */
             task_type: components["schemas"]["TaskType"];
             heading: string | null;
@@ -23958,7 +23956,7 @@ export interface components {
              * @description Type discriminator that is always `chatkit.task_group`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "TaskGroupItem";
+            type: "chatkit.task_group";
             /** @description Tasks included in the group. */
             tasks: components["schemas"]["TaskGroupTask"][];
         };
@@ -23991,7 +23989,7 @@ export interface components {
              * @description Status discriminator that is always `active`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ActiveStatus";
+            type: "active";
         };
         /**
          * Locked thread status
@@ -24002,7 +24000,7 @@ export interface components {
              * @description Status discriminator that is always `locked`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "LockedStatus";
+            type: "locked";
             reason: string | null;
         };
         /**
@@ -24014,7 +24012,7 @@ export interface components {
              * @description Status discriminator that is always `closed`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "ClosedStatus";
+            type: "closed";
             reason: string | null;
         };
         /**
@@ -24427,10 +24425,11 @@ export interface components {
          */
         BetaApplyPatchToolParam: {
             /**
-             * @description The type of the tool. Always `apply_patch`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `apply_patch`.
+             * @default apply_patch
              * @enum {string}
              */
-            type: "BetaApplyPatchToolParam";
+            type: "apply_patch";
             allowed_callers?: components["schemas"]["BetaCallableToolAllowedCaller"][] | null;
         };
         /** @enum {string} */
@@ -24441,10 +24440,11 @@ export interface components {
          */
         BetaWebSearchPreviewTool: {
             /**
-             * @description The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`. (enum property replaced by openapi-typescript)
+             * @description The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`.
+             * @default web_search_preview
              * @enum {string}
              */
-            type: "BetaWebSearchPreviewTool";
+            type: "web_search_preview" | "web_search_preview_2025_03_11";
             user_location?: components["schemas"]["BetaApproximateLocation"] | null;
             /** @description High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default. */
             search_context_size?: components["schemas"]["BetaSearchContextSize"];
@@ -24472,10 +24472,11 @@ export interface components {
          */
         BetaToolSearchToolParam: {
             /**
-             * @description The type of the tool. Always `tool_search`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `tool_search`.
+             * @default tool_search
              * @enum {string}
              */
-            type: "BetaToolSearchToolParam";
+            type: "tool_search";
             /** @description Whether tool search is executed by the server or by the client. */
             execution?: components["schemas"]["BetaToolSearchExecutionType"];
             description?: string | null;
@@ -24490,10 +24491,11 @@ export interface components {
          */
         BetaNamespaceToolParam: {
             /**
-             * @description The type of the tool. Always `namespace`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `namespace`.
+             * @default namespace
              * @enum {string}
              */
-            type: "BetaNamespaceToolParam";
+            type: "namespace";
             /** @description The namespace name used in tool calls (for example, `crm`). */
             name: string;
             /** @description A description of the namespace shown to the model. */
@@ -24510,7 +24512,7 @@ export interface components {
              * @description The type of the custom tool. Always `custom`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCustomToolParam";
+            type: "custom";
             /** @description The name of the custom tool, used to identify it in tool calls. */
             name: string;
             /** @description Optional description of the custom tool, used to provide more context. */
@@ -24530,7 +24532,7 @@ export interface components {
              * @description Grammar format. Always `grammar`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCustomGrammarFormatParam";
+            type: "grammar";
             /** @description The syntax of the grammar definition. One of `lark` or `regex`. */
             syntax: components["schemas"]["BetaGrammarSyntax1"];
             /** @description The grammar definition. */
@@ -24547,7 +24549,7 @@ export interface components {
              * @description Unconstrained text format. Always `text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCustomTextFormatParam";
+            type: "text";
         };
         BetaFunctionToolParam: {
             name: string;
@@ -24558,7 +24560,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaFunctionToolParam";
+            type: "function";
             output_schema?: {
                 [key: string]: unknown;
             } | null;
@@ -24572,10 +24574,11 @@ export interface components {
          */
         BetaFunctionShellToolParam: {
             /**
-             * @description The type of the shell tool. Always `shell`. (enum property replaced by openapi-typescript)
+             * @description The type of the shell tool. Always `shell`.
+             * @default shell
              * @enum {string}
              */
-            type: "BetaFunctionShellToolParam";
+            type: "shell";
             environment?: (components["schemas"]["BetaContainerAutoParam"] | components["schemas"]["BetaLocalEnvironmentParam"] | components["schemas"]["BetaContainerReferenceParam"]) | null;
             allowed_callers?: components["schemas"]["BetaCallableToolAllowedCaller"][] | null;
         };
@@ -24584,7 +24587,7 @@ export interface components {
              * @description References a container created with the /v1/containers endpoint (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaContainerReferenceParam";
+            type: "container_reference";
             /**
              * @description The ID of the referenced container.
              * @example cntr_123
@@ -24596,7 +24599,7 @@ export interface components {
              * @description Use a local computer environment. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaLocalEnvironmentParam";
+            type: "local";
             /** @description An optional list of skills. */
             skills?: components["schemas"]["BetaLocalSkillParam"][];
         };
@@ -24613,7 +24616,7 @@ export interface components {
              * @description Automatically creates a container for this request (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaContainerAutoParam";
+            type: "container_auto";
             /** @description An optional list of uploaded files to make available to your code. */
             file_ids?: string[];
             memory_limit?: components["schemas"]["BetaContainerMemoryLimit"] | null;
@@ -24627,7 +24630,7 @@ export interface components {
              * @description Defines an inline skill for this request. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInlineSkillParam";
+            type: "inline";
             /** @description The name of the skill. */
             name: string;
             /** @description The description of the skill. */
@@ -24657,7 +24660,7 @@ export interface components {
              * @description References a skill created with the /v1/skills endpoint. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaSkillReferenceParam";
+            type: "skill_reference";
             /** @description The ID of the referenced skill. */
             skill_id: string;
             /** @description Optional skill version. Use a positive integer or 'latest'. Omit for default. */
@@ -24668,7 +24671,7 @@ export interface components {
              * @description Allow outbound network access only to specified domains. Always `allowlist`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaContainerNetworkPolicyAllowlistParam";
+            type: "allowlist";
             /** @description A list of allowed domains when type is `allowlist`. */
             allowed_domains: string[];
             /** @description Optional domain-scoped secrets for allowlisted domains. */
@@ -24687,7 +24690,7 @@ export interface components {
              * @description Disable outbound network access. Always `disabled`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaContainerNetworkPolicyDisabledParam";
+            type: "disabled";
         };
         /** @enum {string} */
         BetaContainerMemoryLimit: "1g" | "4g" | "16g" | "64g";
@@ -24697,10 +24700,11 @@ export interface components {
          */
         BetaLocalShellToolParam: {
             /**
-             * @description The type of the local shell tool. Always `local_shell`. (enum property replaced by openapi-typescript)
+             * @description The type of the local shell tool. Always `local_shell`.
+             * @default local_shell
              * @enum {string}
              */
-            type: "BetaLocalShellToolParam";
+            type: "local_shell";
         };
         /**
          * Image generation tool
@@ -24709,10 +24713,9 @@ export interface components {
         BetaImageGenTool: {
             /**
              * @description The type of the image generation tool. Always `image_generation`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaImageGenTool";
+            type: "image_generation";
             model?: string | ("gpt-image-1" | "gpt-image-1-mini" | "gpt-image-1.5" | "gpt-image-2" | "gpt-image-2-2026-04-21");
             /**
              * @description The quality of the generated image. One of `low`, `medium`, `high`,
@@ -24720,30 +24723,30 @@ export interface components {
              * @default auto
              * @enum {string}
              */
-            quality: "low" | "medium" | "high" | "auto";
+            quality?: "low" | "medium" | "high" | "auto";
             /**
              * @description The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1. Resolutions above `2560x1440` are experimental, and the maximum supported resolution is `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models; `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or `1024x1792`.
              * @default auto
              */
-            size: string | ("1024x1024" | "1024x1536" | "1536x1024" | "auto");
+            size?: string | ("1024x1024" | "1024x1536" | "1536x1024" | "auto");
             /**
              * @description The output format of the generated image. One of `png`, `webp`, or
              *     `jpeg`. Default: `png`.
              * @default png
              * @enum {string}
              */
-            output_format: "png" | "webp" | "jpeg";
+            output_format?: "png" | "webp" | "jpeg";
             /**
              * @description Compression level for the output image. Default: 100.
              * @default 100
              */
-            output_compression: number;
+            output_compression?: number;
             /**
              * @description Moderation level for the generated image. Default: `auto`.
              * @default auto
              * @enum {string}
              */
-            moderation: "auto" | "low";
+            moderation?: "auto" | "low";
             /**
              * @description Set the background of the generated image. One of `transparent`,
              *     `opaque`, or `auto`. Transparent backgrounds are available for
@@ -24753,7 +24756,7 @@ export interface components {
              * @default auto
              * @enum {string}
              */
-            background: "transparent" | "opaque" | "auto";
+            background?: "transparent" | "opaque" | "auto";
             input_fidelity?: components["schemas"]["BetaInputFidelity"] | null;
             /**
              * @description Optional mask for inpainting. Contains `image_url`
@@ -24769,7 +24772,7 @@ export interface components {
              * @description Number of partial images to generate in streaming mode, from 0 (default value) to 3.
              * @default 0
              */
-            partial_images: number;
+            partial_images?: number;
             /** @description Whether to generate a new image or edit an existing image. Default: `auto`. */
             action?: components["schemas"]["BetaImageGenActionEnum"];
         };
@@ -24782,10 +24785,11 @@ export interface components {
         BetaInputFidelity: "high" | "low";
         BetaProgrammaticToolCallingParam: {
             /**
-             * @description The type of the tool. Always `programmatic_tool_calling`. (enum property replaced by openapi-typescript)
+             * @description The type of the tool. Always `programmatic_tool_calling`.
+             * @default programmatic_tool_calling
              * @enum {string}
              */
-            type: "BetaProgrammaticToolCallingParam";
+            type: "programmatic_tool_calling";
         };
         /**
          * Code interpreter
@@ -24794,10 +24798,9 @@ export interface components {
         BetaCodeInterpreterTool: {
             /**
              * @description The type of the code interpreter tool. Always `code_interpreter`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCodeInterpreterTool";
+            type: "code_interpreter";
             /**
              * @description The code interpreter container. Can be a container ID or an object that
              *     specifies uploaded file IDs to make available to your code, along with an
@@ -24830,10 +24833,10 @@ export interface components {
          */
         BetaMCPTool: {
             /**
-             * @description The type of the MCP tool. Always `mcp`. (enum property replaced by openapi-typescript)
+             * @description The type of the MCP tool. Always `mcp`.
              * @enum {string}
              */
-            type: "BetaMCPTool";
+            type: "mcp";
             /** @description A label for this MCP server, used to identify it in tool calls. */
             server_label: string;
             /**
@@ -24909,15 +24912,16 @@ export interface components {
          */
         BetaWebSearchTool: {
             /**
-             * @description The type of the web search tool. One of `web_search` or `web_search_2025_08_26`. (enum property replaced by openapi-typescript)
+             * @description The type of the web search tool. One of `web_search` or `web_search_2025_08_26`.
+             * @default web_search
              * @enum {string}
              */
-            type: "BetaWebSearchTool";
+            type: "web_search" | "web_search_2025_08_26";
             /**
              * @description Allow live internet access for web search. Defaults to true when omitted. When false, the web search tool runs in offline/cache-only mode and will not fetch new external content.
              * @default true
              */
-            external_web_access: boolean;
+            external_web_access?: boolean;
             filters?: {
                 allowed_domains?: string[] | null;
             } | null;
@@ -24927,7 +24931,7 @@ export interface components {
              * @default medium
              * @enum {string}
              */
-            search_context_size: "low" | "medium" | "high";
+            search_context_size?: "low" | "medium" | "high";
         };
         BetaWebSearchApproximateLocation: {
             /**
@@ -24935,7 +24939,7 @@ export interface components {
              * @default approximate
              * @enum {string}
              */
-            type: "approximate";
+            type?: "approximate";
             country?: string | null;
             region?: string | null;
             city?: string | null;
@@ -24947,10 +24951,11 @@ export interface components {
          */
         BetaComputerUsePreviewTool: {
             /**
-             * @description The type of the computer use tool. Always `computer_use_preview`. (enum property replaced by openapi-typescript)
+             * @description The type of the computer use tool. Always `computer_use_preview`.
+             * @default computer_use_preview
              * @enum {string}
              */
-            type: "BetaComputerUsePreviewTool";
+            type: "computer_use_preview";
             /** @description The type of computer environment to control. */
             environment: components["schemas"]["BetaComputerEnvironment"];
             /** @description The width of the computer display. */
@@ -24966,10 +24971,11 @@ export interface components {
          */
         BetaComputerTool: {
             /**
-             * @description The type of the computer tool. Always `computer`. (enum property replaced by openapi-typescript)
+             * @description The type of the computer tool. Always `computer`.
+             * @default computer
              * @enum {string}
              */
-            type: "BetaComputerTool";
+            type: "computer";
         };
         /**
          * File search
@@ -24977,10 +24983,11 @@ export interface components {
          */
         BetaFileSearchTool: {
             /**
-             * @description The type of the file search tool. Always `file_search`. (enum property replaced by openapi-typescript)
+             * @description The type of the file search tool. Always `file_search`.
+             * @default file_search
              * @enum {string}
              */
-            type: "BetaFileSearchTool";
+            type: "file_search";
             /** @description The IDs of the vector stores to search. */
             vector_store_ids: string[];
             /** @description The maximum number of results to return. This number should be between 1 and 50 inclusive. */
@@ -25018,10 +25025,10 @@ export interface components {
              *     - `lte`: less than or equal
              *     - `in`: in
              *     - `nin`: not in
-             *      (enum property replaced by openapi-typescript)
+             * @default eq
              * @enum {string}
              */
-            type: "BetaComparisonFilter";
+            type: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin";
             /** @description The key to compare against the value. */
             key: string;
             /** @description The value to compare against the attribute key; supports string, number, or boolean types. */
@@ -25049,10 +25056,11 @@ export interface components {
          */
         BetaFunctionTool: {
             /**
-             * @description The type of the function tool. Always `function`. (enum property replaced by openapi-typescript)
+             * @description The type of the function tool. Always `function`.
+             * @default function
              * @enum {string}
              */
-            type: "BetaFunctionTool";
+            type: "function";
             /** @description The name of the function to call. */
             name: string;
             description?: string | null;
@@ -25076,10 +25084,11 @@ export interface components {
              */
             id: string;
             /**
-             * @description The item type. Always `program_output`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `program_output`.
+             * @default program_output
              * @enum {string}
              */
-            type: "BetaProgramOutputItemParam";
+            type: "program_output";
             /** @description The call ID of the program item. */
             call_id: string;
             /** @description The result produced by the program item. */
@@ -25102,10 +25111,11 @@ export interface components {
              */
             id: string;
             /**
-             * @description The item type. Always `program`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `program`.
+             * @default program
              * @enum {string}
              */
-            type: "BetaProgramItemParam";
+            type: "program";
             /** @description The stable call ID of the program item. */
             call_id: string;
             /** @description The JavaScript source executed by programmatic tool calling. */
@@ -25119,11 +25129,7 @@ export interface components {
          */
         BetaItemReferenceParam: {
             agent?: components["schemas"]["Beta_AgentTagParam"] | null;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "BetaItemReferenceParam";
+            type?: "item_reference" | null;
             /** @description The ID of the item to reference. */
             id: string;
         };
@@ -25134,19 +25140,14 @@ export interface components {
         BetaCompactionTriggerItemParam: {
             agent?: components["schemas"]["Beta_AgentTagParam"] | null;
             /**
-             * @description The type of the item. Always `compaction_trigger`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `compaction_trigger`.
+             * @default compaction_trigger
              * @enum {string}
              */
-            type: "BetaCompactionTriggerItemParam";
+            type: "compaction_trigger";
         };
         /** @description Content item used to generate a response. */
-        BetaItem: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "BetaItem";
-        } & (components["schemas"]["BetaInputMessage"] | components["schemas"]["BetaOutputMessage"] | components["schemas"]["BetaFileSearchToolCall"] | components["schemas"]["BetaComputerToolCall"] | components["schemas"]["BetaComputerCallOutputItemParam"] | components["schemas"]["BetaWebSearchToolCall"] | components["schemas"]["BetaFunctionToolCall"] | components["schemas"]["BetaFunctionCallOutputItemParam"] | components["schemas"]["BetaAgentMessageItemParam"] | components["schemas"]["BetaMultiAgentCallItemParam"] | components["schemas"]["BetaMultiAgentCallOutputItemParam"] | components["schemas"]["BetaToolSearchCallItemParam"] | components["schemas"]["BetaToolSearchOutputItemParam"] | components["schemas"]["BetaAdditionalToolsItemParam"] | components["schemas"]["BetaReasoningItem"] | components["schemas"]["BetaCompactionSummaryItemParam"] | components["schemas"]["BetaImageGenToolCall"] | components["schemas"]["BetaCodeInterpreterToolCall"] | components["schemas"]["BetaLocalShellToolCall"] | components["schemas"]["BetaLocalShellToolCallOutput"] | components["schemas"]["BetaFunctionShellCallItemParam"] | components["schemas"]["BetaFunctionShellCallOutputItemParam"] | components["schemas"]["BetaApplyPatchToolCallItemParam"] | components["schemas"]["BetaApplyPatchToolCallOutputItemParam"] | components["schemas"]["BetaMCPListTools"] | components["schemas"]["BetaMCPApprovalRequest"] | components["schemas"]["BetaMCPApprovalResponse"] | components["schemas"]["BetaMCPToolCall"] | components["schemas"]["BetaCustomToolCallOutput"] | components["schemas"]["BetaCustomToolCall"]);
+        BetaItem: components["schemas"]["BetaInputMessage"] | components["schemas"]["BetaOutputMessage"] | components["schemas"]["BetaFileSearchToolCall"] | components["schemas"]["BetaComputerToolCall"] | components["schemas"]["BetaComputerCallOutputItemParam"] | components["schemas"]["BetaWebSearchToolCall"] | components["schemas"]["BetaFunctionToolCall"] | components["schemas"]["BetaFunctionCallOutputItemParam"] | components["schemas"]["BetaAgentMessageItemParam"] | components["schemas"]["BetaMultiAgentCallItemParam"] | components["schemas"]["BetaMultiAgentCallOutputItemParam"] | components["schemas"]["BetaToolSearchCallItemParam"] | components["schemas"]["BetaToolSearchOutputItemParam"] | components["schemas"]["BetaAdditionalToolsItemParam"] | components["schemas"]["BetaReasoningItem"] | components["schemas"]["BetaCompactionSummaryItemParam"] | components["schemas"]["BetaImageGenToolCall"] | components["schemas"]["BetaCodeInterpreterToolCall"] | components["schemas"]["BetaLocalShellToolCall"] | components["schemas"]["BetaLocalShellToolCallOutput"] | components["schemas"]["BetaFunctionShellCallItemParam"] | components["schemas"]["BetaFunctionShellCallOutputItemParam"] | components["schemas"]["BetaApplyPatchToolCallItemParam"] | components["schemas"]["BetaApplyPatchToolCallOutputItemParam"] | components["schemas"]["BetaMCPListTools"] | components["schemas"]["BetaMCPApprovalRequest"] | components["schemas"]["BetaMCPApprovalResponse"] | components["schemas"]["BetaMCPToolCall"] | components["schemas"]["BetaCustomToolCallOutput"] | components["schemas"]["BetaCustomToolCall"];
         /**
          * Custom tool call
          * @description A call to a custom tool created by the model.
@@ -25159,7 +25160,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCustomToolCall";
+            type: "custom_tool_call";
             /** @description The unique ID of the custom tool call in the OpenAI platform. */
             id?: string;
             /** @description An identifier used to map this custom tool call to a tool call output. */
@@ -25179,7 +25180,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaProgramToolCallCaller";
+            type: "program";
             /** @description The call ID of the program item that produced this tool call. */
             caller_id: string;
         };
@@ -25188,7 +25189,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaDirectToolCallCaller";
+            type: "direct";
         };
         BetaAgentTag: {
             /** @description The canonical name of the agent that produced this item. */
@@ -25206,7 +25207,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCustomToolCallOutput";
+            type: "custom_tool_call_output";
             /** @description The unique ID of the custom tool call output in the OpenAI platform. */
             id?: string;
             /** @description The call ID, used to map this custom tool call output to a custom tool call. */
@@ -25228,7 +25229,7 @@ export interface components {
              * @description The type of the input item. Always `input_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInputFileContent";
+            type: "input_file";
             file_id?: string | null;
             /** @description The name of the file to be sent to the model. */
             filename?: string;
@@ -25266,7 +25267,7 @@ export interface components {
              * @description The type of the input item. Always `input_image`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInputImageContent";
+            type: "input_image";
             image_url?: string | null;
             file_id?: string | null;
             /** @description The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`. */
@@ -25284,7 +25285,7 @@ export interface components {
              * @description The type of the input item. Always `input_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInputTextContent";
+            type: "input_text";
             /** @description The text input to the model. */
             text: string;
             prompt_cache_breakpoint?: components["schemas"]["BetaPromptCacheBreakpointConfig"];
@@ -25296,7 +25297,7 @@ export interface components {
              * @description The caller type. Always `program`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaProgramToolCallCallerParam";
+            type: "program";
             /** @description The call ID of the program item that produced this tool call. */
             caller_id: string;
         };
@@ -25305,7 +25306,7 @@ export interface components {
              * @description The caller type. Always `direct`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaDirectToolCallCallerParam";
+            type: "direct";
         };
         /**
          * MCP tool call
@@ -25319,7 +25320,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMCPToolCall";
+            type: "mcp_call";
             /** @description The unique ID of the tool call. */
             id: string;
             /** @description The label of the MCP server running the tool. */
@@ -25343,7 +25344,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaHTTPError";
+            type: "http_error";
             code: number;
             message: string;
         };
@@ -25352,7 +25353,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaMCPToolExecutionError";
+            type: "mcp_tool_execution_error";
             content: unknown;
         };
         BetaMCPProtocolError: {
@@ -25360,7 +25361,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaMCPProtocolError";
+            type: "mcp_protocol_error";
             code: number;
             message: string;
         };
@@ -25373,10 +25374,9 @@ export interface components {
             agent?: components["schemas"]["BetaAgentTag"] | null;
             /**
              * @description The type of the item. Always `mcp_approval_response`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMCPApprovalResponse";
+            type: "mcp_approval_response";
             id?: string | null;
             /** @description The ID of the approval request being answered. */
             approval_request_id: string;
@@ -25396,7 +25396,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMCPApprovalRequest";
+            type: "mcp_approval_request";
             /** @description The unique ID of the approval request. */
             id: string;
             /** @description The label of the MCP server making the request. */
@@ -25418,7 +25418,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMCPListTools";
+            type: "mcp_list_tools";
             /** @description The unique ID of the list. */
             id: string;
             /** @description The label of the MCP server. */
@@ -25446,10 +25446,11 @@ export interface components {
         BetaApplyPatchToolCallOutputItemParam: {
             agent?: components["schemas"]["Beta_AgentTagParam"] | null;
             /**
-             * @description The type of the item. Always `apply_patch_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `apply_patch_call_output`.
+             * @default apply_patch_call_output
              * @enum {string}
              */
-            type: "BetaApplyPatchToolCallOutputItemParam";
+            type: "apply_patch_call_output";
             id?: string | null;
             /** @description The unique ID of the apply patch tool call generated by the model. */
             call_id: string;
@@ -25471,10 +25472,11 @@ export interface components {
         BetaApplyPatchToolCallItemParam: {
             agent?: components["schemas"]["Beta_AgentTagParam"] | null;
             /**
-             * @description The type of the item. Always `apply_patch_call`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `apply_patch_call`.
+             * @default apply_patch_call
              * @enum {string}
              */
-            type: "BetaApplyPatchToolCallItemParam";
+            type: "apply_patch_call";
             id?: string | null;
             /** @description The unique ID of the apply patch tool call generated by the model. */
             call_id: string;
@@ -25498,7 +25500,7 @@ export interface components {
              * @description The operation type. Always `update_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchUpdateFileOperationParam";
+            type: "update_file";
             /** @description Path of the file to update relative to the workspace root. */
             path: string;
             /** @description Unified diff content to apply to the existing file. */
@@ -25513,7 +25515,7 @@ export interface components {
              * @description The operation type. Always `delete_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchDeleteFileOperationParam";
+            type: "delete_file";
             /** @description Path of the file to delete relative to the workspace root. */
             path: string;
         };
@@ -25526,7 +25528,7 @@ export interface components {
              * @description The operation type. Always `create_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchCreateFileOperationParam";
+            type: "create_file";
             /** @description Path of the file to create relative to the workspace root. */
             path: string;
             /** @description Unified diff content to apply when creating the file. */
@@ -25549,10 +25551,11 @@ export interface components {
             call_id: string;
             caller?: components["schemas"]["BetaToolCallCallerParam"] | null;
             /**
-             * @description The type of the item. Always `shell_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `shell_call_output`.
+             * @default shell_call_output
              * @enum {string}
              */
-            type: "BetaFunctionShellCallOutputItemParam";
+            type: "shell_call_output";
             /** @description Captured chunks of stdout and stderr output, along with their associated outcomes. */
             output: components["schemas"]["BetaFunctionShellCallOutputContentParam"][];
             status?: components["schemas"]["BetaFunctionShellCallItemStatus"] | null;
@@ -25590,7 +25593,7 @@ export interface components {
              * @description The outcome type. Always `exit`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionShellCallOutputExitOutcomeParam";
+            type: "exit";
             /** @description The exit code returned by the shell process. */
             exit_code: number;
         };
@@ -25603,7 +25606,7 @@ export interface components {
              * @description The outcome type. Always `timeout`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionShellCallOutputTimeoutOutcomeParam";
+            type: "timeout";
         };
         /**
          * Shell tool call
@@ -25616,10 +25619,11 @@ export interface components {
             call_id: string;
             caller?: components["schemas"]["BetaToolCallCallerParam"] | null;
             /**
-             * @description The type of the item. Always `shell_call`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `shell_call`.
+             * @default shell_call
              * @enum {string}
              */
-            type: "BetaFunctionShellCallItemParam";
+            type: "shell_call";
             /** @description The shell commands and limits that describe how to run the tool call. */
             action: components["schemas"]["BetaFunctionShellActionParam"];
             status?: components["schemas"]["BetaFunctionShellCallItemStatus"] | null;
@@ -25647,7 +25651,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaLocalShellToolCallOutput";
+            type: "local_shell_call_output";
             /** @description The unique ID of the local shell tool call generated by the model. */
             id: string;
             /** @description A JSON string of the output of the local shell tool call. */
@@ -25666,7 +25670,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaLocalShellToolCall";
+            type: "local_shell_call";
             /** @description The unique ID of the local shell call. */
             id: string;
             /** @description The unique ID of the local shell tool call generated by the model. */
@@ -25711,7 +25715,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCodeInterpreterToolCall";
+            type: "code_interpreter_call";
             /** @description The unique ID of the code interpreter tool call. */
             id: string;
             /**
@@ -25733,7 +25737,7 @@ export interface components {
              * @description The type of the output. Always `image`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCodeInterpreterOutputImage";
+            type: "image";
             /**
              * Format: uri
              * @description The URL of the image output from the code interpreter.
@@ -25749,7 +25753,7 @@ export interface components {
              * @description The type of the output. Always `logs`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCodeInterpreterOutputLogs";
+            type: "logs";
             /** @description The logs output from the code interpreter. */
             logs: string;
         };
@@ -25765,7 +25769,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaImageGenToolCall";
+            type: "image_generation_call";
             /** @description The unique ID of the image generation call. */
             id: string;
             /**
@@ -25783,10 +25787,11 @@ export interface components {
             agent?: components["schemas"]["Beta_AgentTagParam"] | null;
             id?: string | null;
             /**
-             * @description The type of the item. Always `compaction`. (enum property replaced by openapi-typescript)
+             * @description The type of the item. Always `compaction`.
+             * @default compaction
              * @enum {string}
              */
-            type: "BetaCompactionSummaryItemParam";
+            type: "compaction";
             /** @description The encrypted content of the compaction summary. */
             encrypted_content: string;
         };
@@ -25805,7 +25810,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaReasoningItem";
+            type: "reasoning";
             /** @description The unique identifier of the reasoning content. */
             id: string;
             encrypted_content?: string | null;
@@ -25829,7 +25834,7 @@ export interface components {
              * @description The type of the reasoning text. Always `reasoning_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaReasoningTextContent";
+            type: "reasoning_text";
             /** @description The reasoning text from the model. */
             text: string;
         };
@@ -25842,7 +25847,7 @@ export interface components {
              * @description The type of the object. Always `summary_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaSummaryTextContent";
+            type: "summary_text";
             /** @description A summary of the reasoning output from the model so far. */
             text: string;
         };
@@ -25850,10 +25855,11 @@ export interface components {
             agent?: components["schemas"]["Beta_AgentTagParam"] | null;
             id?: string | null;
             /**
-             * @description The item type. Always `additional_tools`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `additional_tools`.
+             * @default additional_tools
              * @enum {string}
              */
-            type: "BetaAdditionalToolsItemParam";
+            type: "additional_tools";
             /**
              * @description The role that provided the additional tools. Only `developer` is supported.
              * @default developer
@@ -25868,10 +25874,11 @@ export interface components {
             id?: string | null;
             call_id?: string | null;
             /**
-             * @description The item type. Always `tool_search_output`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `tool_search_output`.
+             * @default tool_search_output
              * @enum {string}
              */
-            type: "BetaToolSearchOutputItemParam";
+            type: "tool_search_output";
             /** @description Whether tool search was executed by the server or by the client. */
             execution?: components["schemas"]["BetaToolSearchExecutionType"];
             /** @description The loaded tool definitions returned by the tool search output. */
@@ -25885,10 +25892,11 @@ export interface components {
             id?: string | null;
             call_id?: string | null;
             /**
-             * @description The item type. Always `tool_search_call`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `tool_search_call`.
+             * @default tool_search_call
              * @enum {string}
              */
-            type: "BetaToolSearchCallItemParam";
+            type: "tool_search_call";
             /** @description Whether tool search was executed by the server or by the client. */
             execution?: components["schemas"]["BetaToolSearchExecutionType"];
             /** @description The arguments supplied to the tool search call. */
@@ -25901,10 +25909,11 @@ export interface components {
             /** @description The unique ID of the multi-agent call. */
             call_id: string;
             /**
-             * @description The item type. Always `multi_agent_call_output`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `multi_agent_call_output`.
+             * @default multi_agent_call_output
              * @enum {string}
              */
-            type: "BetaMultiAgentCallOutputItemParam";
+            type: "multi_agent_call_output";
             /** @description The multi-agent action that produced this result. */
             action: components["schemas"]["BetaMultiAgentAction1"];
             /** @description Text output returned by the multi-agent action. */
@@ -25927,7 +25936,7 @@ export interface components {
              * @description The citation type. Always `container_file_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaContainerFileCitationParam";
+            type: "container_file_citation";
             /** @description The index of the first character of the citation in the message. */
             start_index: number;
             /** @description The index of the last character of the citation in the message. */
@@ -25950,7 +25959,7 @@ export interface components {
              * @description The citation type. Always `url_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaUrlCitationParam";
+            type: "url_citation";
             /** @description The index of the first character of the citation in the message. */
             start_index: number;
             /** @description The index of the last character of the citation in the message. */
@@ -25968,7 +25977,7 @@ export interface components {
              * @description The citation type. Always `file_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFileCitationParam";
+            type: "file_citation";
             /** @description The index of the file in the list of files. */
             index: number;
             /**
@@ -25987,10 +25996,11 @@ export interface components {
             /** @description The unique ID linking this call to its output. */
             call_id: string;
             /**
-             * @description The item type. Always `multi_agent_call`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `multi_agent_call`.
+             * @default multi_agent_call
              * @enum {string}
              */
-            type: "BetaMultiAgentCallItemParam";
+            type: "multi_agent_call";
             /** @description The multi-agent action that was executed. */
             action: components["schemas"]["BetaMultiAgentAction1"];
             /** @description The action arguments as a JSON string. */
@@ -26004,10 +26014,11 @@ export interface components {
             agent?: components["schemas"]["Beta_AgentTagParam"] | null;
             id?: string | null;
             /**
-             * @description The item type. Always `agent_message`. (enum property replaced by openapi-typescript)
+             * @description The item type. Always `agent_message`.
+             * @default agent_message
              * @enum {string}
              */
-            type: "BetaAgentMessageItemParam";
+            type: "agent_message";
             /** @description The sending agent identity. */
             author: string;
             /** @description The destination agent identity. */
@@ -26024,7 +26035,7 @@ export interface components {
              * @description The type of the input item. Always `encrypted_content`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaEncryptedContentParam";
+            type: "encrypted_content";
             /** @description Opaque encrypted content. */
             encrypted_content: string;
         };
@@ -26037,7 +26048,7 @@ export interface components {
              * @description The type of the input item. Always `input_image`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInputImageContentParamAutoParam";
+            type: "input_image";
             image_url?: string | null;
             file_id?: string | null;
             detail?: components["schemas"]["BetaDetailEnum"] | null;
@@ -26066,7 +26077,7 @@ export interface components {
              * @description The type of the input item. Always `input_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInputTextContentParam";
+            type: "input_text";
             /** @description The text input to the model. */
             text: string;
             prompt_cache_breakpoint?: components["schemas"]["BetaPromptCacheBreakpointParam"] | null;
@@ -26080,10 +26091,11 @@ export interface components {
             id?: string | null;
             call_id?: string | null;
             /**
-             * @description The type of the function tool call output. Always `function_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the function tool call output. Always `function_call_output`.
+             * @default function_call_output
              * @enum {string}
              */
-            type: "BetaFunctionCallOutputItemParam";
+            type: "function_call_output";
             /** @description Text, image, or file output of the function tool call. */
             output: string | (components["schemas"]["BetaInputTextContentParam"] | components["schemas"]["BetaInputImageContentParamAutoParam"] | components["schemas"]["BetaInputFileContentParam"])[];
             name?: string | null;
@@ -26100,7 +26112,7 @@ export interface components {
              * @description The type of the input item. Always `input_file`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInputFileContentParam";
+            type: "input_file";
             file_id?: string | null;
             filename?: string | null;
             file_data?: string | null;
@@ -26126,7 +26138,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionToolCall";
+            type: "function_call";
             /** @description The unique ID of the function tool call generated by the model. */
             call_id: string;
             caller?: components["schemas"]["BetaToolCallCaller"] | null;
@@ -26158,7 +26170,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaWebSearchToolCall";
+            type: "web_search_call";
             /**
              * @description The status of the web search tool call.
              * @enum {string}
@@ -26180,7 +26192,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaWebSearchActionFind";
+            type: "find_in_page";
             /**
              * Format: uri
              * @description The URL of the page searched for the pattern.
@@ -26199,7 +26211,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaWebSearchActionOpenPage";
+            type: "open_page";
             /** @description The URL opened by the model. */
             url?: string | null;
         };
@@ -26213,7 +26225,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaWebSearchActionSearch";
+            type: "search";
             /**
              * @deprecated
              * @description The search query.
@@ -26251,10 +26263,11 @@ export interface components {
             /** @description The ID of the computer tool call that produced the output. */
             call_id: string;
             /**
-             * @description The type of the computer tool call output. Always `computer_call_output`. (enum property replaced by openapi-typescript)
+             * @description The type of the computer tool call output. Always `computer_call_output`.
+             * @default computer_call_output
              * @enum {string}
              */
-            type: "BetaComputerCallOutputItemParam";
+            type: "computer_call_output";
             output: components["schemas"]["BetaComputerScreenshotImage"];
             acknowledged_safety_checks?: components["schemas"]["BetaComputerCallSafetyCheckParam"][] | null;
             status?: components["schemas"]["BetaFunctionCallItemStatus"] | null;
@@ -26295,7 +26308,7 @@ export interface components {
              * @description The type of the computer call. Always `computer_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaComputerToolCall";
+            type: "computer_call";
             /** @description The unique ID of the computer call. */
             id: string;
             /** @description An identifier used when responding to the tool call with output. */
@@ -26327,7 +26340,7 @@ export interface components {
              * @description Specifies the event type. For a wait action, this property is always set to `wait`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaWaitParam";
+            type: "wait";
         };
         /**
          * Type
@@ -26338,7 +26351,7 @@ export interface components {
              * @description Specifies the event type. For a type action, this property is always set to `type`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaTypeParam";
+            type: "type";
             /** @description The text to type. */
             text: string;
         };
@@ -26351,7 +26364,7 @@ export interface components {
              * @description Specifies the event type. For a scroll action, this property is always set to `scroll`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaScrollParam";
+            type: "scroll";
             /** @description The x-coordinate where the scroll occurred. */
             x: number;
             /** @description The y-coordinate where the scroll occurred. */
@@ -26371,7 +26384,7 @@ export interface components {
              * @description Specifies the event type. For a screenshot action, this property is always set to `screenshot`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaScreenshotParam";
+            type: "screenshot";
         };
         /**
          * Move
@@ -26382,7 +26395,7 @@ export interface components {
              * @description Specifies the event type. For a move action, this property is always set to `move`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMoveParam";
+            type: "move";
             /** @description The x-coordinate to move to. */
             x: number;
             /** @description The y-coordinate to move to. */
@@ -26398,7 +26411,7 @@ export interface components {
              * @description Specifies the event type. For a keypress action, this property is always set to `keypress`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaKeyPressAction";
+            type: "keypress";
             /** @description The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key. */
             keys: string[];
         };
@@ -26411,7 +26424,7 @@ export interface components {
              * @description Specifies the event type. For a drag action, this property is always set to `drag`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaDragParam";
+            type: "drag";
             /**
              * @description An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
              *     ```
@@ -26443,7 +26456,7 @@ export interface components {
              * @description Specifies the event type. For a double click action, this property is always set to `double_click`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaDoubleClickAction";
+            type: "double_click";
             /** @description The x-coordinate where the double click occurred. */
             x: number;
             /** @description The y-coordinate where the double click occurred. */
@@ -26459,7 +26472,7 @@ export interface components {
              * @description Specifies the event type. For a click action, this property is always `click`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaClickParam";
+            type: "click";
             /** @description Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`. */
             button: components["schemas"]["BetaClickButtonType"];
             /** @description The x-coordinate where the click occurred. */
@@ -26485,7 +26498,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFileSearchToolCall";
+            type: "file_search_call";
             /**
              * @description The status of the file search tool call. One of `in_progress`,
              *     `searching`, `incomplete` or `failed`,
@@ -26526,7 +26539,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaOutputMessage";
+            type: "message";
             /**
              * @description The role of the output message. Always `assistant`.
              * @enum {string}
@@ -26559,7 +26572,7 @@ export interface components {
              * @description The type of the refusal. Always `refusal`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaRefusalContent";
+            type: "refusal";
             /** @description The refusal explanation from the model. */
             refusal: string;
         };
@@ -26572,7 +26585,7 @@ export interface components {
              * @description The type of the output text. Always `output_text`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaOutputTextContent";
+            type: "output_text";
             /** @description The text output from the model. */
             text: string;
             /** @description The annotations of the text output. */
@@ -26610,7 +26623,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFilePath";
+            type: "file_path";
             /** @description The ID of the file. */
             file_id: string;
             /** @description The index of the file in the list of files. */
@@ -26625,7 +26638,7 @@ export interface components {
              * @description The type of the container file citation. Always `container_file_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaContainerFileCitationBody";
+            type: "container_file_citation";
             /** @description The ID of the container file. */
             container_id: string;
             /** @description The ID of the file. */
@@ -26646,7 +26659,7 @@ export interface components {
              * @description The type of the URL citation. Always `url_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaUrlCitationBody";
+            type: "url_citation";
             /**
              * Format: uri
              * @description The URL of the web resource.
@@ -26668,7 +26681,7 @@ export interface components {
              * @description The type of the file citation. Always `file_citation`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFileCitationBody";
+            type: "file_citation";
             /** @description The ID of the file. */
             file_id: string;
             /** @description The index of the file in the list of files. */
@@ -26687,10 +26700,9 @@ export interface components {
             agent?: components["schemas"]["BetaAgentTag"] | null;
             /**
              * @description The type of the message input. Always set to `message`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaInputMessage";
+            type?: "message";
             /**
              * @description The role of the message input. One of `user`, `system`, or `developer`.
              * @enum {string}
@@ -26734,10 +26746,9 @@ export interface components {
             phase?: components["schemas"]["BetaMessagePhase"] | null;
             /**
              * @description The type of the message input. Always `message`.
-             *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaEasyInputMessage";
+            type?: "message";
         };
         BetaCompactResponseMethodPublicBody: {
             model: components["schemas"]["BetaModelIdsCompaction"];
@@ -26813,7 +26824,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaCustomToolCallOutputResource";
+            type: "custom_tool_call_output";
         };
         /** @enum {string} */
         BetaFunctionCallOutputStatusEnum: "in_progress" | "completed" | "incomplete";
@@ -26828,12 +26839,6 @@ export interface components {
             status: components["schemas"]["BetaFunctionCallStatus"];
             /** @description The identifier of the actor that created the item. */
             created_by?: string;
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "BetaCustomToolCallResource";
         };
         /** @enum {string} */
         BetaFunctionCallStatus: "in_progress" | "completed" | "incomplete";
@@ -26849,7 +26854,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMCPApprovalResponseResource";
+            type: "mcp_approval_response";
             /** @description The unique ID of the approval response */
             id: string;
             /** @description The ID of the approval request being answered. */
@@ -26869,7 +26874,7 @@ export interface components {
              * @description The type of the item. Always `apply_patch_call_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchToolCallOutput";
+            type: "apply_patch_call_output";
             /** @description The unique ID of the apply patch tool call output. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the apply patch tool call generated by the model. */
@@ -26894,7 +26899,7 @@ export interface components {
              * @description The type of the item. Always `apply_patch_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchToolCall";
+            type: "apply_patch_call";
             /** @description The unique ID of the apply patch tool call. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the apply patch tool call generated by the model. */
@@ -26919,7 +26924,7 @@ export interface components {
              * @description Update an existing file with the provided diff. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchUpdateFileOperation";
+            type: "update_file";
             /** @description Path of the file to update. */
             path: string;
             /** @description Diff to apply. */
@@ -26934,7 +26939,7 @@ export interface components {
              * @description Delete the specified file. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchDeleteFileOperation";
+            type: "delete_file";
             /** @description Path of the file to delete. */
             path: string;
         };
@@ -26947,7 +26952,7 @@ export interface components {
              * @description Create a new file with the provided diff. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaApplyPatchCreateFileOperation";
+            type: "create_file";
             /** @description Path of the file to create. */
             path: string;
             /** @description Diff to apply. */
@@ -26966,7 +26971,7 @@ export interface components {
              * @description The type of the shell call output. Always `shell_call_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionShellCallOutput";
+            type: "shell_call_output";
             /** @description The unique ID of the shell call output. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the shell tool call generated by the model. */
@@ -27006,7 +27011,7 @@ export interface components {
              * @description The outcome type. Always `exit`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionShellCallOutputExitOutcome";
+            type: "exit";
             /** @description Exit code from the shell process. */
             exit_code: number;
         };
@@ -27019,7 +27024,7 @@ export interface components {
              * @description The outcome type. Always `timeout`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionShellCallOutputTimeoutOutcome";
+            type: "timeout";
         };
         /** @enum {string} */
         BetaFunctionShellCallOutputStatusEnum: "in_progress" | "completed" | "incomplete";
@@ -27034,7 +27039,7 @@ export interface components {
              * @description The type of the item. Always `shell_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionShellCall";
+            type: "shell_call";
             /** @description The unique ID of the shell tool call. Populated when this item is returned via API. */
             id: string;
             /** @description The unique ID of the shell tool call generated by the model. */
@@ -27057,7 +27062,7 @@ export interface components {
              * @description The environment type. Always `container_reference`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaContainerReferenceResource";
+            type: "container_reference";
             container_id: string;
         };
         /**
@@ -27069,7 +27074,7 @@ export interface components {
              * @description The environment type. Always `local`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaLocalEnvironmentResource";
+            type: "local";
         };
         /** @enum {string} */
         BetaFunctionShellCallStatus: "in_progress" | "completed" | "incomplete";
@@ -27093,7 +27098,7 @@ export interface components {
              * @description The type of the item. Always `compaction`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaCompactionBody";
+            type: "compaction";
             /** @description The unique ID of the compaction item. */
             id: string;
             /** @description The encrypted content that was produced by compaction. */
@@ -27108,7 +27113,7 @@ export interface components {
              * @description The type of the item. Always `program_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaProgramOutput";
+            type: "program_output";
             /** @description The unique ID of the program output item. */
             id: string;
             /** @description The call ID of the program item. */
@@ -27127,7 +27132,7 @@ export interface components {
              * @description The type of the item. Always `program`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaProgram";
+            type: "program";
             /** @description The unique ID of the program item. */
             id: string;
             /** @description The stable call ID of the program item. */
@@ -27144,7 +27149,7 @@ export interface components {
              * @description The type of the item. Always `additional_tools`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaAdditionalTools";
+            type: "additional_tools";
             /** @description The unique ID of the additional tools item. */
             id: string;
             /** @description The role that provided the additional tools. */
@@ -27161,7 +27166,7 @@ export interface components {
              * @description The type of the item. Always `tool_search_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaToolSearchOutput";
+            type: "tool_search_output";
             /** @description The unique ID of the tool search output item. */
             id: string;
             call_id: string | null;
@@ -27181,7 +27186,7 @@ export interface components {
              * @description The type of the item. Always `tool_search_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaToolSearchCall";
+            type: "tool_search_call";
             /** @description The unique ID of the tool search call item. */
             id: string;
             call_id: string | null;
@@ -27201,7 +27206,7 @@ export interface components {
              * @description The type of the multi-agent result. Always `multi_agent_call_output`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMultiAgentCallOutput";
+            type: "multi_agent_call_output";
             /** @description The unique ID of the multi-agent call output item. */
             id: string;
             /** @description The unique ID of the multi-agent call. */
@@ -27220,7 +27225,7 @@ export interface components {
              * @description The type of the multi-agent call. Always `multi_agent_call`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMultiAgentCall";
+            type: "multi_agent_call";
             /** @description The unique ID of the multi-agent call item. */
             id: string;
             /** @description The unique ID linking this call to its output. */
@@ -27237,7 +27242,7 @@ export interface components {
              * @description The type of the item. Always `agent_message`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaAgentMessage";
+            type: "agent_message";
             /** @description The unique ID of the agent message. */
             id: string;
             /** @description The sending agent identity. */
@@ -27256,7 +27261,7 @@ export interface components {
              * @description The type of the input item. Always `encrypted_content`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaEncryptedContent";
+            type: "encrypted_content";
             /** @description Opaque encrypted content. */
             encrypted_content: string;
         };
@@ -27269,7 +27274,7 @@ export interface components {
              * @description Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaComputerScreenshotContent";
+            type: "computer_screenshot";
             image_url: string | null;
             file_id: string | null;
             /** @description The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`. */
@@ -27285,7 +27290,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaTextContent";
+            type: "text";
             text: string;
         };
         BetaFunctionToolCallOutputResource: components["schemas"]["BetaFunctionToolCallOutput"] & {
@@ -27303,7 +27308,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaFunctionToolCallOutputResource";
+            type: "function_call_output";
         };
         /**
          * Function tool call output
@@ -27322,7 +27327,7 @@ export interface components {
              *      (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaFunctionToolCallOutput";
+            type: "function_call_output";
             /** @description The unique ID of the function tool call generated by the model. */
             call_id?: string;
             /** @description The name of the tool that produced the output. */
@@ -27352,12 +27357,6 @@ export interface components {
             status: components["schemas"]["BetaFunctionCallStatus"];
             /** @description The identifier of the actor that created the item. */
             created_by?: string;
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "BetaFunctionToolCallResource";
         };
         BetaComputerToolCallOutputResource: components["schemas"]["BetaComputerToolCallOutput"] & {
             /** @description The unique ID of the computer call tool output. */
@@ -27374,7 +27373,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "BetaComputerToolCallOutputResource";
+            type: "computer_call_output";
         };
         /** @enum {string} */
         BetaComputerCallOutputStatus: "completed" | "incomplete" | "failed";
@@ -27411,12 +27410,6 @@ export interface components {
         BetaInputMessageResource: components["schemas"]["BetaInputMessage"] & {
             /** @description The unique ID of the message input. */
             id: string;
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "BetaInputMessageResource";
         };
         /**
          * The compacted response object
@@ -27517,7 +27510,7 @@ export interface components {
              * @description The type of the message. Always set to `message`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaMessage";
+            type: "message";
             /** @description The unique ID of the message. */
             id: string;
             /** @description The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API. */
@@ -27735,7 +27728,7 @@ export interface components {
              * @description The object type, which was always `error` for moderation failures. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaModerationErrorBody";
+            type: "error";
             /** @description The error code. */
             code: string;
             /** @description The error message. */
@@ -27750,7 +27743,7 @@ export interface components {
              * @description The object type, which was always `moderation_result` for successful moderation results. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "BetaModerationResultBody";
+            type: "moderation_result";
             /** @description The moderation model that produced this result. */
             model: string;
             /** @description A boolean indicating whether the content was flagged by any category. */
