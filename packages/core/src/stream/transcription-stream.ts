@@ -43,7 +43,10 @@ class TranscriptionProtocol extends TypedEventProtocol<TranscriptionStreamEvent,
     if (event.type === "transcript.text.delta") {
       if (typeof event.delta === "string") this.#deltas.push(event.delta);
     } else if (event.type === "transcript.text.done") this.#done = event;
-    else if (event.type === "transcript.text.segment") (this.#segments ??= []).push(event);
+    else if (event.type === "transcript.text.segment") {
+      this.#segments ??= [];
+      this.#segments.push(event);
+    }
   }
 
   snapshot(): Transcript {
