@@ -13,6 +13,7 @@ import { collect } from "../client/collect.js";
 import type { RequestOptions } from "../client/config.js";
 import { callInit, checkCallback, checkPresent, modelPayload } from "../client/payload.js";
 import type { ApiResult } from "../client/result.js";
+import type { RouteCallQuery, RouteData } from "../client/routes.js";
 import { ResponseStream } from "../stream/response-stream.js";
 import type { Deleted } from "../types/endpoints.js";
 import type {
@@ -101,5 +102,22 @@ export function cancelResponse(
   return client.call<ResponseObject>(
     "POST /responses/{response_id}/cancel",
     callInit(options, { path: { response_id: responseId } }),
+  );
+}
+
+/**
+ * `GET /responses/{id}/input_items`: a page of the items a response was given as input (`query`:
+ * `after`, `limit`, `order`). Every page: `paginate(client, "GET /responses/{response_id}/input_items",
+ * { path: { response_id } })` from `@oaikit/core/paginate`.
+ */
+export function responseInputItems(
+  client: Client,
+  responseId: string,
+  query?: RouteCallQuery<"GET /responses/{response_id}/input_items">,
+  options?: RequestOptions,
+): Promise<ApiResult<RouteData<"GET /responses/{response_id}/input_items">>> {
+  return client.call(
+    "GET /responses/{response_id}/input_items",
+    callInit(options, { path: { response_id: responseId }, query }),
   );
 }

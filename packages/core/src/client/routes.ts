@@ -121,7 +121,10 @@ export type RouteData<R extends KnownRoute> =
 export type RouteBody<R extends KnownRoute> =
   RequestContent<Paths[R]> extends { "application/json": infer J } ? J : never;
 
-/** The query parameters of a route. */
+/** The query parameters of a route as `call` takes them (array- and object-valued ones typed `undefined`). */
+export type RouteCallQuery<R extends KnownRoute> = NonNullable<RouteInit<R>["query"]>;
+
+/** The query parameters of a route, as the document types them. */
 export type RouteQuery<R extends KnownRoute> = Exclude<
   Parameters<Paths[R]> extends { query?: infer Q } ? Q : never,
   undefined
