@@ -159,7 +159,8 @@ function sizeSection(data, out) {
     .filter((s) => s.group === "modules" && s.module && !s.id.endsWith("+client"))
     .map((alone) => {
       const withClient = sizes.find((s) => s.id === `${alone.id}+client`);
-      const added = withClient && !withClient.error && base && !base.error ? withClient.gzip - base.gzip : null;
+      const added =
+        withClient && !withClient.error && base && !base.error ? withClient.gzip - base.gzip : null;
       return [
         `@oaikit/core/${alone.module}`,
         alone.error ? "n/a" : kB(alone.raw),
