@@ -330,7 +330,7 @@ describe("the client's requests match OpenAI's OpenAPI document (Prism)", { time
     ));
 
   // ------------------------------------------------------------------ the other API areas and client.call
-  registerApiSurfaceTests({ seen, assertAccepted, client: () => client });
+  registerApiSurfaceTests({ seen, assertAccepted, client: () => client, prismUrl: () => prism.url });
 
   // ------------------------------------------------------------------ sessions and the HTTP builder
   test("ChatSession.send", () =>
