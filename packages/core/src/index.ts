@@ -2,8 +2,9 @@
  * `@oaikit/core`: what application code uses. The client (`createClient`, or `OpenAI` with every
  * method), the stream classes, the sessions, the errors and the API types. Specialist parts live in
  * subpaths: one per API area (`/chat`, `/responses`, `/files`, `/images`, `/models`, `/embeddings`,
- * `/moderations`, `/completions`), the request builder (`/http`), the SSE decoder and accumulators
- * (`/stream`) and Node helpers (`/node`).
+ * `/moderations`, `/completions`, `/audio`, `/vector-stores`, `/batches`, `/conversations`, `/uploads`,
+ * `/realtime`), `paginate` (`/paginate`), the request builder (`/http`), the SSE decoder and
+ * accumulators (`/stream`) and Node helpers (`/node`).
  */
 
 /** The version of `@oaikit/core` (the same as its package.json). */

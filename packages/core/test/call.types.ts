@@ -2,7 +2,10 @@
  * Type tests of `client.call` (checked by `tsc` in the typecheck suite, never run): a route of the
  * OpenAPI document types its path, query, body, form and answer; a wrong one does not compile.
  */
+import { speech, streamTranscription, transcribe } from "../src/api/audio.js";
+import { createBatch } from "../src/api/batches.js";
 import { multipart } from "../src/api/files.js";
+import { paginate } from "../src/api/paginate.js";
 import type { ApiResult, Client, Schemas } from "../src/index.js";
 
 /** `Equal<A, B>` is `true` only when A and B are the same type. */
@@ -79,4 +82,36 @@ export async function callMistakes(client: Client, audio: Blob): Promise<void> {
   await client.call("GET /batches", { query: { limit: "ten" } });
   // @ts-expect-error: a route is "METHOD /path".
   await client.call("models");
+}
+
+export async function paginateInference(client: Client): Promise<void> {
+  // Items are typed by the list route.
+  for await (const job of paginate(client, "GET /fine_tuning/jobs", { limit: 20 })) {
+    expectType<Equal<typeof job, Schemas["FineTuningJob"]>>(true);
+  }
+  for await (const file of paginate(client, "GET /vector_stores/{vector_store_id}/files", {
+    path: { vector_store_id: "vs_abc" },
+    query: { filter: "completed" },
+  })) {
+    file.status satisfies "in_progress" | "completed" | "cancelled" | "failed";
+  }
+  // @ts-expect-error: /models is not cursor-paginated (no has_more).
+  paginate(client, "GET /models");
+  // @ts-expect-error: a list route's path parameter is required.
+  paginate(client, "GET /vector_stores/{vector_store_id}/files");
+  // A compatible server's own list: untyped.
+  for await (const item of paginate<{ id: string }>(client, "GET /my/list")) item.id satisfies string;
+}
+
+export async function helperTypes(client: Client, clip: Blob): Promise<void> {
+  const json = await transcribe(client, clip, { model: "gpt-4o-mini-transcribe" });
+  if (json.ok && "text" in json.data) json.data.text satisfies string;
+  const text = await transcribe(client, clip, { model: "whisper-1", response_format: "srt" });
+  expectType<Equal<typeof text, ApiResult<string>>>(true);
+  // @ts-expect-error: a voice is required for speech.
+  await speech(client, "Hi", { model: "gpt-4o-mini-tts" });
+  const stream = streamTranscription(client, clip, { model: "gpt-4o-mini-transcribe" });
+  for await (const event of stream) if (event.type === "transcript.text.delta") event.delta satisfies string;
+  // @ts-expect-error: completion_window is "24h".
+  await createBatch(client, { input_file_id: "f", endpoint: "/v1/responses", completion_window: "1h" });
 }
