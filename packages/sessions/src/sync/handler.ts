@@ -158,7 +158,7 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     const store = options.store(user);
     const route = /^\/sessions(?:\/([^/]+)(\/push)?)?\/?$/.exec(path);
     try {
-      if (path === "/events" && request.method === "GET") return events(user, request);
+      if (path === "/events" && request.method === "GET") return events(user);
       if (!route) return error(404, "not_found", `No route ${request.method} ${path}.`);
       const [, rawId, push] = route;
       if (rawId === undefined) {
@@ -261,7 +261,7 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     return json(200, { result: "deleted" });
   }
 
-  function events(user: string, request: Request): Response {
+  function events(user: string): Response {
     const encoder = new TextEncoder();
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({
@@ -277,21 +277,12 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
         const unsubscribe = feed.subscribe(user, (notice) =>
           send(`event: change\ndata: ${JSON.stringify(notice)}\n\n`),
         );
+        // A client that goes away cancels the stream (or makes the next write fail): both clean up.
         const timer = setInterval(() => send(": keep-alive\n\n"), options.heartbeatMs ?? 15_000);
-        const onAbort = () => {
-          cleanup();
-          try {
-            controller.close();
-          } catch {
-            // already closed
-          }
-        };
         cleanup = () => {
           unsubscribe();
           clearInterval(timer);
-          request.signal?.removeEventListener?.("abort", onAbort);
         };
-        request.signal?.addEventListener?.("abort", onAbort);
       },
       cancel() {
         cleanup();
