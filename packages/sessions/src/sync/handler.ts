@@ -111,13 +111,7 @@ function sameText(a: string, b: string): boolean {
 export function createSyncHandler(options: SyncHandlerOptions): (request: Request) => Promise<Response> {
   const feed = options.feed ?? createChangeHub();
   const basePath = (options.basePath ?? "").replace(/\/+$/, "");
-  const cors: Record<string, string> = {
-    "access-control-allow-origin": options.allowOrigin ?? "*",
-    "access-control-allow-headers": "authorization, content-type",
-    "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
-    "access-control-max-age": "600",
-    vary: "origin",
-  };
+  const cors = corsHeaders(options.allowOrigin);
   const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
     new Response(JSON.stringify(body), {
       status,
@@ -152,9 +146,7 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     } catch {
       user = undefined;
     }
-    if (!user) {
-      return error(401, "unauthorized", "Missing or invalid credentials.", { "www-authenticate": "Bearer" });
-    }
+    if (!user) return unauthorizedResponse(options.allowOrigin);
     const store = options.store(user);
     const route = /^\/sessions(?:\/([^/]+)(\/push)?)?\/?$/.exec(path);
     try {
@@ -293,6 +285,31 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
       headers: { "content-type": "text/event-stream", "cache-control": "no-store", ...cors },
     });
   }
+}
+
+/** The CORS headers of every answer (credentials travel in the Authorization header, never in cookies). */
+export function corsHeaders(allowOrigin = "*"): Record<string, string> {
+  return {
+    "access-control-allow-origin": allowOrigin,
+    "access-control-allow-headers": "authorization, content-type",
+    "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+    "access-control-max-age": "600",
+    vary: "origin",
+  };
+}
+
+/** The one answer to a request without valid credentials: the same whatever was wrong. */
+export function unauthorizedResponse(allowOrigin?: string): Response {
+  const body: ErrorResponse = { error: { code: "unauthorized", message: "Missing or invalid credentials." } };
+  return new Response(JSON.stringify(body), {
+    status: 401,
+    headers: {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      "www-authenticate": "Bearer",
+      ...corsHeaders(allowOrigin),
+    },
+  });
 }
 
 /** Commits at a revision: through the store's own compare-and-set, or (inside the per-session queue) directly. */
