@@ -328,6 +328,37 @@ describe("createSyncedStore: two devices, one server", () => {
     expect((await a.local.list()).length).toBe(1);
   });
 
+  it("where the event stream is unavailable (404), a device polls and still gets the change", async () => {
+    const { device, handler } = world();
+    const a = device();
+    const noEvents = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).pathname === "/events") return new Response("no", { status: 404 });
+      return handler(request);
+    }) as typeof fetch;
+    const local = createMemoryStore();
+    const b = createSyncedStore({
+      local,
+      remote: createRemoteStore({ url: "http://sync.test", token: "tok-alice-2", fetch: noEvents }),
+      state: memorySyncState(),
+      pollMs: 50,
+      pullOnFocus: false,
+    });
+    try {
+      await a.store.commit("polled", { create: { kind: "chat" }, append: [msg("hi", 1)] });
+      await settle(a.store);
+      const deadline = Date.now() + 3_000;
+      while (!texts(await local.load("polled"))) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(texts(await local.load("polled"))).toEqual(["hi"]);
+      expect(b.status).not.toBe("error");
+    } finally {
+      b.close();
+    }
+  });
+
   it("an existing local session is pushed on the first sync; durable sessions work on top", async () => {
     const { device } = world();
     const a = device();
