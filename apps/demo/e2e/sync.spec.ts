@@ -34,7 +34,9 @@ async function send(page: Page, text: string) {
   await composer.press("Enter");
 }
 
-test("two browsers with sync on see the same conversations and each other's messages", async ({ browser }) => {
+test("two browsers with sync on see the same conversations and each other's messages", async ({
+  browser,
+}) => {
   const laptop = await browserWithSync(browser);
   const phone = await browserWithSync(browser);
 
