@@ -62,9 +62,23 @@ export class DurableObjectSessionStore implements RevisionCheckedStore {
       "CREATE TABLE IF NOT EXISTS oaikit_sessions (id TEXT PRIMARY KEY, header TEXT NOT NULL) WITHOUT ROWID",
     );
     this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS oaikit_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID",
+    );
+    this.sql.exec(
       "CREATE TABLE IF NOT EXISTS oaikit_records (id TEXT NOT NULL, seq INTEGER NOT NULL, part INTEGER NOT NULL, " +
         "data BLOB NOT NULL, PRIMARY KEY (id, seq, part)) WITHOUT ROWID",
     );
+  }
+
+  /** A random id created with this object's sessions and kept with them. */
+  async storeId(): Promise<string> {
+    return this.storage.transactionSync(() => {
+      const row = this.sql.exec<{ v: string }>("SELECT v FROM oaikit_meta WHERE k = 'store'").toArray()[0];
+      if (row) return row.v;
+      const id = crypto.randomUUID();
+      this.sql.exec("INSERT INTO oaikit_meta (k, v) VALUES ('store', ?)", id);
+      return id;
+    });
   }
 
   async load(id: string): Promise<StoredSession | undefined> {

@@ -102,6 +102,17 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
     this.prefix = options.prefix ?? ["oaikit-sessions"];
   }
 
+  /** A random id created with this prefix's sessions and kept with them. */
+  async storeId(): Promise<string> {
+    const key = [...this.prefix, "meta", "store"];
+    for (;;) {
+      const current = await this.kv.get<string>(key);
+      if (current.value) return current.value;
+      const id = randomTag() + randomTag();
+      if ((await this.kv.atomic().check(current).set(key, id).commit()).ok) return id;
+    }
+  }
+
   async load(id: string): Promise<StoredSession | undefined> {
     const op = `load "${id}"`;
     try {

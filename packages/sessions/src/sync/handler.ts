@@ -23,6 +23,8 @@ import {
 export interface RevisionCheckedStore extends SessionStore {
   /** Commits `change` if session `id` is at `revision` (0: does not exist); resolves undefined otherwise. */
   commitAt(id: string, revision: number, change: SessionChange): Promise<CommitResult | undefined>;
+  /** A random id, created with the stored data and kept with it (see `ListResponse.store`). */
+  storeId?(): Promise<string>;
 }
 
 /** Where change notices go between requests of the same user (the `GET /events` streams). */
@@ -124,6 +126,15 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     extra?: Record<string, string>,
   ) => json(status, { error: { code, message } } satisfies ErrorResponse, extra);
   const locks = new Map<string, Promise<unknown>>();
+  /** Stores without an id of their own (memory, IndexedDB) get one per user for this handler's life. */
+  const fallbackIds = new Map<string, string>();
+  const storeId = async (user: string, store: SessionStore): Promise<string> => {
+    const own = (store as Partial<RevisionCheckedStore>).storeId;
+    if (typeof own === "function") return own.call(store);
+    const id = fallbackIds.get(user) ?? randomId();
+    fallbackIds.set(user, id);
+    return id;
+  };
   const serial = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const previous = locks.get(key) ?? Promise.resolve();
     const run = previous.then(fn, fn);
@@ -155,7 +166,8 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
       const [, rawId, push] = route;
       if (rawId === undefined) {
         if (request.method !== "GET") return error(405, "bad_request", "Use GET /sessions.");
-        const list: ListResponse = { protocol: SYNC_PROTOCOL, sessions: await store.list() };
+        const [sessions, id] = await Promise.all([store.list(), storeId(user, store)]);
+        const list: ListResponse = { protocol: SYNC_PROTOCOL, store: id, sessions };
         return json(200, list);
       }
       const id = decodeURIComponent(rawId);
@@ -285,6 +297,12 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
       headers: { "content-type": "text/event-stream", "cache-control": "no-store", ...cors },
     });
   }
+}
+
+function randomId(): string {
+  return (
+    globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+  );
 }
 
 /** The CORS headers of every answer (credentials travel in the Authorization header, never in cookies). */

@@ -81,6 +81,12 @@ export interface ConflictResponse {
 /** `GET /sessions`. */
 export interface ListResponse {
   protocol: number;
+  /**
+   * The identity of the user's store: it changes only when the store is a different one (another server
+   * at the same URL, or one that lost its data). A session a client synced with another store is not
+   * deleted when this one lacks it: it is pushed again.
+   */
+  store: string;
   sessions: SessionHeader[];
 }
 

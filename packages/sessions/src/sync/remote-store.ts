@@ -58,6 +58,8 @@ export interface WatchHandlers {
  */
 export interface RemoteStore extends SessionStore {
   readonly url: string;
+  /** `GET /sessions` as sent: the headers and the store's identity. */
+  listRemote(): Promise<ListResponse>;
   /** Sends a push; a 409 resolves to the conflict (the server kept its version), other failures reject. */
   push(id: string, push: PushRequest): Promise<PushResponse | ConflictResponse>;
   /** Deletes a session if it is still at `revision` (a 409 resolves to the conflict, with the session kept). */
@@ -127,8 +129,11 @@ export function createRemoteStore(options: RemoteStoreOptions): RemoteStore {
       return status === 404 ? undefined : (body as SessionResponse).session;
     },
     async list() {
+      return (await store.listRemote()).sessions;
+    },
+    async listRemote() {
       const { body } = await call("list", `${base}/sessions`, { method: "GET" });
-      return (body as ListResponse).sessions;
+      return body as ListResponse;
     },
     async commit(id: string, change: SessionChange): Promise<CommitResult> {
       const push: PushRequest = { base: null, force: true };

@@ -23,6 +23,8 @@ export interface SessionSyncState {
   unseen?: boolean;
   /** Local seqs a mirror moved: `[old, new]` (`new` -1: removed), so writers opened before it still hit. */
   remap?: [number, number][];
+  /** The identity of the remote store `base` came from (`ListResponse.store`). */
+  storeId?: string;
   /** Hashes of records pushed while `unseen` (for the `prev` of later puts): `[remote seq, hash]`. */
   known?: [number, string][];
   /** Set when the local copy may have changed without this state knowing: the next sync compares contents. */

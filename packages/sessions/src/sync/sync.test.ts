@@ -22,13 +22,21 @@ const texts = (s: StoredSession | undefined) =>
 /** One server (the handler over per-user memory stores) and devices that reach it through a switchable network. */
 function world() {
   const stores = new Map<string, SessionStore>();
-  const handler = createSyncHandler({
-    authorize: bearerAuthorizer({ "tok-alice": "alice", "tok-alice-2": "alice", "tok-bob": "bob" }),
-    store: (user) => {
-      if (!stores.has(user)) stores.set(user, createMemoryStore());
-      return stores.get(user)!;
-    },
-  });
+  const start = () =>
+    createSyncHandler({
+      authorize: bearerAuthorizer({ "tok-alice": "alice", "tok-alice-2": "alice", "tok-bob": "bob" }),
+      store: (user) => {
+        if (!stores.has(user)) stores.set(user, createMemoryStore());
+        return stores.get(user)!;
+      },
+    });
+  let current = start();
+  const handler = (request: Request) => current(request);
+  /** The server restarts with empty memory stores (a new store identity). */
+  const restart = () => {
+    stores.clear();
+    current = start();
+  };
   const device = (token = "tok-alice") => {
     const net = { online: true, loseNextPushAnswer: false, requests: [] as string[] };
     const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -56,7 +64,7 @@ function world() {
     });
     return { store, local, remote, net };
   };
-  return { handler, stores, device };
+  return { handler, stores, device, restart };
 }
 
 /** Lets scheduled pushes start, then waits for a full sync. */
@@ -326,6 +334,25 @@ describe("createSyncedStore: two devices, one server", () => {
     expect(texts(await stores.get("alice")!.load("s"))).toEqual(["q", "Hello", "meanwhile"]);
     expect(texts(await a.local.load("s"))).toEqual(["q", "Hello", "meanwhile"]);
     expect((await a.local.list()).length).toBe(1);
+  });
+
+  it("a server that lost its data gets the devices' sessions back; nothing is deleted for being missing", async () => {
+    const { device, stores, restart } = world();
+    const a = device();
+    const b = device();
+    await a.store.commit("kept", { create: { kind: "chat", title: "Keep me" }, append: [msg("one", 1)] });
+    await settle(a.store, b.store);
+    restart();
+    await b.store.load("kept"); // an open: the pull finds nothing there
+    await settle(b.store, a.store, b.store);
+    expect(texts(await a.local.load("kept"))).toEqual(["one"]);
+    expect(texts(await b.local.load("kept"))).toEqual(["one"]);
+    expect(texts(await stores.get("alice")!.load("kept"))).toEqual(["one"]);
+    expect((await stores.get("alice")!.list()).map((h) => [h.id, h.title])).toEqual([["kept", "Keep me"]]);
+    // And deletes still travel on the new server.
+    await a.store.delete("kept");
+    await settle(a.store, b.store);
+    expect(await b.local.load("kept")).toBeUndefined();
   });
 
   it("where the event stream is unavailable (404), a device polls and still gets the change", async () => {

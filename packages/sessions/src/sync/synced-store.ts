@@ -112,6 +112,8 @@ class SyncedSessionStore implements SyncedStore {
   private running = 0;
   private lastPull = new Map<string, number>();
   private lastFullSync = 0;
+  /** The remote store's identity (`ListResponse.store`), as last listed. */
+  private storeId: string | undefined;
   private stopWatch: (() => void) | undefined;
   private closed = false;
   private readonly onFocus = () => {
@@ -295,11 +297,13 @@ class SyncedSessionStore implements SyncedStore {
 
   /** Every session: local ones without bookkeeping, pending changes, remote revisions we have not mirrored. */
   private async syncAll(): Promise<void> {
-    const [remote, local, keys] = await Promise.all([
-      this.remote.list(),
+    const [listed, local, keys] = await Promise.all([
+      this.remote.listRemote(),
       this.local.list(),
       this.state.keys(),
     ]);
+    this.storeId = listed.store;
+    const remote = listed.sessions;
     const prefix = this.key("");
     const remoteById = new Map(remote.map((h) => [h.id, h]));
     const localById = new Map(local.map((h) => [h.id, h]));
@@ -318,6 +322,8 @@ class SyncedSessionStore implements SyncedStore {
       if (!st) {
         run = true;
         pull = Boolean(r);
+      } else if (st.storeId && st.storeId !== this.storeId) {
+        run = true; // synced with another store: syncOne starts it over (see forget)
       } else {
         if ((l?.revision ?? 0) !== st.localRevision && !st.pending?.deleted) {
           await this.stateLock(id, async () => {
@@ -363,8 +369,13 @@ class SyncedSessionStore implements SyncedStore {
 
   /** One session, inside its sync lock: send what is in flight or pending, then mirror the remote. */
   private async syncOne(id: string, pull: boolean, unlessRevision?: number): Promise<void> {
+    if (this.storeId === undefined) this.storeId = (await this.remote.listRemote()).store;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const st = await this.readState(id);
+      if (st?.storeId && st.storeId !== this.storeId) {
+        await this.forget(id);
+        continue;
+      }
       if (!st) {
         const local = await this.local.load(id);
         if (local) {
@@ -416,6 +427,11 @@ class SyncedSessionStore implements SyncedStore {
         return;
       }
       if (!remote && !st.base) return; // never reached the remote, nothing pending: nothing to mirror
+      if (!remote) {
+        // Missing: deleted by another device, or this is another store (a server that lost its data)?
+        this.storeId = (await this.remote.listRemote()).store;
+        if (st.storeId && st.storeId !== this.storeId) continue;
+      }
       const mirrored = await this.stateLock(id, async () => {
         const now = await this.readState(id);
         if (!now || now.inflight || hasPending(now.pending) || now.reconcile) return false;
@@ -425,6 +441,26 @@ class SyncedSessionStore implements SyncedStore {
       if (mirrored) return;
       pull = true;
     }
+  }
+
+  /**
+   * The session was synced with another store than the remote's now (another server at the URL, or one
+   * that lost its data): drop what this copy knew of the remote and compare contents again, so the local
+   * copy is pushed, never deleted for being missing there.
+   */
+  private async forget(id: string): Promise<void> {
+    await this.stateLock(id, async () => {
+      const st = await this.readState(id);
+      if (!st?.storeId || st.storeId === this.storeId) return;
+      st.base = undefined;
+      st.runs = [];
+      st.inflight = undefined;
+      st.unseen = false;
+      st.known = undefined;
+      st.storeId = undefined;
+      st.reconcile = true;
+      await this.writeState(st);
+    });
   }
 
   /** Turns pending changes into the next push (or delete), in remote seqs. */
@@ -578,6 +614,7 @@ class SyncedSessionStore implements SyncedStore {
       }
       tail.sort((a, b) => a.seq - b.seq);
       st.base = baseFromHeader(header, tail.slice(-WINDOW));
+      if (this.storeId) st.storeId = this.storeId;
       this.fresh.delete(id);
     } else {
       // The server merged others' records in: the base stays what this copy has seen until it mirrors.
@@ -763,6 +800,7 @@ class SyncedSessionStore implements SyncedStore {
     st.runs = runsOf(pairs);
     st.base = baseFromHeader(header, remote.records.slice(-WINDOW).map(tailEntry));
     st.base.count = remote.records.length;
+    if (this.storeId) st.storeId = this.storeId;
     st.unseen = false;
     st.known = undefined;
     st.pending = undefined;

@@ -155,6 +155,10 @@ Deno.test("concurrent commits through two KV connections (two isolates) never co
         ),
       );
       const loaded = await stores[0]!.load("shared");
+      // The store's identity is created once and the same through every connection.
+      const ids = await Promise.all([...stores, ...stores].map((s) => s.storeId()));
+      assert.equal(new Set(ids).size, 1);
+      assert.notEqual(await createDenoKvStore(kv, { prefix: ["other"] }).storeId(), ids[0]);
       assert.equal(loaded?.records.length, 60);
       assert.equal(loaded?.header.count, 60);
       assert.equal(loaded?.header.revision, 60);
