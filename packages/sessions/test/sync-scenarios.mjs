@@ -89,7 +89,7 @@ export const scenarios = {
       assert.equal(response.headers.get("content-type"), "text/event-stream");
       const reader = response.body.getReader();
       const state = { text: "" };
-      const until = async (needle, ms = 5_000) => {
+      const until = async (needle, ms = 15_000) => {
         const deadline = Date.now() + ms;
         while (!state.text.includes(needle)) {
           const next = await Promise.race([reader.read(), sleep(deadline - Date.now()).then(() => null)]);
@@ -197,7 +197,7 @@ export const scenarios = {
       await writer.store.commit(id, { create: { kind: "chat" }, append: [msg("pushed", 1)] });
       await sleep(30);
       await writer.store.sync();
-      const deadline = Date.now() + 5_000;
+      const deadline = Date.now() + 15_000;
       while (!texts(await watcher.local.load(id))?.length) {
         assert.ok(Date.now() < deadline, "the watcher never pulled the change");
         await sleep(50);

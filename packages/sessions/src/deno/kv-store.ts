@@ -105,11 +105,16 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
   /** A random id created with this prefix's sessions and kept with them. */
   async storeId(): Promise<string> {
     const key = [...this.prefix, "meta", "store"];
-    for (;;) {
-      const current = await this.kv.get<string>(key);
-      if (current.value) return current.value;
-      const id = randomTag() + randomTag();
-      if ((await this.kv.atomic().check(current).set(key, id).commit()).ok) return id;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const current = await this.kv.get<string>(key);
+        if (current.value) return current.value;
+        const id = randomTag() + randomTag();
+        if ((await this.kv.atomic().check(current).set(key, id).commit()).ok) return id;
+      } catch (error) {
+        if (!isBusy(error) || attempt >= MAX_ATTEMPTS) throw toStoreError(error, "storeId");
+        await pause(attempt);
+      }
     }
   }
 

@@ -107,6 +107,12 @@ export class StoreLab {
           [["a", 3, 2]],
           "list",
         );
+        const id = await store.storeId();
+        same(
+          [await createDurableObjectStore(storage).storeId(), id.length > 20],
+          [id, true],
+          "store id kept",
+        );
       },
       "puts overwrite; a truncation deletes from the cut and fixes the count; seqs are never reused":
         async () => {
