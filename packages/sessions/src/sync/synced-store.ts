@@ -105,6 +105,8 @@ class SyncedSessionStore implements SyncedStore {
   /** Sessions returned by the last merged push, for the mirror that follows (not persisted). */
   private readonly fresh = new Map<string, StoredSession>();
   private readonly queued = new Set<string>();
+  /** Pushes the scheduler started: `sync()` waits for them too. */
+  private readonly scheduled = new Set<Promise<unknown>>();
   private queueTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -254,7 +256,11 @@ class SyncedSessionStore implements SyncedStore {
       this.queueTimer = undefined;
       const ids = [...this.queued];
       this.queued.clear();
-      for (const queued of ids) this.track(this.syncSession(queued, { pull: false })).catch(() => {});
+      for (const queued of ids) {
+        const run = this.track(this.syncSession(queued, { pull: false })).catch(() => {});
+        this.scheduled.add(run);
+        run.finally(() => this.scheduled.delete(run));
+      }
     }, 20);
   }
 
@@ -355,14 +361,18 @@ class SyncedSessionStore implements SyncedStore {
         firstError ??= error;
       }
     }
-    // Sessions this sync created (conflicted copies) or that changed meanwhile: push them now too.
-    for (const id of [...this.queued]) {
-      this.queued.delete(id);
-      try {
-        await this.syncSession(id, { pull: false });
-      } catch (error) {
-        firstError ??= error;
+    // Sessions this sync created (conflicted copies) or that changed meanwhile: push them now too, and
+    // wait for the pushes the scheduler already started.
+    while (this.queued.size > 0 || this.scheduled.size > 0) {
+      for (const id of [...this.queued]) {
+        this.queued.delete(id);
+        try {
+          await this.syncSession(id, { pull: false });
+        } catch (error) {
+          firstError ??= error;
+        }
       }
+      await Promise.allSettled([...this.scheduled]);
     }
     if (firstError) throw firstError;
   }
