@@ -32,14 +32,22 @@ export type {
   Schemas,
 } from "./client/routes.js";
 export type { FileInput } from "./client/upload.js";
-export type { ApiErrorBody, RequestTarget, TimeoutPhase } from "./errors/errors.js";
+export type {
+  ApiErrorBody,
+  RequestTarget,
+  SizeLimitKind,
+  TimeoutPhase,
+  TransportErrorOptions,
+} from "./errors/errors.js";
 export {
   APIError,
   ChatSessionError,
   ConnectionError,
   OaikitError,
+  RedirectError,
   RequestAbortedError,
   ResponsesSessionError,
+  ResponseTooLargeError,
   StreamError,
   StreamTruncatedError,
   TimeoutError,
@@ -66,6 +74,7 @@ export { ResponsesChatSession } from "./sessions/responses-session.js";
 export type { SessionStreamRun } from "./sessions/session-stream.js";
 export { SessionStream } from "./sessions/session-stream.js";
 export type { FunctionDeclaration } from "./sessions/validate.js";
+export { assertChatMessage, assertResponsesTurn } from "./sessions/validate.js";
 export { ChatCompletionStream } from "./stream/chat-stream.js";
 export type { CompletionChunk } from "./stream/completion-stream.js";
 export { CompletionStream } from "./stream/completion-stream.js";
@@ -78,4 +87,11 @@ export type {
   StreamOptions,
   StreamResponseInfo,
 } from "./stream/types.js";
+export type { SizeLimit, Timeout } from "./transport/limits.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_ERROR_BODY_BYTES,
+  DEFAULT_MAX_EVENT_SIZE,
+  MAX_TIMEOUT_MS,
+} from "./transport/limits.js";
 export type * from "./types/index.js";

@@ -13,6 +13,7 @@
  * for await (const line of batchResults(client, "batch_abc")) console.log(line.custom_id, line.response?.body);
  * ```
  */
+import { openByteStream } from "../client/byte-stream.js";
 import type { Client } from "../client/client.js";
 import type { RequestOptions } from "../client/config.js";
 import { callInit, checkPresent } from "../client/payload.js";
@@ -96,8 +97,8 @@ export interface BatchResultsOptions extends RequestOptions {
  * The lines of a batch's output file (`errors: true`: its error file), each parsed from JSON, in the
  * file's order (not the input's: match them by `custom_id`). Reads the batch, then the file; a failed
  * request throws its `APIError`, a batch without that file yet (still running) an `OaikitError`, a line
- * that is not JSON an `OaikitError` naming the line. The file is downloaded whole (a `Blob`) and parsed
- * line by line as the loop asks.
+ * that is not JSON an `OaikitError` naming the line. The file is streamed and parsed line by line as
+ * the loop asks (a file of any size; `break` stops the download).
  */
 export async function* batchResults<Body = unknown>(
   client: Client,
@@ -114,13 +115,12 @@ export async function* batchResults<Body = unknown>(
       `Batch ${batchId} has no ${errors ? "error" : "output"} file yet (status: ${found.status}); wait until it is completed.`,
     );
   }
+  // Streamed, not read whole: an output file can be far bigger than a body the client reads at once.
   const content = unwrap(
-    await client.call(
-      "GET /files/{file_id}/content",
-      callInit(request, { path: { file_id: fileId }, as: "blob" as const }),
-    ),
+    await openByteStream(client, "GET /files/{file_id}/content", { path: { file_id: fileId } }, request),
   );
-  const reader = content.stream().pipeThrough(new TextDecoderStream()).getReader();
+  const reader = content.getReader();
+  const decoder = new TextDecoder();
   let rest = "";
   let number = 0;
   const parse = (line: string): BatchResultLine<Body> | undefined => {
@@ -138,7 +138,7 @@ export async function* batchResults<Body = unknown>(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      rest += value;
+      rest += decoder.decode(value, { stream: true });
       let newline = rest.indexOf("\n");
       while (newline >= 0) {
         const parsed = parse(rest.slice(0, newline));
@@ -147,7 +147,7 @@ export async function* batchResults<Body = unknown>(
         newline = rest.indexOf("\n");
       }
     }
-    const last = parse(rest);
+    const last = parse(rest + decoder.decode());
     if (last) yield last;
   } finally {
     reader.cancel().catch(() => {});

@@ -1,12 +1,15 @@
 /**
- * A route whose answer is a byte stream (`POST /audio/speech`): the response body as a
- * `ReadableStream<Uint8Array>`, read as it arrives, with the client's retries before the first byte,
- * the idle timeout between reads, and the call's signal. A non-2xx answer is an `ApiFailure` as usual.
+ * A route whose answer is read as a byte stream (`POST /audio/speech`, a file's content): the response
+ * body as a `ReadableStream<Uint8Array>`, read as it arrives (no size limit: nothing is kept), with the
+ * client's retries before the first byte, the idle timeout between reads, and the call's signal. A
+ * non-2xx answer is an `ApiFailure` as usual (its body read within `maxErrorBodyBytes`).
  */
 import { normalizeErrorBody } from "../errors/error-body.js";
 import { TimeoutError } from "../errors/errors.js";
+import { readText } from "../transport/read-body.js";
 import { decodeBody } from "../transport/response-meta.js";
 import { toTransportError } from "../transport/send.js";
+import { startTimer, type Timer } from "../utils/timers.js";
 import { type Client, type Route, responseMeta, type StreamPayload } from "./client.js";
 import type { RequestOptions } from "./config.js";
 import type { ApiResult } from "./result.js";
@@ -18,7 +21,7 @@ export async function openByteStream(
   options: RequestOptions | undefined,
 ): Promise<ApiResult<ReadableStream<Uint8Array>>> {
   const { source, options: settings } = client.openStream(route, payload, options);
-  const { signal, idleTimeout } = settings;
+  const { signal, idleTimeout, maxErrorBodyBytes } = settings;
   const target = source.target;
   const aborter = new AbortController();
   const onAbort = () => aborter.abort(signal?.reason);
@@ -37,9 +40,13 @@ export async function openByteStream(
   if (!response.ok || !response.body) {
     let text = "";
     try {
-      text = await response.text();
-    } catch (error) {
-      throw toTransportError(error, target, { signal });
+      text = await readText(response, {
+        target,
+        signal,
+        maxBytes: maxErrorBodyBytes,
+        kind: "error-body",
+        option: "maxErrorBodyBytes",
+      });
     } finally {
       release();
     }
@@ -50,14 +57,14 @@ export async function openByteStream(
   const reader = response.body.getReader();
   const data = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: Timer | undefined;
       try {
         const read = reader.read();
         const result = idleTimeout
           ? await Promise.race([
               read,
               new Promise<never>((_, reject) => {
-                timer = setTimeout(() => reject(new TimeoutError(target, "idle", idleTimeout)), idleTimeout);
+                timer = startTimer(() => reject(new TimeoutError(target, "idle", idleTimeout)), idleTimeout);
               }),
             ])
           : await read;
@@ -68,7 +75,7 @@ export async function openByteStream(
       } catch (error) {
         release();
         reader.cancel().catch(() => {});
-        controller.error(toTransportError(error, target, { signal }));
+        controller.error(error instanceof TimeoutError ? error : toTransportError(error, target, { signal }));
       } finally {
         clearTimeout(timer);
       }
