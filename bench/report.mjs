@@ -179,8 +179,9 @@ function sizeSection(data, out) {
     out.md.push(
       "### Each API module",
       "",
-      "Each subpath module bundled alone (`export *`: every function of the area, and the parts of the stream",
-      `engine it uses), and what it adds to a page that already has \`createClient\` (${baseText} gzip alone).`,
+      "Each subpath module bundled alone (`export *`: every function of the area with all it imports; the stream",
+      "engine and the body reader bring the transport and ky along), and what it adds to a page that already has",
+      `\`createClient\` (${baseText} gzip alone): the figure that matters, since every area needs a client.`,
       "",
       modulesTable,
       "",
