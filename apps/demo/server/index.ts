@@ -48,6 +48,7 @@ import {
   handleDeleteResponse,
   handleGetResponse,
 } from "./responses.ts";
+import { handleSync } from "./sync.ts";
 import { TEST_PREFIX, type TestRoutes, testRoutes } from "./testing/index.ts";
 import { SMOKE_ALLOWED_HEADERS } from "./testing/smoke.ts";
 
@@ -170,8 +171,9 @@ const SMOKE_CORS = cors({
 });
 
 /**
- * The demo's routes on `app`: `/` (what this server is) and the API under `/v1`; every other path is a
- * 404 as OpenAI words it. Paths under `skip` (the test routes' mount) get none of the demo's headers.
+ * The demo's routes on `app`: `/` (what this server is), the API under `/v1` and session sync under
+ * `/sync`; every other path is a 404 as OpenAI words it. Paths under `skip` (the test routes' mount)
+ * get none of the demo's headers.
  */
 function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undefined): void {
   app.use(async (c, next) => {
@@ -296,6 +298,10 @@ function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undef
     "/v1/files/:id",
     faultable((_req, res, _url, c) => handleDeleteFile(ctx, res, id(c))),
   );
+  // Session sync (sync.ts): @oaikit/sessions' sync handler, for the page's "Sync to the local server".
+  const sync = node((req, res, url) => handleSync(req, res, url));
+  app.all("/sync", sync);
+  app.all("/sync/*", sync);
 }
 
 /** A JSON POST's handler: the parsed body, and the stream fault the request asked for. */
