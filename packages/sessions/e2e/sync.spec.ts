@@ -5,8 +5,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 // @ts-expect-error: plain .mjs helpers without types
 import { freePort, startService } from "../../../tests/lib/service.mjs";
-// @ts-expect-error: a plain .mjs helper without types
-import { serveSyncPage } from "../test/sync-page.mjs";
+import { serveSyncPage } from "../test/page.ts";
 import type { SyncPage } from "../test/sync-page-entry.js";
 
 // Two devices are two Chromium contexts, each with its own IndexedDB, syncing through the same server:
@@ -27,7 +26,7 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   scratch = mkdtempSync(join(tmpdir(), "oaikit-sync-e2e-"));
-  pages = (await serveSyncPage()) as Served;
+  pages = await serveSyncPage();
   const [workerdPort, inspectorPort, denoPort] = [await freePort(), await freePort(), await freePort()];
   const quiet = { ...process.env, NO_COLOR: "1", CI: "1" };
   services.push(

@@ -1,4 +1,4 @@
-// Bundled by test/sync-page.mjs for the sync spec (e2e/sync.spec.ts): a device. `connect(url, token)`
+// Bundled by test/page.ts for the sync spec (e2e/sync.spec.ts): a device. `connect(url, token)`
 // creates a synced store (IndexedDB + the sync handler at `url`); `say`, `edit` and `reply` write through
 // durable chat sessions (the real writer), `texts` and `list` read IndexedDB directly.
 import { OpenAI } from "@oaikit/core";
