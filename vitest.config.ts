@@ -6,8 +6,8 @@ import { defineConfig } from "vitest/config";
  *   *.test.ts          runs in Node only (may use node: built-ins)
  *   *.shared.test.ts   runs in Node AND in Chromium (same cases, both runtimes)
  *   *.browser.test.ts  runs in Chromium only (IndexedDB, BroadcastChannel, ...)
- * Every project gets the local test server on 127.0.0.1 from tests/global-setup.ts,
- * read in tests through `inject("testServerUrl")`.
+ * Every project gets the one fake server (apps/demo/server, test routes on) on 127.0.0.1 from
+ * tests/global-setup.ts, read in tests through `inject("testServerUrl")` (`<server>/__test`).
  */
 const chromiumFlags = [
   "--no-sandbox",
