@@ -1,7 +1,7 @@
-// Fault-injecting SSE routes for the stream classes (packages/core/src/stream), under
-// /__test/stream-fault/: stalls before and after
-// the head, a stall mid-stream with keep-alive comments still flowing, a cut mid-line, invalid JSON, an
-// error chunk followed by silence, an error status with an SSE content type, slow streams for abort.
+// Fault-injecting SSE routes for the stream classes (packages/core/src/stream), under /__test/stream-fault/:
+// stalls before and after the head, a stall mid-stream with keep-alive comments still flowing, a cut
+// mid-line, invalid JSON, an error chunk followed by silence, an error status with an SSE content type,
+// slow streams for abort.
 // Every route stops its timers when the client goes away, and every stall ends on its own (`ms`).
 import type { ServerResponse } from "node:http";
 import { node } from "../node-route.ts";
