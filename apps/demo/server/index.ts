@@ -43,6 +43,7 @@ import {
   handleDeleteResponse,
   handleGetResponse,
 } from "./responses.ts";
+import { handleStructured } from "./structured.ts";
 import { handleSync } from "./sync.ts";
 
 export { DEMO_MODELS } from "./endpoints.ts";
@@ -165,6 +166,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
       await handleReplay(ctx, req, res, body.model, streamFault);
       return;
     }
+    if (await handleStructured(ctx, req, res, route, body, streamFault)) return;
     return postRoute(ctx, req, res, route, body, streamFault, url);
   }
 

@@ -86,7 +86,10 @@ function check(
     const options = schema[keyword];
     if (!Array.isArray(options)) continue;
     const matches = options.filter((option) => validateSub(option, value, root, depth).length === 0).length;
-    if (!need(matches)) at(`expected a value matching ${keyword === "anyOf" ? "one" : "exactly one"} of ${options.length} schemas`);
+    if (!need(matches))
+      at(
+        `expected a value matching ${keyword === "anyOf" ? "one" : "exactly one"} of ${options.length} schemas`,
+      );
   }
   if (Array.isArray(schema.allOf)) {
     for (const part of schema.allOf) check(part, value, path, root, issues, depth + 1);

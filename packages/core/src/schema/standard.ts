@@ -60,7 +60,9 @@ export type InferSchema<S> = S extends { readonly "~standard": { readonly types?
  */
 export function jsonSchema<T>(schema: JsonSchema): StandardSchemaLike<T, T> {
   if (!isRecord(schema) || "~standard" in schema) {
-    throw new TypeError(`jsonSchema(schema): schema must be a plain JSON Schema object (got ${describeValue(schema)}).`);
+    throw new TypeError(
+      `jsonSchema(schema): schema must be a plain JSON Schema object (got ${describeValue(schema)}).`,
+    );
   }
   return {
     "~standard": {
@@ -151,7 +153,7 @@ function plainIssue(issue: {
   path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
 }): SchemaIssue {
   const path = issue.path?.map((segment) => (isRecord(segment) ? segment.key : segment)) as PropertyKey[];
-  return path && path.length ? { message: String(issue.message), path } : { message: String(issue.message) };
+  return path?.length ? { message: String(issue.message), path } : { message: String(issue.message) };
 }
 
 function withoutDialect(schema: JsonSchema): JsonSchema {

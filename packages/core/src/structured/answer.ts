@@ -38,10 +38,17 @@ const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** Splits a call's options into the format and the API parameters, checking them. */
 export function structuredFormat(options: unknown, where: string): StructuredFormat {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: options must be an object with a \`schema\` (got ${describeValue(options)}).`);
+    throw new TypeError(
+      `${where}: options must be an object with a \`schema\` (got ${describeValue(options)}).`,
+    );
   }
-  const { schema, name = "response", description, strict = true, ...params } = options as StructuredOptions &
-    Record<string, unknown>;
+  const {
+    schema,
+    name = "response",
+    description,
+    strict = true,
+    ...params
+  } = options as StructuredOptions & Record<string, unknown>;
   if (typeof name !== "string" || !NAME.test(name)) {
     throw new TypeError(
       `${where}: name must be 1 to 64 letters, digits, "_" or "-" (got ${typeof name === "string" ? JSON.stringify(name) : describeValue(name)}).`,
@@ -100,7 +107,8 @@ export function responseAnswer(response: ResponseObject): AnswerText {
     if (item?.type !== "message" || !Array.isArray(item.content)) continue;
     for (const part of item.content) {
       if (part?.type === "output_text" && typeof part.text === "string") text += part.text;
-      else if (part?.type === "refusal" && typeof part.refusal === "string") refusal = (refusal ?? "") + part.refusal;
+      else if (part?.type === "refusal" && typeof part.refusal === "string")
+        refusal = (refusal ?? "") + part.refusal;
     }
   }
   const incomplete =
@@ -114,19 +122,25 @@ export function responseAnswer(response: ResponseObject): AnswerText {
  * The typed value of an answer, or the typed error: `RefusalError` for a refusal, `InvalidAnswerError`
  * for an answer cut off, not JSON, or rejected by the schema. `raw` is the object the errors carry.
  */
-export async function parseAnswer(schema: ResolvedSchema, answer: AnswerText, raw: unknown): Promise<unknown> {
+export async function parseAnswer(
+  schema: ResolvedSchema,
+  answer: AnswerText,
+  raw: unknown,
+): Promise<unknown> {
   if (answer.refusal !== undefined) throw new RefusalError(answer.refusal, raw);
   const { text } = answer;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    if (answer.incomplete) throw new InvalidAnswerError("incomplete", { text, raw, detail: answer.incomplete });
+    if (answer.incomplete)
+      throw new InvalidAnswerError("incomplete", { text, raw, detail: answer.incomplete });
     throw new InvalidAnswerError("not-json", { text, raw });
   }
   const result = await schema.validate(value);
   if ("issues" in result) {
-    if (answer.incomplete) throw new InvalidAnswerError("incomplete", { text, raw, detail: answer.incomplete });
+    if (answer.incomplete)
+      throw new InvalidAnswerError("incomplete", { text, raw, detail: answer.incomplete });
     throw new InvalidAnswerError("schema", { text, raw, issues: result.issues });
   }
   return result.value;

@@ -96,15 +96,17 @@ async function parsedResponse<T>(format: StructuredFormat, response: ResponseObj
  * const { parsed } = await parseChatCompletion(client, messages, { schema: Weather, name: "weather" });
  * ```
  */
-export async function parseChatCompletion<S extends SchemaInput, T = InferSchema<S>>(
+export function parseChatCompletion<S extends SchemaInput, T = InferSchema<S>>(
   client: Client,
   messages: ChatMessage[],
   options: ParseChatCompletionOptions<S>,
   requestOptions?: RequestOptions,
 ): Promise<ParsedChatCompletion<T>> {
   const format = structuredFormat(options, "parseChatCompletion(client, messages, options)");
-  const result = await createChatCompletion(client, messages, chatParams(format), undefined, requestOptions);
-  return parsedCompletion<T>(format, unwrap(result));
+  // Checked before anything async: bad options throw at the call.
+  return createChatCompletion(client, messages, chatParams(format), undefined, requestOptions).then(
+    (result) => parsedCompletion<T>(format, unwrap(result)),
+  );
 }
 
 /**
@@ -115,15 +117,16 @@ export async function parseChatCompletion<S extends SchemaInput, T = InferSchema
  * const { parsed } = await parseResponse(client, "Weather in Paris?", { schema: Weather, name: "weather" });
  * ```
  */
-export async function parseResponse<S extends SchemaInput, T = InferSchema<S>>(
+export function parseResponse<S extends SchemaInput, T = InferSchema<S>>(
   client: Client,
   input: ResponseInput,
   options: ParseResponseOptions<S>,
   requestOptions?: RequestOptions,
 ): Promise<ParsedResponse<T>> {
   const format = structuredFormat(options, "parseResponse(client, input, options)");
-  const result = await createResponse(client, input, responseParams(format), undefined, requestOptions);
-  return parsedResponse<T>(format, unwrap(result));
+  return createResponse(client, input, responseParams(format), undefined, requestOptions).then((result) =>
+    parsedResponse<T>(format, unwrap(result)),
+  );
 }
 
 /**

@@ -22,7 +22,9 @@ export type DeepPartial<T> = T extends readonly (infer Item)[]
  * stream's own errors. `final()` resolves to `{ parsed, text, ... }` (it can be awaited alone, without
  * iterating). `raw` is the underlying stream, `abort()` stops it.
  */
-export class ParsedStream<T, Raw, Final, Result extends { parsed: T }> implements AsyncIterable<DeepPartial<T>> {
+export class ParsedStream<T, Raw, Final, Result extends { parsed: T }>
+  implements AsyncIterable<DeepPartial<T>>
+{
   /** The underlying stream of raw chunks or events (its `final()` is the aggregate before parsing). */
   readonly raw: EventStream<Raw, Final>;
   readonly #delta: (raw: Raw) => string | undefined;

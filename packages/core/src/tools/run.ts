@@ -9,6 +9,7 @@ import type { Client } from "../client/client.js";
 import type { RequestOptions } from "../client/config.js";
 import { unwrap } from "../client/result.js";
 import { ToolExecutionError } from "../errors/errors.js";
+import type { SchemaInput } from "../schema/standard.js";
 import type { ChatSession } from "../sessions/chat-session.js";
 import type { ResponsesChatSession } from "../sessions/responses-session.js";
 import type {
@@ -63,7 +64,7 @@ export type ToolRunFinish = "answer" | "max-steps";
 /** What every run accepts. */
 export interface ToolRunOptions<Step> {
   /** The tools the model may call (declare them with `tool({...})`). */
-  tools: readonly Tool<any, unknown>[];
+  tools: readonly Tool<SchemaInput, unknown>[];
   /** Most model calls in the run (default 10). The calls of the last step are run, not sent back. */
   maxSteps?: number;
   /** Aborts the run: the request in flight, and `context.signal` of the tools running. */
@@ -158,14 +159,14 @@ export interface ResponsesToolRun {
  * console.log(run.text);
  * ```
  *
- * Throws `APIError` for an error status, the stream errors when streaming, `ToolExecutionError` with
- * `onToolError: "throw"`, and `TypeError` for bad options.
+ * Rejects with `APIError` for an error status, the stream errors when streaming, and
+ * `ToolExecutionError` with `onToolError: "throw"`. Bad options throw a `TypeError` at the call.
  */
 export function runTools(client: Client, options: ChatToolRunOptions): Promise<ChatToolRun>;
 export function runTools(client: Client, options: ResponsesToolRunOptions): Promise<ResponsesToolRun>;
 export function runTools(client: Client, options: ChatSessionToolRunOptions): Promise<ChatToolRun>;
 export function runTools(client: Client, options: ResponsesSessionToolRunOptions): Promise<ResponsesToolRun>;
-export async function runTools(
+export function runTools(
   client: Client,
   options:
     | ChatToolRunOptions
@@ -174,12 +175,15 @@ export async function runTools(
     | ResponsesSessionToolRunOptions,
 ): Promise<ChatToolRun | ResponsesToolRun> {
   const where = "runTools(client, options)";
-  if (!isRecord(options)) throw new TypeError(`${where}: options must be an object (got ${describeValue(options)}).`);
+  if (!isRecord(options))
+    throw new TypeError(`${where}: options must be an object (got ${describeValue(options)}).`);
   const run = checkRun(options, where);
   if ("session" in options && options.session !== undefined) {
     const session = options.session as unknown;
     if (!isRecord(session) || session.client !== client) {
-      throw new TypeError(`${where}: options.session must be a ChatSession or ResponsesChatSession of this client.`);
+      throw new TypeError(
+        `${where}: options.session must be a ChatSession or ResponsesChatSession of this client.`,
+      );
     }
     if (Array.isArray(session.messages) && typeof session.generateResponse === "function") {
       return chatSessionLoop(options as ChatSessionToolRunOptions, run);
@@ -189,9 +193,25 @@ export async function runTools(
     }
     throw new TypeError(`${where}: options.session must be a ChatSession or a ResponsesChatSession.`);
   }
-  if ("messages" in options) return chatLoop(client, options as ChatToolRunOptions, run);
-  if ("input" in options) return responsesLoop(client, options as ResponsesToolRunOptions, run);
-  throw new TypeError(`${where}: pass \`messages\` (Chat Completions), \`input\` (Responses) or a \`session\`.`);
+  if ("messages" in options) {
+    if (!Array.isArray(options.messages)) {
+      throw new TypeError(
+        `${where}: messages must be an array of chat messages (got ${describeValue(options.messages)}).`,
+      );
+    }
+    return chatLoop(client, options as ChatToolRunOptions, run);
+  }
+  if ("input" in options) {
+    if (typeof options.input !== "string" && !Array.isArray(options.input)) {
+      throw new TypeError(
+        `${where}: input must be a string or an array of input items (got ${describeValue(options.input)}).`,
+      );
+    }
+    return responsesLoop(client, options as ResponsesToolRunOptions, run);
+  }
+  throw new TypeError(
+    `${where}: pass \`messages\` (Chat Completions), \`input\` (Responses) or a \`session\`.`,
+  );
 }
 
 /** A run's settings, checked. */
@@ -210,9 +230,14 @@ function checkRun(options: ToolRunOptions<never> & { onChunk?: unknown }, where:
     throw new TypeError(`${where}: maxSteps must be a whole number >= 1 (got ${describeValue(maxSteps)}).`);
   }
   if (onToolError !== "send" && onToolError !== "throw") {
-    throw new TypeError(`${where}: onToolError must be "send" or "throw" (got ${describeValue(onToolError)}).`);
+    throw new TypeError(
+      `${where}: onToolError must be "send" or "throw" (got ${describeValue(onToolError)}).`,
+    );
   }
-  for (const [name, value] of [["onStep", onStep], ["onChunk", onChunk]] as const) {
+  for (const [name, value] of [
+    ["onStep", onStep],
+    ["onChunk", onChunk],
+  ] as const) {
     if (value !== undefined && typeof value !== "function") {
       throw new TypeError(`${where}: ${name} must be a function (got ${describeValue(value)}).`);
     }
@@ -260,11 +285,19 @@ async function finishStep<Step extends ToolStep>(
 // ------------------------------------------------------------------ Chat Completions
 
 /** Choice 0's message, and its function calls. */
-function chatReply(completion: ChatCompletion): { message: AssistantMessage; calls: ToolCall[]; text: string } {
+function chatReply(completion: ChatCompletion): {
+  message: AssistantMessage;
+  calls: ToolCall[];
+  text: string;
+} {
   const message = completion?.choices?.[0]?.message ?? { role: "assistant" as const, content: null };
   const calls = (Array.isArray(message.tool_calls) ? message.tool_calls : [])
     .filter((call) => call?.type === "function" || call?.type === undefined)
-    .map((call) => ({ id: String(call.id), name: String(call.function?.name), arguments: String(call.function?.arguments ?? "") }));
+    .map((call) => ({
+      id: String(call.id),
+      name: String(call.function?.name),
+      arguments: String(call.function?.arguments ?? ""),
+    }));
   const text = typeof message.content === "string" ? message.content : "";
   return { message, calls, text };
 }
@@ -272,7 +305,8 @@ function chatReply(completion: ChatCompletion): { message: AssistantMessage; cal
 /** The assistant message to send back: only what the next request needs. */
 function historyMessage(message: AssistantMessage): AssistantMessage {
   const kept: AssistantMessage = { role: "assistant", content: message.content ?? null };
-  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) kept.tool_calls = message.tool_calls;
+  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0)
+    kept.tool_calls = message.tool_calls;
   return kept;
 }
 
@@ -285,9 +319,6 @@ function chatTools(run: Run) {
 }
 
 async function chatLoop(client: Client, options: ChatToolRunOptions, run: Run): Promise<ChatToolRun> {
-  if (!Array.isArray(options.messages)) {
-    throw new TypeError(`runTools(client, options): messages must be an array of chat messages (got ${describeValue(options.messages)}).`);
-  }
   const messages = [...options.messages];
   const steps: ChatToolStep[] = [];
   const params = { ...options.params, tools: chatTools(run) };
@@ -298,7 +329,9 @@ async function chatLoop(client: Client, options: ChatToolRunOptions, run: Run): 
       for await (const chunk of stream) options.onChunk?.(chunk, index);
       completion = await stream.final();
     } else {
-      completion = unwrap(await createChatCompletion(client, messages, params, undefined, run.requestOptions));
+      completion = unwrap(
+        await createChatCompletion(client, messages, params, undefined, run.requestOptions),
+      );
     }
     const { message, calls, text } = chatReply(completion);
     messages.push(historyMessage(message));
@@ -319,7 +352,10 @@ async function chatSessionLoop(options: ChatSessionToolRunOptions, run: Run): Pr
     signal: run.signal,
     requestOptions: run.requestOptions,
     ...(run.stream
-      ? { stream: true, onChunk: (_chunk: unknown, raw: ChatCompletionChunk) => options.onChunk?.(raw, index) }
+      ? {
+          stream: true,
+          onChunk: (_chunk: unknown, raw: ChatCompletionChunk) => options.onChunk?.(raw, index),
+        }
       : {}),
   });
   if (options.input !== undefined) await session.send(options.input, sendOptions());
@@ -327,7 +363,10 @@ async function chatSessionLoop(options: ChatSessionToolRunOptions, run: Run): Pr
   for (;;) {
     const completion = session.lastCompletion as ChatCompletion;
     const last = session.lastMessage() as AssistantMessage;
-    const { calls, text } = chatReply({ ...completion, choices: [{ index: 0, message: last, finish_reason: null }] });
+    const { calls, text } = chatReply({
+      ...completion,
+      choices: [{ index: 0, message: last, finish_reason: null }],
+    });
     const step: ChatToolStep = { index, text, toolCalls: calls, toolResults: [], completion };
     const more = await finishStep(run, step, steps, options.onStep);
     if (step.toolResults.length) session.appendMessage(...toolMessages(step.toolResults));
@@ -346,11 +385,16 @@ function responseReply(response: ResponseObject): { calls: ToolCall[]; text: str
   const output = Array.isArray(response?.output) ? response.output : [];
   const calls = output
     .filter((item) => item?.type === "function_call")
-    .map((item) => ({ id: String(item.call_id), name: String(item.name), arguments: String(item.arguments ?? "") }));
+    .map((item) => ({
+      id: String(item.call_id),
+      name: String(item.name),
+      arguments: String(item.arguments ?? ""),
+    }));
   let text = "";
   for (const item of output) {
     if (item?.type !== "message" || !Array.isArray(item.content)) continue;
-    for (const part of item.content) if (part?.type === "output_text" && typeof part.text === "string") text += part.text;
+    for (const part of item.content)
+      if (part?.type === "output_text" && typeof part.text === "string") text += part.text;
   }
   return { calls, text };
 }
@@ -375,13 +419,15 @@ function responsesTools(run: Run) {
   return [...run.tools.values()].map((t) => t.responses);
 }
 
-async function responsesLoop(client: Client, options: ResponsesToolRunOptions, run: Run): Promise<ResponsesToolRun> {
+async function responsesLoop(
+  client: Client,
+  options: ResponsesToolRunOptions,
+  run: Run,
+): Promise<ResponsesToolRun> {
   const { input } = options;
-  if (typeof input !== "string" && !Array.isArray(input)) {
-    throw new TypeError(`runTools(client, options): input must be a string or an array of input items (got ${describeValue(input)}).`);
-  }
   // The whole run is sent each time (OpenAI's documented loop), so it works with `store: false` too.
-  const items: ResponseInputItem[] = typeof input === "string" ? [{ role: "user", content: input }] : [...input];
+  const items: ResponseInputItem[] =
+    typeof input === "string" ? [{ role: "user", content: input }] : [...input];
   const steps: ResponsesToolStep[] = [];
   const params = { ...options.params, tools: responsesTools(run) };
   for (let index = 0; ; index++) {
@@ -418,7 +464,10 @@ async function responsesSessionLoop(
       signal: run.signal,
       requestOptions: run.requestOptions,
       ...(run.stream
-        ? { stream: true, onChunk: (_chunk: unknown, raw: ResponseStreamEvent) => options.onChunk?.(raw, index) }
+        ? {
+            stream: true,
+            onChunk: (_chunk: unknown, raw: ResponseStreamEvent) => options.onChunk?.(raw, index),
+          }
         : {}),
     });
     return session.responseHistory[session.responseHistory.length - 1] as ResponseObject;

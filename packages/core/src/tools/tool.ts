@@ -3,7 +3,12 @@
  * API's form, and run with their arguments checked against the schema first.
  */
 import { InvalidAnswerError, type SchemaIssue, ToolExecutionError } from "../errors/errors.js";
-import { type InferSchema, type ResolvedSchema, resolveSchema, type SchemaInput } from "../schema/standard.js";
+import {
+  type InferSchema,
+  type ResolvedSchema,
+  resolveSchema,
+  type SchemaInput,
+} from "../schema/standard.js";
 import type { ChatTool } from "../types/chat.js";
 import { describeValue } from "../utils/checks.js";
 
@@ -72,17 +77,21 @@ const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** Checks the tools and converts their schemas (once per run). */
 export function prepareTools(tools: unknown, where: string): Map<string, PreparedTool> {
   if (!Array.isArray(tools) || tools.length === 0) {
-    throw new TypeError(`${where}: tools must be a non-empty array of tools, e.g. [tool({ name, parameters, execute })] (got ${describeValue(tools)}).`);
+    throw new TypeError(
+      `${where}: tools must be a non-empty array of tools, e.g. [tool({ name, parameters, execute })] (got ${describeValue(tools)}).`,
+    );
   }
   const prepared = new Map<string, PreparedTool>();
   tools.forEach((item: Tool, i) => {
     const at = `${where}: tools[${i}]`;
-    if (typeof item !== "object" || item === null) throw new TypeError(`${at} must be a tool object (got ${describeValue(item)}).`);
+    if (typeof item !== "object" || item === null)
+      throw new TypeError(`${at} must be a tool object (got ${describeValue(item)}).`);
     if (typeof item.name !== "string" || !NAME.test(item.name)) {
       throw new TypeError(`${at}.name must be 1 to 64 letters, digits, "_" or "-".`);
     }
     if (prepared.has(item.name)) throw new TypeError(`${at}: two tools are named "${item.name}".`);
-    if (typeof item.execute !== "function") throw new TypeError(`${at}.execute must be a function (args, context) => result.`);
+    if (typeof item.execute !== "function")
+      throw new TypeError(`${at}.execute must be a function (args, context) => result.`);
     const strict = item.strict ?? true;
     const schema = resolveSchema(item.parameters, strict, `${at}.parameters`);
     const declaration = {
@@ -118,7 +127,12 @@ export async function executeCalls(
         return { toolCallId: call.id, name: call.name, output: outputText(result), result };
       } catch (error) {
         failure ??= new ToolExecutionError(call.name, call.id, error);
-        return { toolCallId: call.id, name: call.name, output: JSON.stringify({ error: forModel(error) }), error };
+        return {
+          toolCallId: call.id,
+          name: call.name,
+          output: JSON.stringify({ error: forModel(error) }),
+          error,
+        };
       }
     }),
   );
@@ -170,7 +184,9 @@ function forModel(error: unknown): string {
 }
 
 function issueList(issues: readonly SchemaIssue[]): string {
-  return issues.map((issue) => `${issue.path?.length ? `${issue.path.map(String).join(".")}: ` : ""}${issue.message}`).join("; ");
+  return issues
+    .map((issue) => `${issue.path?.length ? `${issue.path.map(String).join(".")}: ` : ""}${issue.message}`)
+    .join("; ");
 }
 
 /** A result as the model reads it: a string as it is, anything else as JSON. */
