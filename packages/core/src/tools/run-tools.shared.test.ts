@@ -101,7 +101,7 @@ describe("runTools: Chat Completions", () => {
       },
       { type: "function", function: { name: "get_time" } },
     ]);
-    expect((bodies[1]?.messages as unknown[]).length).toBe(4);
+    expect(bodies[1]?.messages).toHaveLength(4);
   });
 
   test("a thrown error goes back to the model as the output; onToolError: throw ends the run instead", async () => {
@@ -246,7 +246,7 @@ describe("runTools: the Responses API", () => {
       { type: "function", name: "get_weather", strict: true },
       { type: "function", name: "get_time" },
     ]);
-    expect((bodies[1]?.input as unknown[]).length).toBe(5);
+    expect(bodies[1]?.input).toHaveLength(5);
   });
 
   test("streamed, with maxSteps: the unsent outputs are handed back", async () => {
