@@ -1,6 +1,8 @@
 // The tool runner against the demo server (apps/demo/server/structured.ts scripts parallel calls and a
 // model that never stops calling): both APIs, parallel calls run at once, errors sent back or thrown,
 // maxSteps, streaming, onStep, and the sessions' histories. Node and Chromium.
+import { toStandardJsonSchema } from "@valibot/to-json-schema";
+import * as v from "valibot";
 import { describe, expect, inject, test } from "vitest";
 import * as z from "zod";
 import {
@@ -11,7 +13,7 @@ import {
   type ResponseStreamEvent,
   ResponsesChatSession,
 } from "../index.js";
-import { type ChatToolStep, runTools, ToolExecutionError, tool } from "./index.js";
+import { type ChatToolStep, jsonSchema, runTools, ToolExecutionError, tool } from "./index.js";
 
 function demoClient() {
   const bodies: Record<string, unknown>[] = [];
@@ -156,6 +158,33 @@ describe("runTools: Chat Completions", () => {
     });
   });
 
+  test("valibot and plain JSON Schema parameters: arguments checked the same way", async () => {
+    const { client } = demoClient();
+    const seen: unknown[] = [];
+    const weather = tool({
+      name: "get_weather",
+      parameters: toStandardJsonSchema(v.object({ city: v.string() })),
+      execute: (args) => {
+        seen.push(args);
+        return args.city;
+      },
+    });
+    const time = tool({
+      name: "get_time",
+      parameters: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } } }),
+      execute: (args) => {
+        seen.push(args);
+        return `noon in ${args.city}`;
+      },
+    });
+    const run = await runTools(client, {
+      messages: [{ role: "user", content: question }],
+      tools: [weather, time],
+    });
+    expect(seen).toEqual([{ city: "Paris" }, { city: "Paris" }]);
+    expect(run.steps[0]?.toolResults.map((r) => r.output)).toEqual(["Paris", "noon in Paris"]);
+  });
+
   test("maxSteps stops a model that keeps calling; the last calls still run and the history stays valid", async () => {
     const { client } = demoClient();
     let calls = 0;
@@ -284,6 +313,17 @@ describe("runTools: the Responses API", () => {
     expect(bodies[1]?.input).toEqual(run.input.filter((item) => item.type === "function_call_output"));
     const next = await session.send("Thanks");
     expect(next.getOutputText()).toContain("Thanks");
+    // Streamed on the same chain: the session keeps every response.
+    const streamed = await runTools(client, {
+      session,
+      input: question,
+      tools: meetingTools().tools,
+      stream: true,
+    });
+    expect(streamed.finish).toBe("answer");
+    expect(session.responseHistory).toHaveLength(5);
+    expect(session.currentResponseId).toBe(streamed.response.id);
+    expect(bodies[bodies.length - 1]?.stream).toBe(true);
   });
 
   test("an aborted run rejects with RequestAbortedError; the tools see the signal", async () => {
