@@ -73,6 +73,14 @@ describe("PartialJson", () => {
     expect(prose.failed).toBe(true);
   });
 
+  test("nesting deeper than 64 levels stops the partials (a hostile server cannot make each chunk cost more)", () => {
+    const json = new PartialJson();
+    expect(json.write("[".repeat(60))).toBeDefined();
+    json.write("[".repeat(10));
+    expect(json.failed).toBe(true);
+    expect(json.write("1")).toBeUndefined();
+  });
+
   test("text after the end of the document is ignored", () => {
     const json = new PartialJson();
     expect(json.write('{"a": 1}')).toEqual({ a: 1 });

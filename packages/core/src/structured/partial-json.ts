@@ -10,6 +10,9 @@ import { JSONParser } from "@streamparser/json";
 
 type Container = Record<string, unknown> | unknown[];
 
+/** The deepest nesting shown as partials. */
+const MAX_DEPTH = 64;
+
 /** What `onValue` reports (the part of `@streamparser/json`'s `ParsedElementInfo` read here). */
 interface ElementInfo {
   value?: unknown;
@@ -66,6 +69,12 @@ export class PartialJson {
 
   #onValue(info: ElementInfo): void {
     const { value, key, stack } = info;
+    // Bounded against a hostile server: OpenAI allows 10 levels of nesting; past MAX_DEPTH the partials
+    // stop (each value costs its depth) and the final answer is left to JSON.parse and the schema.
+    if (stack.length > MAX_DEPTH) {
+      this.#failed = true;
+      return;
+    }
     // The containers from the root down to the value's parent: each level's kind and key.
     const kinds: boolean[] = [];
     const keys: (string | number)[] = [];
