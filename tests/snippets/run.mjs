@@ -21,6 +21,7 @@
 //     ```ts deno | bun | worker   type-checked only (runtime globals: runtime-globals.d.ts); tests/runtimes
 //                            runs the matching examples in those runtimes
 //     ```ts no-run           type-checked only (a placeholder server, a file that does not exist, ...)
+// Arguments: doc paths or `doc:line` ids run only those; SNIPPETS_VERBOSE=1 prints what each run printed.
 // - A run has a deadline (RUN_DEADLINE_MS) and is killed by its own pid after it.
 // Ends with one plain `N passed, N failed` line (scripts/suites.mjs reads it).
 import { spawn } from "node:child_process";
@@ -241,6 +242,7 @@ async function runInNode(snippet, server) {
     cwd,
     env: snippetEnv(server),
   });
+  if (process.env.SNIPPETS_VERBOSE) console.log(result.output.replace(/^/gm, "    | "));
   if (result.timedOut) throw new Error(`did not finish within ${RUN_DEADLINE_MS} ms\n${result.output}`);
   if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.output}`);
 }
@@ -292,6 +294,21 @@ const pageChecks = {
   },
 };
 
+Object.assign(pageChecks, {
+  /**
+   * Any page: it loads, its network goes quiet, and after a reload the same happens again; any page error
+   * or console error fails it (runInChromium collects them). The text the page shows must not shrink
+   * after the reload (a page that restores a conversation shows at least what it showed before).
+   */
+  async loads(page, url) {
+    await page.goto(url, { waitUntil: "networkidle" });
+    const before = await page.textContent("body");
+    await page.reload({ waitUntil: "networkidle" });
+    const after = await page.textContent("body");
+    assert((after ?? "").length >= (before ?? "").length, `the page shows less after a reload: ${after}`);
+  },
+});
+
 async function runInChromium(snippet, browser, server) {
   const { build } = await import("esbuild");
   const bundle = await build({
@@ -327,6 +344,7 @@ async function runInChromium(snippet, browser, server) {
     });
     try {
       await pageChecks[snippet.check](page, `http://127.0.0.1:${pages.address().port}/`);
+      assert(problems.length === 0, "the page reported errors");
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : error}${problems.length ? `\n${problems.join("\n")}` : ""}`);
     }
