@@ -25,7 +25,15 @@
 // - A run has a deadline (RUN_DEADLINE_MS) and is killed by its own pid after it.
 // Ends with one plain `N passed, N failed` line (scripts/suites.mjs reads it).
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -232,7 +240,9 @@ function run(command, args, { cwd = root, env = process.env, deadlineMs = RUN_DE
 
 /** The environment of a snippet run: no API key of the machine's, the local server's origin. */
 function snippetEnv(server) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/API_KEY|TOKEN/i.test(name)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/API_KEY|TOKEN/i.test(name)),
+  );
   return { ...env, OAIKIT_SNIPPET_SERVER: server, NODE_NO_WARNINGS: "1", FORCE_COLOR: "0" };
 }
 
@@ -281,7 +291,9 @@ const pageChecks = {
     );
     await page.fill("#question", "Tell me a long story about streams");
     await page.press("#question", "Enter");
-    await page.waitForFunction(() => (document.querySelector("#log li:nth-child(4)")?.textContent ?? "") !== "");
+    await page.waitForFunction(
+      () => (document.querySelector("#log li:nth-child(4)")?.textContent ?? "") !== "",
+    );
     await page.click("#stop");
     await settled(4);
     const stopped = (await items())[3];
@@ -290,7 +302,10 @@ const pageChecks = {
       timeout: 10_000,
     });
     const partial = (await items())[3];
-    assert(partial !== "" && stopped.startsWith(partial), `the stopped reply is kept (${partial} / ${stopped})`);
+    assert(
+      partial !== "" && stopped.startsWith(partial),
+      `the stopped reply is kept (${partial} / ${stopped})`,
+    );
   },
 };
 
@@ -324,7 +339,10 @@ async function runInChromium(snippet, browser, server) {
     /<script\b[^>]*\btype="module"[^>]*><\/script>/,
     '<script type="module" src="/snippet.js"></script>',
   );
-  assert(html.includes("/snippet.js"), 'the ```html block loads its script with <script type="module" src=...>');
+  assert(
+    html.includes("/snippet.js"),
+    'the ```html block loads its script with <script type="module" src=...>',
+  );
   const pages = createServer((req, res) => {
     if (req.url === "/snippet.js") {
       res.writeHead(200, { "content-type": "text/javascript" }).end(bundle.outputFiles[0].contents);
@@ -346,7 +364,9 @@ async function runInChromium(snippet, browser, server) {
       await pageChecks[snippet.check](page, `http://127.0.0.1:${pages.address().port}/`);
       assert(problems.length === 0, "the page reported errors");
     } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : error}${problems.length ? `\n${problems.join("\n")}` : ""}`);
+      throw new Error(
+        `${error instanceof Error ? error.message : error}${problems.length ? `\n${problems.join("\n")}` : ""}`,
+      );
     }
   } finally {
     await context.close();
@@ -361,9 +381,7 @@ function assert(condition, message) {
 // ---------------------------------------------------------------------------------------------------
 // Main
 
-const all = snippets().filter(
-  (s) => only.length === 0 || only.includes(s.doc) || only.includes(s.id),
-);
+const all = snippets().filter((s) => only.length === 0 || only.includes(s.doc) || only.includes(s.id));
 const work = writeProject(all);
 const results = [];
 let servers = [];
@@ -372,7 +390,11 @@ try {
   console.log(`snippets: ${all.length} TypeScript blocks in ${new Set(all.map((s) => s.doc)).size} docs`);
   const { byFile, stray } = await typecheck(work, all);
   if (stray.length) {
-    results.push({ id: "tsc (outside the snippets)", ok: false, error: stray.map((e) => e.message).join("\n") });
+    results.push({
+      id: "tsc (outside the snippets)",
+      ok: false,
+      error: stray.map((e) => e.message).join("\n"),
+    });
   }
   const { startDemoServer } = await import("../../apps/demo/server/index.ts");
   const fast = await startDemoServer({ port: 0, delayMs: 0 });
@@ -411,7 +433,8 @@ try {
 } finally {
   await browser?.close();
   for (const server of servers) await server.close();
-  for (const snippet of all) if (snippet.flags.has("repo") && snippet.file) rmSync(snippet.file, { force: true });
+  for (const snippet of all)
+    if (snippet.flags.has("repo") && snippet.file) rmSync(snippet.file, { force: true });
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -23,7 +23,7 @@ export function mergeDefined<T extends Record<string, unknown>>(
 
 /**
  * The path segment for an id: checked (a non-empty string) and percent-encoded, so an id with `/`,
- * `?` or `#` cannot change the URL. `message` is the seed's assertion text where it has one.
+ * `?` or `#` cannot change the URL. `message` is lua-openai's assertion text where it has one.
  */
 export function encodeId(id: unknown, message: string): string {
   if (typeof id !== "string" || id === "") {
@@ -52,7 +52,7 @@ export function checkMessages(messages: unknown): void {
   });
 }
 
-/** Checks a value that must be present (the seed's `assert(input, "input must be provided")`). */
+/** Checks a value that must be present (lua-openai's `assert(input, "input must be provided")`). */
 export function checkPresent(value: unknown, message: string): void {
   if (value === undefined || value === null) throw new TypeError(message);
 }
