@@ -52,6 +52,7 @@ export { ResponsesChatSession } from "./sessions/responses-session.js";
 export type { SessionStreamRun } from "./sessions/session-stream.js";
 export { SessionStream } from "./sessions/session-stream.js";
 export type { FunctionDeclaration } from "./sessions/validate.js";
+export { assertChatMessage, assertResponsesTurn } from "./sessions/validate.js";
 export { ChatCompletionStream } from "./stream/chat-stream.js";
 export type { CompletionChunk } from "./stream/completion-stream.js";
 export { CompletionStream } from "./stream/completion-stream.js";

@@ -36,9 +36,9 @@ export function publish(store: SessionStore, event: SessionChangeEvent): void {
     try {
       listener(event);
     } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
+      // An app's listener failed: log it. A rethrow would be an uncaught exception that ends a Node,
+      // Deno or Worker process; the other listeners and the other tabs still hear of the change.
+      console.error("oaikit: a session change listener threw:", error);
     }
   }
   const name = store.channelName;

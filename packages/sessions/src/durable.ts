@@ -1,7 +1,7 @@
 import { randomId, type SessionChangeEvent, subscribe } from "./broadcast.js";
 import { defaultStore } from "./default-store.js";
 import { SessionStoreError } from "./errors.js";
-import type { IncompleteReason, RecordItem, SessionKind, StoredSession } from "./schema.js";
+import type { IncompleteReason, SessionKind, StoredSession } from "./schema.js";
 import type { SessionStore } from "./store.js";
 import { SessionWriter } from "./writer.js";
 
@@ -15,7 +15,11 @@ export interface DurableOptions {
   title?: string;
   /** Minimum gap between two writes of a streaming reply, in ms (default 250). */
   partialWriteIntervalMs?: number;
-  /** Called for every failed write; the writes stay queued and are retried (see `flush()`). */
+  /**
+   * Called for every failed write (the writes stay queued and are retried, see `flush()`) and for every
+   * message that cannot be stored (code `data`: it stays in memory only). Never throws into the page:
+   * a failure while persisting reaches this and `lastError`, not the event loop.
+   */
   onError?: (error: SessionStoreError) => void;
 }
 
@@ -37,13 +41,23 @@ export interface DurableControls {
   readonly store: SessionStore;
   /** Local changes not yet written. */
   readonly pendingWrites: number;
-  /** The last write error (the writes are still queued), cleared by the next successful write. */
+  /**
+   * The last write error: a failed write (still queued, retried; cleared by the next successful write),
+   * else a message that could not be stored (code `data`; cleared when it leaves the history).
+   */
   readonly lastError: SessionStoreError | undefined;
   /** The stored revision this page has seen last (every commit, from any tab, increments it). */
   readonly revision: number;
-  /** Writes every pending change now; rejects with a {@link SessionStoreError} (the changes stay queued). */
+  /**
+   * Writes every pending change now. Rejects with a {@link SessionStoreError} when the store fails (the
+   * changes stay queued), or with code `data` when a message it was to write cannot be stored (the other
+   * changes are written).
+   */
   flush(): Promise<void>;
-  /** Flushes and stops persisting (and listening). The core session keeps working in memory. */
+  /**
+   * Flushes and stops persisting (and listening). The core session keeps working in memory. Rejects (and
+   * stays open) only while writes are still pending.
+   */
   close(): Promise<void>;
   /**
    * Calls `listener` when another tab (or another handle in this page) changes or deletes this session;
@@ -125,12 +139,26 @@ async function loadForOpen(
   return stored;
 }
 
+/** What {@link createDurable} gives an opener. */
+export interface Durable {
+  /** The current writer (a refresh() replaces it). */
+  writer: () => SessionWriter;
+  controls: DurableControls;
+  /** Titles a new session after its first user message. */
+  autoTitle: (text: string) => void;
+  /**
+   * Wraps an observer callback so that what it throws goes to `onError` / `lastError` with the store's
+   * context (the core session would otherwise log it to the console, its last resort).
+   */
+  guard: <A extends unknown[]>(callback: (...args: A) => void) => (...args: A) => void;
+}
+
 /** Builds the writer and the controls for one open session. */
 export function createDurable(
   options: DurableOptions,
   stored: StoredSession | undefined,
   binding: DurableBinding,
-): { writer: () => SessionWriter; controls: DurableControls; autoTitle: (text: string) => void } {
+): Durable {
   const store = options.store ?? defaultStore();
   const source = randomId();
   let titled = Boolean(stored?.header.title || options.title);
@@ -236,16 +264,20 @@ export function createDurable(
     const title = titleFrom(text);
     if (title) holder.writer.setHeader({ title });
   };
-  return { writer: () => holder.writer, controls, autoTitle };
+  const guard: Durable["guard"] =
+    (callback) =>
+    (...args) => {
+      try {
+        callback(...args);
+      } catch (error) {
+        holder.writer.fail(error);
+      }
+    };
+  return { writer: () => holder.writer, controls, autoTitle, guard };
 }
 
 function emptyHeader(id: string, kind: SessionKind): StoredSession["header"] {
   return { v: 1, id, kind, title: "", createdAt: 0, updatedAt: 0, revision: 0, nextSeq: 0, count: 0 };
-}
-
-/** A JSON-safe deep copy (drops functions such as response helpers; IndexedDB cannot store them). */
-export function plain<T extends RecordItem>(item: T): T {
-  return JSON.parse(JSON.stringify(item)) as T;
 }
 
 /** The title for a new session: the first line of the first user message, shortened. */

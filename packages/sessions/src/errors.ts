@@ -10,6 +10,11 @@ export type SessionStoreErrorCode =
   | "closed"
   /** The stored data was written by a newer schema version, or is malformed. */
   | "schema"
+  /**
+   * A message or turn could not be copied for storage (nested too deeply, a cycle, not JSON data). It stays
+   * in the session in memory; it is not stored, the rest of the session is.
+   */
+  | "data"
   /** Any other failure of the underlying store. */
   | "failed";
 
@@ -27,6 +32,10 @@ const advice: Record<SessionStoreErrorCode, string> = {
   schema:
     "The stored data is not in a format this version of @oaikit/sessions reads. Upgrade @oaikit/sessions, " +
     "or export the data with the version that wrote it.",
+  data:
+    "That message stays in the session in memory, and the rest of the session is still saved, but this one " +
+    "is not: it is not plain JSON data within the depth limit. Remove it with truncate() if it must not be " +
+    "lost on reload, or make the data it came from (usually a server's reply) smaller or flatter.",
   failed: "The session store failed. The unsaved changes stay queued and are retried by the next flush().",
 };
 

@@ -2,7 +2,7 @@ import { createStore, type UseStore } from "idb-keyval";
 import { SessionStoreError, toStoreError } from "./errors.js";
 import { migrateV0, V0_PREFIX } from "./migrate.js";
 import { foldable, foldRanges, mergeRecords, type SessionPage } from "./pages.js";
-import { checkVersion, planCommit, toRecord } from "./plan.js";
+import { checkVersion, planCommit, planReplace, toRecord } from "./plan.js";
 import {
   type CommitResult,
   type RecordBody,
@@ -180,6 +180,44 @@ export class IndexedDbSessionStore implements SessionStore {
           const phase2 = folds.findLast((f) => f.req)?.req ?? pages;
           if (phase2) phase2.onsuccess = write;
           else write();
+        });
+    });
+  }
+
+  replace(id: string, change: SessionChange): Promise<CommitResult> {
+    return this.tx<CommitResult>("readwrite", `replace "${id}"`, (s, done, fail) => {
+      // One transaction: read the old header, delete every record, page and v0 value of the session, write
+      // the new ones. If anything fails the transaction aborts and the old session is untouched.
+      const header = s.get(headerKey(id));
+      header.onsuccess = () =>
+        guard(fail, () => {
+          const now = Date.now();
+          const { folded: _folded, ...existing } = (header.result ?? {}) as SessionHeader & {
+            folded?: number;
+          };
+          const result = planReplace(id, header.result ? existing : undefined, change, now);
+          s.delete(recordRange(id, 0));
+          s.delete(pageRange(id, 0));
+          s.delete(v0Key(id));
+          // The new records start at the old head: every full page behind the new head goes straight into
+          // a page record, as a commit of that many appends would (see pages.ts).
+          const start = header.result ? existing.nextSeq : 0;
+          const records = (change.append ?? []).map((body, i) => toRecord(result.seqs[i]!, body));
+          let folded = start;
+          for (const range of foldRanges(start, result.header.nextSeq)) {
+            const page = records.filter((r) => r.seq >= range.from && r.seq < range.to);
+            if (!foldable(page, now)) break;
+            if (page.length > 0) {
+              s.put(
+                { v: SCHEMA_VERSION, from: range.from, to: range.to, records: page } satisfies SessionPage,
+                pageKey(id, range.from),
+              );
+            }
+            folded = range.to;
+          }
+          for (const record of records) if (record.seq >= folded) s.put(record, recordKey(id, record.seq));
+          s.put({ ...result.header, folded }, headerKey(id));
+          done(result);
         });
     });
   }

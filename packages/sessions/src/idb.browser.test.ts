@@ -108,6 +108,40 @@ describe("IndexedDB store in Chromium", () => {
     expect(a.messages.map((m) => m.content)).toEqual(Array.from({ length: 30 }, (_, i) => `a${i}`));
   });
 
+  it('import with onConflict "replace": a quota failure mid-transaction leaves the stored session intact', async () => {
+    const store = fresh();
+    const chat = await openChatSession(client, { id: "r", store, title: "kept" });
+    for (let i = 0; i < 600; i++) chat.appendMessage({ role: "user", content: `old${i}` });
+    await chat.close();
+    const before = await store.load("r");
+    const doc = await exportSessions({ store });
+    doc.sessions[0]!.records = doc.sessions[0]!.records.slice(0, 3);
+    const put = IDBObjectStore.prototype.put;
+    let puts = 0;
+    // The disk fills up after the deletes and a few writes of the replacement: the transaction aborts.
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+      if (++puts === 3) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      return put.apply(this, args);
+    };
+    restore.push(() => {
+      IDBObjectStore.prototype.put = put;
+    });
+    const error = await importSessions(doc, { store, onConflict: "replace" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect((error as SessionStoreError).code).toBe("quota");
+    IDBObjectStore.prototype.put = put;
+    expect(await store.load("r")).toEqual(before);
+    // And without the failure, the replacement lands in one piece.
+    expect(await importSessions(doc, { store, onConflict: "replace" })).toEqual(["r"]);
+    const after = await store.load("r");
+    expect(after?.records.map((r) => (r.item as { content: string }).content)).toEqual([
+      "old0",
+      "old1",
+      "old2",
+    ]);
+    expect(after?.header.revision).toBe(before!.header.revision + 1);
+  });
+
   it("loads a 10,000-message session with one range read", async () => {
     const store = fresh();
     const body = (i: number): RecordBody => ({

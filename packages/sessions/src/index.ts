@@ -5,15 +5,8 @@ export type { DurableControls, DurableOptions, MessageState } from "./durable.js
 export { titleFrom } from "./durable.js";
 export { SessionStoreError, type SessionStoreErrorCode } from "./errors.js";
 export { createIndexedDbStore, IndexedDbSessionStore, type IndexedDbStoreOptions } from "./idb-store.js";
-export type { ImportOptions, SessionSummary, SessionsExport, StoreOption } from "./manage.js";
-export {
-  deleteSession,
-  exportSessions,
-  importSessions,
-  listSessions,
-  renameSession,
-  validateExport,
-} from "./manage.js";
+export type { ImportOptions, SessionSummary, StoreOption } from "./manage.js";
+export { deleteSession, exportSessions, importSessions, listSessions, renameSession } from "./manage.js";
 export { createMemoryStore, MemorySessionStore } from "./memory-store.js";
 export { migrateV0, type SessionV0, V0_PREFIX } from "./migrate.js";
 export { type DurableChatSession, type OpenChatSessionOptions, openChatSession } from "./open-chat.js";
@@ -22,7 +15,7 @@ export {
   type OpenResponsesChatSessionOptions,
   openResponsesChatSession,
 } from "./open-responses.js";
-export { planCommit, toRecord } from "./plan.js";
+export { planCommit, planReplace, toRecord } from "./plan.js";
 export type {
   CommitResult,
   IncompleteReason,
@@ -37,3 +30,4 @@ export type {
 } from "./schema.js";
 export { SCHEMA_VERSION } from "./schema.js";
 export type { SessionStore } from "./store.js";
+export { type SessionsExport, validateExport } from "./validate-export.js";

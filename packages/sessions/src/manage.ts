@@ -1,7 +1,9 @@
 import { publish } from "./broadcast.js";
 import { defaultStore } from "./default-store.js";
-import type { SessionHeader, SessionKind, StoredSession } from "./schema.js";
+import type { RecordItem, SessionChange, SessionHeader, SessionKind, StoredSession } from "./schema.js";
+import { storableCopy } from "./storable.js";
 import type { SessionStore } from "./store.js";
+import { type SessionsExport, validateExport } from "./validate-export.js";
 
 /** One row of {@link listSessions}. */
 export interface SessionSummary {
@@ -44,15 +46,6 @@ export async function deleteSession(id: string, options: StoreOption = {}): Prom
   publish(store, { id, type: "delete", revision: 0, source: "manage" });
 }
 
-/** The JSON document that {@link exportSessions} returns and {@link importSessions} reads. */
-export interface SessionsExport {
-  format: "oaikit-sessions";
-  /** The export format version (1). */
-  version: 1;
-  exportedAt: string;
-  sessions: StoredSession[];
-}
-
 /**
  * Exports sessions as a JSON-serialisable document: the ones named by `ids`, or all of them. Only the
  * history, titles and times are exported: never a key or client setting (none is stored).
@@ -83,13 +76,20 @@ export interface ImportOptions extends StoreOption {
 
 /**
  * Imports a document made by {@link exportSessions} (the object, or its JSON text). The whole document is
- * validated first; a bad one throws a TypeError that names the offending field, and nothing is written.
- * Returns the ids imported.
+ * validated first, every record by the rules the sessions open it with; a bad one throws a TypeError that
+ * names the offending field, and nothing is written. Each session is then written by one atomic store
+ * operation: with `onConflict: "replace"`, the stored session is replaced in the same step (never deleted
+ * first), so a failure leaves it as it was. Returns the ids imported.
  */
 export async function importSessions(data: unknown, options: ImportOptions = {}): Promise<string[]> {
   const doc = validateExport(data);
   const store = options.store ?? defaultStore();
   const onConflict = options.onConflict ?? "error";
+  if (!CONFLICT_MODES.includes(onConflict)) {
+    throw new TypeError(
+      `importSessions: options.onConflict must be "error", "replace" or "skip" (got ${JSON.stringify(onConflict)}).`,
+    );
+  }
   const existing = new Set((await store.list()).map((h) => h.id));
   const conflicts = doc.sessions.filter((s) => existing.has(s.header.id)).map((s) => s.header.id);
   if (conflicts.length > 0 && onConflict === "error") {
@@ -98,33 +98,55 @@ export async function importSessions(data: unknown, options: ImportOptions = {})
         'Pass { onConflict: "replace" } to overwrite them or { onConflict: "skip" } to keep them.',
     );
   }
+  // Replacing with a delete and a separate write could lose the stored session between the two: refuse
+  // rather than do that for a store without an atomic replace.
+  const replace = onConflict === "replace" ? store.replace?.bind(store) : undefined;
+  if (conflicts.length > 0 && onConflict === "replace" && !replace) {
+    throw new TypeError(
+      "importSessions: this store cannot replace a session atomically (it has no replace(id, change) " +
+        'method), so { onConflict: "replace" } would risk losing the stored session. Implement ' +
+        'SessionStore.replace, or import with { onConflict: "skip" }. Nothing was written.',
+    );
+  }
+  // Every change is built (and every item copied) before the first write: a record that cannot be copied
+  // (a cycle in a document given as an object) must not stop the import halfway.
+  const changes = doc.sessions
+    .map((session, i) => ({ session, i }))
+    .filter(({ session }) => !(existing.has(session.header.id) && onConflict === "skip"))
+    .map(({ session, i }) => ({ id: session.header.id, change: importChange(session, i) }));
   const imported: string[] = [];
-  for (const { header, records } of doc.sessions) {
-    if (existing.has(header.id)) {
-      if (onConflict === "skip") continue;
-      await store.delete(header.id);
-    }
-    const set: NonNullable<Parameters<SessionStore["commit"]>[1]["set"]> = {
-      title: header.title,
-      updatedAt: header.updatedAt,
-    };
-    if (header.currentResponseId) set.currentResponseId = header.currentResponseId;
-    const result = await store.commit(header.id, {
-      create: { kind: header.kind, title: header.title, createdAt: header.createdAt },
-      append: [...records]
-        .sort((a, b) => a.seq - b.seq)
-        .map((r) => ({
-          status: r.status,
-          at: r.at,
-          item: r.item,
-          ...(r.reason ? { reason: r.reason } : {}),
-        })),
-      set,
-    });
-    publish(store, { id: header.id, type: "commit", revision: result.header.revision, source: "manage" });
-    imported.push(header.id);
+  for (const { id, change } of changes) {
+    // replace() also when the id looked free: another tab may have created it since list().
+    const result = replace ? await replace(id, change) : await store.commit(id, change);
+    publish(store, { id, type: "commit", revision: result.header.revision, source: "manage" });
+    imported.push(id);
   }
   return imported;
+}
+
+const CONFLICT_MODES: readonly unknown[] = ["error", "replace", "skip"];
+
+/** The store change that creates `session` (the `i`th of the document), with JSON copies of its items. */
+function importChange({ header, records }: StoredSession, i: number): SessionChange {
+  const set: NonNullable<SessionChange["set"]> = { title: header.title, updatedAt: header.updatedAt };
+  if (header.currentResponseId) set.currentResponseId = header.currentResponseId;
+  const append = records
+    .map((r, j) => ({ r, j }))
+    .sort((a, b) => a.r.seq - b.r.seq)
+    .map(({ r, j }) => {
+      let item: RecordItem;
+      try {
+        item = storableCopy(r.item, () => `import "${header.id}"`);
+      } catch (error) {
+        throw new TypeError(
+          `importSessions: sessions[${i}].records[${j}].item is not JSON data (${firstLine(error)}). ` +
+            "Nothing was written. Import a file made by exportSessions() from @oaikit/sessions.",
+          { cause: error },
+        );
+      }
+      return { status: r.status, at: r.at, item, ...(r.reason ? { reason: r.reason } : {}) };
+    });
+  return { create: { kind: header.kind, title: header.title, createdAt: header.createdAt }, append, set };
 }
 
 function summary(h: SessionHeader): SessionSummary {
@@ -139,66 +161,7 @@ function summary(h: SessionHeader): SessionSummary {
   };
 }
 
-const STATUSES = new Set(["complete", "partial", "incomplete"]);
-const REASONS = new Set(["error", "aborted", "truncated"]);
-
-/** Validates an export document; throws a TypeError naming the first bad field. */
-export function validateExport(data: unknown): SessionsExport {
-  let doc = data;
-  if (typeof doc === "string") {
-    try {
-      doc = JSON.parse(doc);
-    } catch (error) {
-      throw new TypeError(`importSessions: the file is not JSON (${(error as Error).message}).`);
-    }
-  }
-  if (!isObject(doc)) return bad("the document", "an object");
-  if (doc.format !== "oaikit-sessions") bad("format", '"oaikit-sessions"');
-  if (doc.version !== 1) {
-    throw new TypeError(
-      `importSessions: export format version ${String(doc.version)} is not supported (this version reads 1). ` +
-        "Upgrade @oaikit/sessions to import it.",
-    );
-  }
-  if (!Array.isArray(doc.sessions)) bad("sessions", "an array");
-  const seen = new Set<string>();
-  for (const [i, session] of (doc.sessions as unknown[]).entries()) {
-    const at = `sessions[${i}]`;
-    if (!isObject(session)) bad(at, "an object");
-    const h = session.header;
-    if (!isObject(h)) bad(`${at}.header`, "an object");
-    if (typeof h.id !== "string" || h.id === "") bad(`${at}.header.id`, "a non-empty string");
-    if (seen.has(h.id as string)) bad(`${at}.header.id`, `unique (the id "${String(h.id)}" appears twice)`);
-    seen.add(h.id as string);
-    if (h.kind !== "chat" && h.kind !== "responses") bad(`${at}.header.kind`, '"chat" or "responses"');
-    if (typeof h.title !== "string") bad(`${at}.header.title`, "a string");
-    for (const f of ["createdAt", "updatedAt"])
-      if (!Number.isFinite(h[f])) bad(`${at}.header.${f}`, "a number");
-    if (h.currentResponseId !== undefined && typeof h.currentResponseId !== "string") {
-      bad(`${at}.header.currentResponseId`, "a string");
-    }
-    if (!Array.isArray(session.records)) bad(`${at}.records`, "an array");
-    for (const [j, r] of (session.records as unknown[]).entries()) {
-      const rat = `${at}.records[${j}]`;
-      if (!isObject(r)) bad(rat, "an object");
-      if (!Number.isInteger(r.seq) || (r.seq as number) < 0) bad(`${rat}.seq`, "a non-negative integer");
-      if (!STATUSES.has(r.status as string)) bad(`${rat}.status`, '"complete", "partial" or "incomplete"');
-      if (r.reason !== undefined && !REASONS.has(r.reason as string)) {
-        bad(`${rat}.reason`, '"error", "aborted" or "truncated"');
-      }
-      if (!Number.isFinite(r.at)) bad(`${rat}.at`, "a number");
-      if (!isObject(r.item)) bad(`${rat}.item`, "an object (a chat message or a Responses turn)");
-    }
-  }
-  return doc as unknown as SessionsExport;
-}
-
-function bad(path: string, want: string): never {
-  throw new TypeError(
-    `importSessions: ${path} must be ${want}. Import a file made by exportSessions() from @oaikit/sessions.`,
-  );
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** The first line of an error's cause (V8 explains a cycle over several lines). */
+function firstLine(error: unknown): string {
+  return String((error as Error).cause ?? error).split("\n")[0]!;
 }

@@ -1,4 +1,4 @@
-import { checkVersion, planCommit, toRecord } from "./plan.js";
+import { checkVersion, planCommit, planReplace, toRecord } from "./plan.js";
 import type { CommitResult, SessionChange, SessionHeader, SessionRecord, StoredSession } from "./schema.js";
 import type { SessionStore } from "./store.js";
 
@@ -43,6 +43,19 @@ export class MemorySessionStore implements SessionStore {
     for (const { seq } of change_.put ?? []) if (!records.has(seq)) created++;
     const result = planCommit(id, session?.header, change_, { removed, created }, Date.now());
     for (const { seq, body } of change_.put ?? []) records.set(seq, toRecord(seq, body));
+    (change_.append ?? []).forEach((body, i) => {
+      const seq = result.seqs[i]!;
+      records.set(seq, toRecord(seq, body));
+    });
+    this.sessions.set(id, { header: result.header, records });
+    return structuredClone(result);
+  }
+
+  async replace(id: string, change: SessionChange): Promise<CommitResult> {
+    // Synchronous from here to the end, like commit: the old session stays until the new one is complete.
+    const change_ = structuredClone(change);
+    const result = planReplace(id, this.sessions.get(id)?.header, change_, Date.now());
+    const records = new Map<number, SessionRecord>();
     (change_.append ?? []).forEach((body, i) => {
       const seq = result.seqs[i]!;
       records.set(seq, toRecord(seq, body));

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { OpenAI, RequestAbortedError } from "@oaikit/core";
 import { createStore, set } from "idb-keyval";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import v0Fixture from "../test/fixtures/v0-session.json" with { type: "json" };
 import { startLlmServer } from "../test/llm-server.js";
 import { createIndexedDbStore } from "./idb-store.js";
@@ -115,6 +115,40 @@ describe("openChatSession", () => {
       expect(reopened.messageState(1)).toEqual({ status: "incomplete", reason: "aborted" });
     } finally {
       server.state.hangAfter = undefined;
+    }
+  });
+
+  it("copies a streamed reply at the batching interval, not once per chunk (issue 10)", async () => {
+    const words = server.state.words;
+    const delay = server.state.delayMs;
+    server.state.words = Array.from({ length: 400 }, (_, i) => `w${i} `);
+    server.state.delayMs = 0;
+    const stringify = vi.spyOn(JSON, "stringify");
+    try {
+      const store = createMemoryStore();
+      const chat = await openChatSession(client, { id: "chunks", store, partialWriteIntervalMs: 100 });
+      stringify.mockClear();
+      let chunks = 0;
+      await chat.send("Long one", () => {
+        chunks++;
+      });
+      await chat.flush();
+      expect(chunks).toBe(400);
+      // One copy of the reply per commit (every 100 ms of a stream of about half a second); copying per
+      // chunk would be 400. (The test server, in this process, stringifies its chunks too: not counted.)
+      const replyCopies = stringify.mock.calls.filter(
+        ([value]) => (value as { role?: unknown } | null)?.role === "assistant",
+      );
+      expect(replyCopies.length).toBeGreaterThan(0);
+      expect(replyCopies.length).toBeLessThan(40);
+      expect((await store.load("chunks"))?.records[1]).toMatchObject({
+        status: "complete",
+        item: { role: "assistant", content: server.state.words.join("") },
+      });
+    } finally {
+      stringify.mockRestore();
+      server.state.words = words;
+      server.state.delayMs = delay;
     }
   });
 

@@ -4,9 +4,9 @@ import {
   type DurableControls,
   type DurableOptions,
   openStored,
-  plain,
   withControls,
 } from "./durable.js";
+import type { IncompleteReason } from "./schema.js";
 
 /** Options of {@link openChatSession}: the core `ChatSession` options (except `messages`/`observer`) and the store's. */
 export interface OpenChatSessionOptions
@@ -47,20 +47,22 @@ export async function openChatSession(
   session = new ChatSession(client, {
     ...sessionOptions,
     messages: stored?.records.map((r) => r.item as ChatMessage) ?? [],
+    // The writer keeps references and copies them when it writes (a streamed reply: at the batching
+    // interval, not per chunk). Core builds a new message object per chunk, so a reference is a snapshot.
     observer: {
-      onAppend(message, index) {
-        durable.writer().append(index, plain(message));
+      onAppend: durable.guard((message: ChatMessage, index: number) => {
+        durable.writer().append(index, message);
         if (message.role === "user") durable.autoTitle(textOf(message.content));
-      },
-      onPartial(message, index) {
-        durable.writer().partial(index, plain(message));
-      },
-      onIncomplete(message, index, reason) {
-        durable.writer().incomplete(index, plain(message), reason);
-      },
-      onTruncate(length) {
+      }),
+      onPartial: durable.guard((message: ChatMessage, index: number) => {
+        durable.writer().partial(index, message);
+      }),
+      onIncomplete: durable.guard((message: ChatMessage, index: number, reason: IncompleteReason) => {
+        durable.writer().incomplete(index, message, reason);
+      }),
+      onTruncate: durable.guard((length: number) => {
         durable.writer().truncate(length);
-      },
+      }),
     },
   });
   return withControls(session, durable.controls);

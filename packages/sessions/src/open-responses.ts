@@ -11,10 +11,9 @@ import {
   type DurableControls,
   type DurableOptions,
   openStored,
-  plain,
   withControls,
 } from "./durable.js";
-import type { SessionRecord } from "./schema.js";
+import type { IncompleteReason, SessionRecord } from "./schema.js";
 
 /** Options of {@link openResponsesChatSession}: the core options (except restored state/observer) and the store's. */
 export interface OpenResponsesChatSessionOptions
@@ -58,23 +57,25 @@ export async function openResponsesChatSession(
   if (stored?.header.currentResponseId) restored.currentResponseId = stored.header.currentResponseId;
   session = new ResponsesChatSession(client, {
     ...restored,
+    // The writer keeps references and copies them when it writes (see openChatSession); a turn that
+    // cannot be copied (a reply nested 20,000 levels deep) is reported through onError, not thrown.
     observer: {
-      onAppend(turn, index, currentResponseId) {
-        durable.writer().append(index, plain(turn));
+      onAppend: durable.guard((turn: ResponsesTurn, index: number, currentResponseId: string | undefined) => {
+        durable.writer().append(index, turn);
         durable.writer().setHeader({ currentResponseId: currentResponseId ?? null });
         if (turn.kind === "input") durable.autoTitle(inputText(turn.input));
-      },
-      onPartial(text, index) {
+      }),
+      onPartial: durable.guard((text: string, index: number) => {
         durable.writer().partial(index, { kind: "partial", text });
-      },
-      onIncomplete(text, index, reason) {
+      }),
+      onIncomplete: durable.guard((text: string, index: number, reason: IncompleteReason) => {
         durable.writer().incomplete(index, { kind: "partial", text, reason }, reason);
-      },
-      onTruncate(length) {
+      }),
+      onTruncate: durable.guard((length: number) => {
         durable.writer().truncate(length);
         // The core session has already moved currentResponseId back to the last kept response.
         durable.writer().setHeader({ currentResponseId: session?.currentResponseId ?? null });
-      },
+      }),
     },
   });
   return withControls(session, durable.controls);

@@ -57,6 +57,38 @@ export function planCommit(
   return { header, seqs };
 }
 
+/**
+ * The plan of a `replace`: session `id` starts over as `change.create` describes, with `change.append` as its
+ * only records, as if deleted and created again, but in one atomic step. `revision` and `nextSeq` go on
+ * from the replaced session: handles open on it see a new revision (and reload), and a record a stale
+ * handle writes can never land on a seq of the new records.
+ */
+export function planReplace(
+  id: string,
+  existing: SessionHeader | undefined,
+  change: SessionChange,
+  now: number,
+): CommitResult {
+  // A put or a truncation means nothing for a session that starts over: refused, as a missing create is.
+  if (!change.create || change.truncateFrom !== undefined || (change.put?.length ?? 0) > 0) {
+    throw new SessionStoreError("failed", `replace "${id}"`, {
+      detail: "a replacement needs change.create and takes only create, append and set",
+    });
+  }
+  let base: SessionHeader | undefined;
+  if (existing) {
+    const { currentResponseId: _dropped, ...kept } = existing;
+    base = {
+      ...kept,
+      kind: change.create.kind,
+      title: change.create.title ?? "",
+      createdAt: change.create.createdAt ?? now,
+      count: 0,
+    };
+  }
+  return planCommit(id, base ?? existing, change, { removed: 0, created: 0 }, now);
+}
+
 /** Builds the stored record for `body` at `seq`. */
 export function toRecord(seq: number, body: RecordBody): SessionRecord {
   const record: SessionRecord = { v: SCHEMA_VERSION, seq, status: body.status, at: body.at, item: body.item };

@@ -111,6 +111,52 @@ describe.each(stores)("SessionStore contract: %s", (_name, make) => {
     expect((await store.list()).map((h) => h.id)).toEqual(["b"]);
   });
 
+  it("replace: creates a missing session, or starts an existing one over atomically (revision and seqs go on)", async () => {
+    const store = make();
+    const created = await store.replace!("r", {
+      create: { kind: "responses", title: "R" },
+      append: [msg("1")],
+    });
+    expect(created.seqs).toEqual([0]);
+    expect(created.header).toMatchObject({
+      kind: "responses",
+      title: "R",
+      revision: 1,
+      nextSeq: 1,
+      count: 1,
+    });
+    await store.commit("r", { append: [msg("2")], set: { currentResponseId: "resp_1" } });
+    const replaced = await store.replace!("r", {
+      create: { kind: "chat", title: "C", createdAt: 5 },
+      append: [msg("a"), msg("b")],
+      set: { updatedAt: 9 },
+    });
+    expect(replaced.seqs).toEqual([2, 3]);
+    expect(replaced.header).toMatchObject({
+      kind: "chat",
+      title: "C",
+      createdAt: 5,
+      updatedAt: 9,
+      revision: 3,
+      count: 2,
+    });
+    const loaded = await store.load("r");
+    expect(loaded?.header.currentResponseId).toBeUndefined();
+    expect(loaded?.records.map((r) => [r.seq, (r.item as { content: string }).content])).toEqual([
+      [2, "a"],
+      [3, "b"],
+    ]);
+    expect((await store.list()).map((h) => [h.id, h.count])).toEqual([["r", 2]]);
+    // Only create/append/set: a put or a truncation makes no sense for a session that starts over.
+    await expect(store.replace!("r", { create: { kind: "chat" }, truncateFrom: 0 })).rejects.toBeInstanceOf(
+      SessionStoreError,
+    );
+    await expect(store.replace!("r", { append: [msg("x")] })).rejects.toThrow(
+      /needs change\.create and takes only create, append and set/,
+    );
+    expect(await store.load("r")).toEqual(loaded);
+  });
+
   it("refuses data from a newer schema with a typed error, and a change that does not create a missing session", async () => {
     const store = make();
     await expect(store.commit("nope", { append: [msg("x")] })).rejects.toBeInstanceOf(SessionStoreError);

@@ -21,6 +21,12 @@ export interface SessionStore {
   /** Deletes a session and all its records; resolves even if it did not exist. */
   delete(id: string): Promise<void>;
   /**
+   * Optional (`importSessions` with `onConflict: "replace"` needs it): replaces session `id`, header and
+   * every record, by a new one made of `change` (`create`, `append`, `set`; see `planReplace`) in one
+   * atomic step: on failure the old session is left exactly as it was. Works whether or not `id` exists.
+   */
+  replace?(id: string, change: SessionChange): Promise<CommitResult>;
+  /**
    * Optional, for `pagehide`: overwrite records that already exist, issuing the writes synchronously (no
    * read first, no header change), so they complete even while the page is being unloaded. Fire and forget.
    */

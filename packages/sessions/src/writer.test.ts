@@ -186,6 +186,69 @@ describe("SessionWriter", () => {
     expect(stored?.header.count).toBe(1);
   });
 
+  it("keeps only a reference per chunk: the reply is copied once per commit, not once per chunk", async () => {
+    const { store, commits } = spyStore();
+    const w = writerFor(store, { partialIntervalMs: 60_000 });
+    let copies = 0;
+    // toJSON runs once per copy of the item (the copy is a JSON round trip).
+    const reply = (content: string) => ({
+      role: "assistant" as const,
+      content,
+      toJSON: () => {
+        copies++;
+        return { role: "assistant", content };
+      },
+    });
+    w.append(0, user("q"));
+    let text = "";
+    for (let i = 0; i < 5_000; i++) {
+      text += "x";
+      w.partial(1, reply(text));
+    }
+    expect(copies).toBe(0);
+    await w.flush();
+    expect(copies).toBe(1);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]!.append?.map((b) => b.item)).toEqual([user("q"), assistant(text)]);
+    // Later chunks wait for the (long) interval; the end of the reply is written at once, copied once.
+    for (let i = 0; i < 5_000; i++) w.partial(1, reply(`${text}${i}`));
+    w.append(1, reply(`${text}!`));
+    await w.flush();
+    expect(copies).toBe(2);
+    expect((await store.load("s"))?.records[1]).toMatchObject({
+      status: "complete",
+      item: assistant(`${text}!`),
+    });
+  });
+
+  it("a message that cannot be copied is left out and reported; a later version of it is written", async () => {
+    const { store } = spyStore();
+    const errors: SessionStoreError[] = [];
+    const w = writerFor(store, { onError: (e) => errors.push(e) });
+    const cyclic: Record<string, unknown> = { role: "assistant", content: "loop" };
+    cyclic.self = cyclic;
+    w.append(0, user("q"));
+    w.partial(1, cyclic as never);
+    const failure = (await w.flush().catch((e: unknown) => e)) as SessionStoreError;
+    expect(failure).toBeInstanceOf(SessionStoreError);
+    expect(failure.code).toBe("data");
+    expect(failure.message).toMatch(/copy of message 1 in "s" failed \(TypeError: Converting circular/);
+    expect(errors).toEqual([failure]);
+    expect(w.pendingWrites).toBe(0);
+    expect(w.lastError).toBe(failure);
+    expect((await store.load("s"))?.records.map((r) => r.item)).toEqual([user("q")]);
+    // The reply goes on to something storable: written in its place, and the error is gone.
+    w.append(1, assistant("fine now"));
+    w.append(2, user("next"));
+    await w.flush();
+    expect(w.lastError).toBeUndefined();
+    expect((await store.load("s"))?.records.map((r) => r.item)).toEqual([
+      user("q"),
+      assistant("fine now"),
+      user("next"),
+    ]);
+  });
+
   it("an incomplete reply is kept with its reason", async () => {
     const { store } = spyStore();
     const w = writerFor(store);

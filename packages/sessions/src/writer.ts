@@ -1,5 +1,5 @@
 import { publish } from "./broadcast.js";
-import { type SessionStoreError, toStoreError } from "./errors.js";
+import { SessionStoreError, toStoreError } from "./errors.js";
 import type {
   IncompleteReason,
   RecordBody,
@@ -10,13 +10,20 @@ import type {
   SessionKind,
   SessionRecord,
 } from "./schema.js";
+import { storableCopy } from "./storable.js";
 import type { SessionStore } from "./store.js";
 
 /** One message of the local history and what the store knows of it. */
 interface Slot {
   /** Set once a commit has allocated it. */
   seq?: number;
+  /**
+   * What to write. Until `copied`, `body.item` is the caller's object itself (a streamed reply changes on
+   * every chunk; copying it then would cost as much as the reply is long, per chunk): it is copied once,
+   * when a commit takes it.
+   */
   body: RecordBody;
+  copied: boolean;
   /** Bumped by every local change; `saved` is the version the store has. */
   version: number;
   saved: number;
@@ -24,6 +31,8 @@ interface Slot {
   removed?: boolean;
   /** Written by this page (not restored from the store). */
   local?: boolean;
+  /** Why its item could not be copied for storage; it is not written again until it changes. */
+  unstorable?: SessionStoreError;
 }
 
 /** Options of {@link SessionWriter}. */
@@ -36,7 +45,10 @@ export interface WriterOptions {
   source: string;
   /** Minimum gap between two writes of a streaming reply (ms). */
   partialIntervalMs: number;
-  /** Called for every failed write (the writes stay queued and are retried). */
+  /**
+   * Called for every failed write (the writes stay queued and are retried) and every message that cannot
+   * be stored (code `data`). If it throws, the error is dropped: the retry still happens.
+   */
   onError?: (error: SessionStoreError) => void;
   /** Called after every successful commit with the new header. */
   onCommit?: (header: SessionHeader) => void;
@@ -48,8 +60,15 @@ const MAX_RETRY_MS = 30_000;
  * Turns the observer callbacks of one open session into batched, atomic commits: a queue of local changes
  * (new messages, messages that changed, a truncation, header fields), written by one commit at a time.
  * Appends are written on the next tick (a burst of appends is one commit); a streamed reply is written at
- * most every `partialIntervalMs` and at once when it ends. A failed commit leaves everything queued, is
- * reported through `onError` and retried with backoff; `flush()` rejects with the error.
+ * most every `partialIntervalMs` and at once when it ends. Per chunk it only keeps a reference to the
+ * latest partial reply: the copy for the store is made when a commit takes it, so a chunk costs the same
+ * at the end of a long reply as at its start.
+ *
+ * Failures: a failed commit leaves everything queued, is reported through `onError` and retried with
+ * backoff; `flush()` rejects with the error. A message that cannot be copied for storage (`data`) is
+ * reported the same way and left out of the store (it stays in memory, the others are written); it stays
+ * `lastError` until it leaves the history or changes. No store or copy failure is thrown into the event
+ * loop (where Node would treat it as an uncaught exception).
  */
 export class SessionWriter {
   /** Aligned with the indices of the core session's history. */
@@ -66,8 +85,10 @@ export class SessionWriter {
   private urgent = false;
   private failures = 0;
   private closed = false;
-  /** The last write error, cleared by the next successful commit. */
-  lastError: SessionStoreError | undefined;
+  /** The last failed commit (or observer call), cleared by the next successful commit. */
+  private storeError: SessionStoreError | undefined;
+  /** Slots whose item could not be copied for storage, oldest failure first. */
+  private readonly unstorable = new Set<Slot>();
   /** The stored revision this page's history reflects (its own commits included, other tabs' not). */
   revision: number;
 
@@ -76,8 +97,32 @@ export class SessionWriter {
     restored: SessionRecord[],
     revision: number,
   ) {
-    this.live = restored.map((r) => ({ seq: r.seq, body: bodyOf(r), version: 0, saved: 0 }));
+    this.live = restored.map((r) => ({ seq: r.seq, body: bodyOf(r), copied: true, version: 0, saved: 0 }));
     this.revision = revision;
+  }
+
+  /**
+   * The last write error: a failed commit (the writes are still queued; cleared by the next successful
+   * commit), else a message of the history that could not be stored (cleared when it leaves the history).
+   */
+  get lastError(): SessionStoreError | undefined {
+    if (this.storeError) return this.storeError;
+    let last: SessionStoreError | undefined;
+    for (const slot of this.unstorable) last = slot.unstorable;
+    return last;
+  }
+
+  /**
+   * Reports a failure outside a commit (an observer callback that threw), so it reaches `onError` and
+   * `lastError` instead of the console (the core session's last resort).
+   */
+  fail(error: unknown): void {
+    const wrapped =
+      error instanceof SessionStoreError
+        ? error
+        : new SessionStoreError("failed", `record a change of "${this.options.id}"`, { cause: error });
+    this.storeError = wrapped;
+    this.report(wrapped);
   }
 
   /** Number of local changes not yet in the store. */
@@ -126,6 +171,7 @@ export class SessionWriter {
   truncate(length: number): void {
     for (const slot of this.live.splice(length)) {
       slot.removed = true;
+      this.forgetUnstorable(slot);
       if (slot.seq !== undefined) this.truncateFrom = Math.min(this.truncateFrom ?? slot.seq, slot.seq);
       this.dirty.delete(slot);
     }
@@ -140,7 +186,10 @@ export class SessionWriter {
     this.schedule(0);
   }
 
-  /** Writes every queued change now; rejects with a `SessionStoreError` if the store fails. */
+  /**
+   * Writes every queued change now. Rejects with a `SessionStoreError` if the store fails (the changes stay
+   * queued), or with a `data` one if a message it was to write could not be copied (the others are written).
+   */
   async flush(): Promise<void> {
     // A drain started by the timer may stop at the throttle: wait for it, then drain everything.
     while (this.running) await this.running.catch(() => {});
@@ -168,7 +217,9 @@ export class SessionWriter {
    */
   flushOnHide(): void {
     const { store, id } = this.options;
-    const ready = [...this.dirty].filter((slot) => slot.seq !== undefined && !slot.removed);
+    const ready = [...this.dirty].filter(
+      (slot) => slot.seq !== undefined && !slot.removed && this.prepare(slot) === undefined,
+    );
     if (ready.length > 0 && store.putRecords) {
       try {
         store.putRecords(
@@ -182,9 +233,17 @@ export class SessionWriter {
     this.flush().catch(() => {});
   }
 
-  /** Flushes, then stops writing (later observer calls are ignored). */
+  /**
+   * Flushes, then stops writing (later observer calls are ignored). Rejects, and stays open, only while
+   * writes are still pending (a message that could not be stored does not keep it open: nothing would
+   * ever write it).
+   */
   async close(): Promise<void> {
-    await this.flush();
+    try {
+      await this.flush();
+    } catch (error) {
+      if (this.pendingWrites > 0) throw error;
+    }
     this.closed = true;
     this.clearTimer();
   }
@@ -194,14 +253,58 @@ export class SessionWriter {
     let slot = this.live[index];
     if (!slot) {
       // `index` is the next position (a gap would mean a missed event: append at the end regardless).
-      slot = { body, version: 1, saved: 0, local: true };
+      slot = { body, copied: false, version: 1, saved: 0, local: true };
       this.live.push(slot);
     } else {
       slot.body = body;
+      slot.copied = false;
       slot.version++;
       slot.local = true;
+      this.forgetUnstorable(slot);
     }
     this.dirty.add(slot);
+  }
+
+  /**
+   * Replaces the slot's item by the copy the store will keep, once per change. When it cannot be copied,
+   * the slot leaves the queue (retrying could never succeed and would hold back every other write) and
+   * the error is reported; returns it. A slot that already has a record keeps it as last written (a
+   * streamed reply stays stored as partial). A later change to the slot is tried again; the sessions only
+   * change their last message (a streamed reply), so a retried slot never lands behind newer records.
+   */
+  private prepare(slot: Slot): SessionStoreError | undefined {
+    if (slot.copied) return undefined;
+    try {
+      const operation = () => `copy of message ${this.live.indexOf(slot)} in "${this.options.id}"`;
+      slot.body = { ...slot.body, item: storableCopy(slot.body.item, operation) };
+      slot.copied = true;
+      return undefined;
+    } catch (raw) {
+      const error =
+        raw instanceof SessionStoreError
+          ? raw
+          : new SessionStoreError("data", `copy a message of "${this.options.id}"`, { cause: raw });
+      slot.unstorable = error;
+      this.unstorable.add(slot);
+      this.dirty.delete(slot);
+      this.report(error);
+      return error;
+    }
+  }
+
+  private forgetUnstorable(slot: Slot): void {
+    if (slot.unstorable === undefined) return;
+    slot.unstorable = undefined;
+    this.unstorable.delete(slot);
+  }
+
+  /** Calls `onError`; an application handler that throws must not stop the retry or crash the page. */
+  private report(error: SessionStoreError): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // Dropped on purpose: the failure itself is in lastError, and rethrowing would be uncaught.
+    }
   }
 
   private schedule(delay: number): void {
@@ -223,7 +326,9 @@ export class SessionWriter {
     this.timerAt = Number.POSITIVE_INFINITY;
   }
 
+  /** Commits until nothing is pending; a forced drain (`flush()`) also rejects with a `data` failure. */
   private async drain(force: boolean): Promise<void> {
+    let unstorable: SessionStoreError | undefined;
     while (this.pendingWrites > 0) {
       const wait = this.lastCommitAt + this.options.partialIntervalMs - Date.now();
       if (!force && !this.urgent && wait > 0) {
@@ -231,20 +336,24 @@ export class SessionWriter {
         return;
       }
       this.urgent = false;
+      // The copies are made here, once per commit, not once per chunk.
+      for (const slot of [...this.dirty]) if (!slot.removed) unstorable = this.prepare(slot) ?? unstorable;
+      if (this.pendingWrites === 0) break;
       try {
         await this.commitOnce();
         this.failures = 0;
-        this.lastError = undefined;
+        this.storeError = undefined;
       } catch (raw) {
         const error = toStoreError(raw, `commit "${this.options.id}"`);
-        this.lastError = error;
+        this.storeError = error;
         this.failures++;
         this.urgent = true; // the retry must not wait for the throttle too
-        this.options.onError?.(error);
         this.schedule(Math.min(MAX_RETRY_MS, 250 * 2 ** this.failures));
+        this.report(error);
         throw error;
       }
     }
+    if (force && unstorable) throw unstorable;
   }
 
   private async commitOnce(): Promise<void> {

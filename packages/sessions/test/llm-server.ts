@@ -12,6 +12,8 @@ export interface SeenRequest {
  * A small OpenAI-compatible server on 127.0.0.1 (port 0) for the session tests. Chat Completions and
  * Responses, streamed or not. The reply text is `words` joined; each word is one SSE chunk, `delayMs` apart.
  * With `hang: true` the stream stops after `hangAfter` words and never ends (for abort tests).
+ * `state.responseExtra`, when set, is JSON text spliced into every Responses object as its `extra` field:
+ * text, because a server cannot `JSON.stringify` the 20,000-level objects the failure tests need either.
  */
 export async function startLlmServer(
   options: { words?: string[]; delayMs?: number; hangAfter?: number } = {},
@@ -21,6 +23,7 @@ export async function startLlmServer(
     words: options.words ?? ["Hello", " there", "!"],
     delayMs: options.delayMs ?? 5,
     hangAfter: options.hangAfter,
+    responseExtra: undefined as string | undefined,
   };
   let responseCounter = 0;
   const server: Server = createServer(async (req, res) => {
@@ -67,9 +70,10 @@ export async function startLlmServer(
           { type: "message", id: `msg_${id}`, role: "assistant", content: [{ type: "output_text", text }] },
         ],
       };
+      const responseJson = withExtra(JSON.stringify(response), state.responseExtra);
       if (!stream) {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify(response));
+        res.end(responseJson);
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
@@ -81,7 +85,7 @@ export async function startLlmServer(
         await sleep(state.delayMs);
       }
       res.end(
-        `event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", response })}\n\n`,
+        `event: response.completed\ndata: {"type":"response.completed","response":${responseJson}}\n\n`,
       );
       return;
     }
@@ -99,6 +103,16 @@ export async function startLlmServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** `json` (an object's JSON text) with `"extra": <extra>` added, or unchanged without `extra`. */
+function withExtra(json: string, extra: string | undefined): string {
+  return extra === undefined ? json : `${json.slice(0, -1)},"extra":${extra}}`;
+}
+
+/** JSON text of an object nested `depth` levels deep: `{"a":{"a":...{"a":1}...}}`. */
+export function nestedJson(depth: number): string {
+  return `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -272,7 +272,7 @@ export class ChatSession {
     checkTruncate("ChatSession.truncate", length, this.messages.length, this.#busy, "reply");
     if (length === this.messages.length) return;
     this.messages.length = length;
-    notify(this.observer?.onTruncate?.bind(this.observer), length);
+    notify(this.observer, this.observer?.onTruncate, length);
   }
 
   /**
@@ -330,7 +330,7 @@ export class ChatSession {
 
   #append(message: ChatMessage): void {
     this.messages.push(message);
-    notify(this.observer?.onAppend?.bind(this.observer), message, this.messages.length - 1);
+    notify(this.observer, this.observer?.onAppend, message, this.messages.length - 1);
   }
 
   #toMessage(message: string | ChatMessage, where: string): ChatMessage {
@@ -414,7 +414,7 @@ export class ChatSession {
     signal: AbortSignal | undefined,
   ): Promise<ChatReply> {
     const observer = appendResponse ? this.observer : undefined;
-    const onPartial = observer?.onPartial?.bind(observer);
+    const onPartial = observer?.onPartial;
     let received = false;
     let text = "";
     // The reply as it grows, handed to the observer at every chunk: updated in place, O(1) per chunk
@@ -433,7 +433,7 @@ export class ChatSession {
         const live = chunks.liveMessage(chunk.index);
         if (live?.tool_calls) partial.tool_calls = live.tool_calls;
         if (live?.function_call) partial.function_call = live.function_call;
-        if (onPartial) notify(onPartial, partial, this.messages.length);
+        if (onPartial) notify(observer, onPartial, partial, this.messages.length);
         callback?.(chunk, raw);
         sink?.(chunk);
       }
@@ -449,7 +449,8 @@ export class ChatSession {
         const partial = streamedMessage(text, chunks.currentSnapshot());
         this.messages.push(partial);
         notify(
-          observer?.onIncomplete?.bind(observer),
+          observer,
+          observer?.onIncomplete,
           partial,
           this.messages.length - 1,
           incompleteReason(error, signal),

@@ -18,6 +18,12 @@ export interface ChatSessionObserver {
   onIncomplete?(message: ChatMessage, index: number, reason: "error" | "aborted" | "truncated"): void;
   /** The history was cut back to `length` messages (edit, regenerate, delete). */
   onTruncate?(length: number): void;
+  /**
+   * One of the callbacks above threw. The session's own state is already consistent; this hears of
+   * it (a store reports it as its `lastError`). Without it, the error goes to `console.error`: never
+   * an uncaught exception that would end a Node, Deno or Worker process.
+   */
+  onError?(error: unknown): void;
 }
 
 /** One turn of a Responses conversation, as kept for display and persistence. */
@@ -36,4 +42,6 @@ export interface ResponsesSessionObserver {
   onIncomplete?(text: string, index: number, reason: "error" | "aborted" | "truncated"): void;
   /** The turn list was cut back to `length` turns. */
   onTruncate?(length: number): void;
+  /** One of the callbacks above threw (see {@link ChatSessionObserver.onError}). */
+  onError?(error: unknown): void;
 }

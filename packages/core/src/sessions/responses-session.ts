@@ -30,7 +30,7 @@ import {
   requestOptionsFor,
   sendOptions,
 } from "./shared.js";
-import { assertResponseInput, responseShapeError } from "./validate.js";
+import { assertResponseInput, assertResponsesTurn, responseShapeError } from "./validate.js";
 
 /** Called for every text delta: `chunk.content` / `String(chunk)` is the text; `raw` the event as sent. */
 export type ResponsesChunkCallback = (chunk: ContentChunk, raw: ResponseStreamEvent) => void;
@@ -150,12 +150,7 @@ export class ResponsesChatSession {
       if (!Array.isArray(turns))
         throw new TypeError("new ResponsesChatSession: opts.turns must be an array.");
       turns.forEach((turn, i) => {
-        const kind = (turn as { kind?: unknown } | null)?.kind;
-        if (kind !== "input" && kind !== "response" && kind !== "partial") {
-          throw new TypeError(
-            `new ResponsesChatSession: opts.turns[${i}] must be { kind: "input" | "response" | "partial", ... }.`,
-          );
-        }
+        assertResponsesTurn(turn, `new ResponsesChatSession: opts.turns[${i}]`);
         if (turn.kind === "response") withResponseHelpers(turn.response);
         this.turns.push(turn);
       });
@@ -255,7 +250,7 @@ export class ResponsesChatSession {
       if (removed.has(this.responseHistory[i]!)) this.responseHistory.splice(i, 1);
     }
     this.currentResponseId = this.#lastResponseId(length) ?? this.#baseResponseId;
-    notify(this.observer?.onTruncate?.bind(this.observer), length);
+    notify(this.observer, this.observer?.onTruncate, length);
   }
 
   /**
@@ -321,7 +316,7 @@ export class ResponsesChatSession {
 
   #appendTurn(turn: ResponsesTurn): void {
     this.turns.push(turn);
-    notify(this.observer?.onAppend?.bind(this.observer), turn, this.turns.length - 1, this.currentResponseId);
+    notify(this.observer, this.observer?.onAppend, turn, this.turns.length - 1, this.currentResponseId);
   }
 
   #record(response: ResponseObject): ResponseWithHelpers {
@@ -396,7 +391,7 @@ export class ResponsesChatSession {
         if (raw.type === "response.output_text.delta" && typeof raw.delta === "string") {
           text += raw.delta;
           received = true;
-          notify(this.observer?.onPartial?.bind(this.observer), text, this.turns.length);
+          notify(this.observer, this.observer?.onPartial, text, this.turns.length);
           const chunk = new ContentChunk({ content: raw.delta });
           callback?.(chunk, raw);
           sink?.(chunk);
@@ -413,7 +408,7 @@ export class ResponsesChatSession {
       if (received) {
         const reason = incompleteReason(error, signal);
         this.turns.push({ kind: "partial", text, reason });
-        notify(this.observer?.onIncomplete?.bind(this.observer), text, this.turns.length - 1, reason);
+        notify(this.observer, this.observer?.onIncomplete, text, this.turns.length - 1, reason);
       }
       throw error;
     } finally {

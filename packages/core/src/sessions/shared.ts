@@ -15,17 +15,33 @@ export function incompleteReason(error: unknown, signal: AbortSignal | undefined
 
 /**
  * Calls an observer callback. Observers must not throw; if one does, the session's state stays
- * consistent and the error is reported asynchronously (as an uncaught error) instead of being lost.
+ * consistent and the error goes to the observer's `onError`, else to `console.error`:
+ * never lost, and never an uncaught exception (which would end a Node process or a Worker).
  */
-export function notify<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {
+export function notify<A extends unknown[]>(
+  observer: { onError?(error: unknown): void } | undefined,
+  callback: ((...args: A) => void) | undefined,
+  ...args: A
+): void {
   if (!callback) return;
   try {
-    callback(...args);
+    callback.apply(observer, args);
   } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
+    reportObserverError(observer, error);
   }
+}
+
+function reportObserverError(observer: { onError?(error: unknown): void } | undefined, error: unknown): void {
+  try {
+    if (observer?.onError) {
+      observer.onError(error);
+      return;
+    }
+  } catch (inner) {
+    error = inner;
+  }
+  // Not `reportError` or a rethrow: in Deno and Node an unhandled error ends the process.
+  console.error("oaikit: a session observer threw:", error);
 }
 
 /** One signal that aborts when any of `signals` does (AbortSignal.any, without relying on it). */

@@ -8,6 +8,7 @@
 
 import type { ChatMessage } from "../types/chat.js";
 import { isRecord } from "../utils/checks.js";
+import type { ResponsesTurn } from "./observer.js";
 
 /** A legacy function declaration (`functions` option). */
 export interface FunctionDeclaration {
@@ -224,4 +225,38 @@ export function assertResponseInput(input: unknown, where: string): void {
       );
     }
   });
+}
+
+const REASONS = ["error", "aborted", "truncated"];
+
+/**
+ * Checks one turn of a Responses conversation (`turns`, as a store keeps them) and throws a TypeError
+ * that says what is wrong: an input (a string or input items), a response (an object with a string
+ * `id` and an `output` list), or a partial reply (its `text`, and a known `reason` if any).
+ */
+export function assertResponsesTurn(turn: unknown, where: string): asserts turn is ResponsesTurn {
+  if (!isRecord(turn))
+    throw new TypeError(
+      `${where} must be { kind: "input" | "response" | "partial", ... }, got ${show(turn)}.`,
+    );
+  if (turn.kind === "input") {
+    assertResponseInput(turn.input, `${where}.input`);
+    return;
+  }
+  if (turn.kind === "response") {
+    const problem = responseShapeError(turn.response);
+    if (problem) throw new TypeError(`${where}.response is not a response object: ${problem}.`);
+    return;
+  }
+  if (turn.kind === "partial") {
+    if (typeof turn.text !== "string")
+      throw new TypeError(`${where}.text must be a string, got ${show(turn.text)}.`);
+    if (turn.reason !== undefined && !REASONS.includes(turn.reason as string)) {
+      throw new TypeError(
+        `${where}.reason must be "error", "aborted" or "truncated", got ${show(turn.reason)}.`,
+      );
+    }
+    return;
+  }
+  throw new TypeError(`${where}.kind must be "input", "response" or "partial", got ${show(turn.kind)}.`);
 }
