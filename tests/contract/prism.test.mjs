@@ -14,6 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { request } from "../../packages/core/dist/http/index.js";
 import * as sdk from "../../packages/core/dist/index.js";
 import { freePort, startService } from "../lib/service.mjs";
 
@@ -337,8 +338,11 @@ describe("the client's requests match OpenAI's OpenAPI document (Prism)", { time
 
   test("request() builder: a JSON body inferred from an object", async () => {
     const from = seen.length;
-    const response = await sdk
-      .request({ url: `${prism.url}/chat/completions`, method: "POST", body: { model: "gpt-4.1", messages } })
+    const response = await request({
+      url: `${prism.url}/chat/completions`,
+      method: "POST",
+      body: { model: "gpt-4.1", messages },
+    })
       .setHeader("Authorization", "Bearer sk-contract-test")
       .execute();
     assert.equal(seen.length, from, "the builder does not use the client's fetch");

@@ -165,11 +165,17 @@ try {
   console.log("\nimport graphs of the published entries");
   const nodePaths = [modules];
   for (const pkg of packages) {
-    await check(`${pkg.name} (dist/index.js): no Node built-in import`, async () => {
-      const { found, files } = await nodeImports(join(modules, pkg.name, "dist/index.js"), nodePaths);
-      if (found.length) throw new Error(`imports Node built-ins:\n${found.join("\n")}`);
-      return `${files} files walked, dependencies included`;
-    });
+    // Every entry a browser, Deno or Worker may import: all of `exports` but `./node`.
+    const manifest = JSON.parse(readFileSync(join(modules, pkg.name, "package.json"), "utf8"));
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      if (subpath === "./node" || typeof target !== "object") continue;
+      const file = target.default;
+      await check(`${pkg.name}${subpath.slice(1)} (${file.slice(2)}): no Node built-in import`, async () => {
+        const { found, files } = await nodeImports(join(modules, pkg.name, file), nodePaths);
+        if (found.length) throw new Error(`imports Node built-ins:\n${found.join("\n")}`);
+        return `${files} files walked, dependencies included`;
+      });
+    }
   }
   await check("@oaikit/core/node (dist/node.js) is where node: imports live (positive control)", async () => {
     const { found } = await nodeImports(join(modules, "@oaikit/core/dist/node.js"), nodePaths);
@@ -181,7 +187,7 @@ try {
     // A copy of core with one dist file removed: the walk must report it, not skip it.
     const broken = join(work, "broken");
     cpSync(join(modules, "@oaikit/core"), broken, { recursive: true });
-    rmSync(join(broken, "dist/errors.js"));
+    rmSync(join(broken, "dist/errors/errors.js"));
     const failed = await nodeImports(join(broken, "dist/index.js"), nodePaths).then(
       () => false,
       () => true,

@@ -359,3 +359,21 @@ test("the header shows the title from the first message on: while it streams, an
   await page.reload();
   await expect(page.locator(".chat-title")).toHaveText((await listed.textContent()) ?? "");
 });
+
+test("a pasted key the SDK would refuse is refused in the dialog, with a message that never quotes it", async ({
+  page,
+}) => {
+  await openPage(page);
+  await page.getByRole("button", { name: "Settings" }).first().click();
+  const key = page.locator("#set-key");
+  await key.fill("sk-secret\u201Cquoted\u201D");
+  await page.locator("#settings-save").click();
+  // The dialog stays open: the field is invalid, and its message names the problem, not the key.
+  await expect(page.locator("#settings-save")).toBeVisible();
+  const message = await key.evaluate((input: HTMLInputElement) => input.validationMessage);
+  expect(message).toMatch(/apiKey/);
+  expect(message).not.toContain("secret");
+  await key.fill("sk-fine");
+  await page.locator("#settings-save").click();
+  await expect(page.locator("#settings-save")).toHaveCount(0);
+});

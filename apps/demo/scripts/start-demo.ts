@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { createServer } from "vite";
 import { startDemoServer } from "../server/index.ts";
+import { setSyncModuleLoader } from "../server/sync.ts";
 
 /** Options of {@link startDemo}. */
 export interface StartDemoOptions {
@@ -53,6 +54,15 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       },
     });
     await vite.listen();
+    // The server's /sync uses @oaikit/sessions from source, compiled by Vite: no build step needed.
+    const source = (path: string) => vite.ssrLoadModule(fileURLToPath(new URL(path, import.meta.url)));
+    setSyncModuleLoader(
+      () =>
+        Promise.all([
+          source("../../../packages/sessions/src/sync/server.ts"),
+          source("../../../packages/sessions/src/memory-store.ts"),
+        ]) as never,
+    );
   } catch (error) {
     await api.close();
     throw error;

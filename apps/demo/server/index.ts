@@ -43,6 +43,7 @@ import {
   handleDeleteResponse,
   handleGetResponse,
 } from "./responses.ts";
+import { handleSync } from "./sync.ts";
 
 export { DEMO_MODELS } from "./endpoints.ts";
 export { FAULT_KINDS, type FaultKind } from "./faults.ts";
@@ -134,6 +135,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     return;
   }
 
+  if (path === "/sync" || path.startsWith("/sync/")) return handleSync(req, res, url);
   const segments = path.split("/").slice(1).map(decodeURIComponent);
   if (segments[0] !== "v1") throw notFound(method, url);
   const [, resource, id, action] = segments;

@@ -16,13 +16,24 @@ import {
   openConversation,
   type ReplyHandle,
   renameConversation,
+  type SyncStatus,
   titleOf,
   type Usage,
+  useSync,
   watchConversations,
 } from "./chat-engine.ts";
 import { h, icon } from "./dom.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { type ApiKind, effectiveTarget, loadKey, loadSettings, PRESETS, type Settings } from "./settings.ts";
+import {
+  type ApiKind,
+  effectiveTarget,
+  LOCAL_SYNC_TOKEN,
+  LOCAL_SYNC_URL,
+  loadKey,
+  loadSettings,
+  PRESETS,
+  type Settings,
+} from "./settings.ts";
 import { openSettingsDialog } from "./settings-dialog.ts";
 
 interface LiveReply {
@@ -48,6 +59,7 @@ export class ChatApp {
   editing: number | undefined;
   renaming: string | undefined;
   #unwatchCurrent: (() => void) | undefined;
+  #unwatchList: (() => void) | undefined;
   #renderQueued = false;
   /**
    * The switch to another conversation in progress (New chat, a click in the list, a settings change),
@@ -76,6 +88,7 @@ export class ChatApp {
   });
   readonly sendButton = h("button", { class: "send", type: "submit", "aria-label": "Send" }, icon("send"));
   readonly fileInput = h("input", { type: "file", accept: "application/json,.json", hidden: true });
+  readonly syncStatus = h("p", { class: "sync-status", role: "status", hidden: true });
 
   constructor(root: HTMLElement) {
     this.root = root;
@@ -89,13 +102,11 @@ export class ChatApp {
 
   /** Loads the list, opens the most recent conversation, and starts listening to other tabs. */
   async start(): Promise<void> {
+    this.#applySync();
     await this.refreshList();
     const first = this.conversations[0];
     if (first) await this.open(first.id, first.kind);
     else await this.newConversation();
-    watchConversations(() => {
-      void this.refreshList();
-    });
     this.render();
     this.input.focus();
   }
@@ -156,11 +167,35 @@ export class ChatApp {
 
   /** Reopens the current conversation with a new client (after a settings change). */
   async applySettings(settings: Settings, key: string): Promise<void> {
+    const syncChanged = settings.sync !== this.settings.sync;
     this.settings = settings;
     this.key = key;
     this.client = this.#makeClient();
+    if (syncChanged) {
+      this.#applySync();
+      await this.refreshList();
+    }
     if (this.current) await this.open(this.current.id, this.current.kind);
     this.render();
+  }
+
+  /** Turns sync to the local server on or off (settings), and watches the list through the store in use. */
+  #applySync(): void {
+    const labels: Record<SyncStatus, string> = {
+      idle: "Synced with the local server",
+      syncing: "Syncing…",
+      offline: "Local server unreachable: changes are kept here and sent later",
+      error: "Sync failed (see the console); retrying",
+    };
+    this.syncStatus.hidden = !this.settings.sync;
+    useSync(this.settings.sync ? { url: LOCAL_SYNC_URL, token: LOCAL_SYNC_TOKEN } : undefined, (status) => {
+      this.syncStatus.textContent = labels[status];
+      this.syncStatus.dataset.status = status;
+    });
+    this.#unwatchList?.();
+    this.#unwatchList = watchConversations(() => {
+      void this.refreshList();
+    });
   }
 
   // ------------------------------------------------------------------ replies
@@ -283,6 +318,7 @@ export class ChatApp {
       h("div", { class: "brand" }, h("span", { class: "logo" }, "oa"), h("span", {}, "oaikit demo")),
       newButton,
       this.list,
+      this.syncStatus,
       h("div", { class: "sidebar-footer" }, exportButton, importButton, settingsButton, this.fileInput),
     );
 

@@ -28,14 +28,56 @@ import {
   openChatSession,
   openResponsesChatSession,
   renameSession,
+  type SessionStore,
   type SessionSummary,
   titleFrom,
   watchSessions,
 } from "@oaikit/sessions";
+import {
+  createRemoteStore,
+  createSyncedStore,
+  type SyncedStore,
+  type SyncStatus,
+} from "@oaikit/sessions/sync";
 import type { ApiKind } from "./settings.ts";
 
 /** The conversations of the demo live in their own IndexedDB database. */
-const store = createIndexedDbStore({ dbName: "oaikit-demo" });
+const local = createIndexedDbStore({ dbName: "oaikit-demo" });
+/** Where conversations are read and written: IndexedDB, or IndexedDB synced to the local server. */
+let store: SessionStore = local;
+let synced: SyncedStore | undefined;
+
+export type { SyncStatus };
+
+/**
+ * Turns sync to the local server on (`url`, `token`) or off. IndexedDB stays the local copy either way;
+ * with sync on, changes are pushed as they are written and other devices' changes pulled. Reopen open
+ * conversations and re-watch the list after a switch (they hold the store they were opened with).
+ */
+export function useSync(
+  target: { url: string; token: string } | undefined,
+  onStatus?: (status: SyncStatus) => void,
+): void {
+  synced?.close();
+  synced = undefined;
+  store = local;
+  if (!target) return;
+  synced = createSyncedStore({
+    local,
+    remote: createRemoteStore(target),
+    name: `oaikit-demo:${target.url}`,
+  });
+  store = synced;
+  if (onStatus) {
+    synced.onStatus(onStatus);
+    onStatus(synced.status);
+  }
+}
+
+/** Syncs everything now (no-op without sync). */
+export async function syncNow(): Promise<void> {
+  await synced?.sync();
+}
 
 /** Where and how requests go. */
 export interface ClientSettings {

@@ -1,4 +1,5 @@
 /** The settings dialog: provider preset, base URL, model, API, and the key (with its warning). */
+import { createClient } from "@oaikit/core";
 import { h, icon } from "./dom.ts";
 import {
   type ApiKind,
@@ -60,6 +61,7 @@ export function openSettingsDialog(
     placeholder: "sk-… (leave empty for the local server)",
   });
   const keep = h("input", { id: "set-keep", type: "checkbox", checked: current.keepKeyInTab });
+  const sync = h("input", { id: "set-sync", type: "checkbox", checked: current.sync });
   const api = (value: ApiKind, label: string) =>
     h(
       "label",
@@ -129,6 +131,14 @@ export function openSettingsDialog(
         "It is never saved to disk, IndexedDB or an export. Any script running on this page could read it, so use a key ",
         "with a spending limit, never a shared computer, and never put a key in a page you publish.",
       ),
+      h("label", { class: "check" }, sync, "Sync conversations to the local server"),
+      h(
+        "p",
+        { class: "help" },
+        "Conversations stay in this browser (IndexedDB, works offline) and are copied to the demo server's ",
+        "memory, so another browser or a private window with sync on shows them too. Changes made on two ",
+        "sides are merged; when both edited, one version is kept as a “conflicted copy”.",
+      ),
       h(
         "footer",
         {},
@@ -137,6 +147,19 @@ export function openSettingsDialog(
       ),
     ),
   );
+  // A key the SDK would refuse (a line break or other character a header cannot carry, from a bad
+  // paste) is refused here, with the SDK's message (which never quotes the key), before saving.
+  const checkKey = () => {
+    let problem = "";
+    try {
+      createClient(keyField.value.trim() || undefined);
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    keyField.setCustomValidity(problem);
+  };
+  keyField.addEventListener("input", checkKey);
+  checkKey();
   dialog.addEventListener("close", () => {
     if (dialog.returnValue === "save") {
       const settings: Settings = {
@@ -145,6 +168,7 @@ export function openSettingsDialog(
         model: model.value.trim() || PRESETS[preset.value as PresetId].model,
         api: (dialog.querySelector<HTMLInputElement>("input[name=api]:checked")?.value as ApiKind) ?? "chat",
         keepKeyInTab: keep.checked,
+        sync: sync.checked,
       };
       saveSettings(settings);
       saveKey(keyField.value.trim(), keep.checked);

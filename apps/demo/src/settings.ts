@@ -19,11 +19,18 @@ export interface Settings {
   api: ApiKind;
   /** Keep the key in sessionStorage (this tab, until it closes) instead of memory only. */
   keepKeyInTab: boolean;
+  /** Sync the conversations to the local demo server (`/sync`), so other browsers see them too. */
+  sync: boolean;
 }
 
 /** The bundled local server's API base, injected at dev time by `pnpm demo` (see vite.config.ts). */
 export const LOCAL_BASE_URL: string =
   (import.meta.env.VITE_OAIKIT_SERVER_URL as string | undefined) || "http://127.0.0.1:8787/v1";
+
+/** The local server's sync handler (the same protocol as the Cloudflare and Deno ones; docs/sync.md). */
+export const LOCAL_SYNC_URL = `${LOCAL_BASE_URL.replace(/\/v1\/?$/, "")}/sync`;
+/** The demo server's one token (it maps to its one user): not a secret, the server is on this machine. */
+export const LOCAL_SYNC_TOKEN = "oaikit-demo-local";
 
 /** Base URL, default model and whether a key is needed, per preset. */
 export const PRESETS: Record<PresetId, { label: string; baseURL: string; model: string; needsKey: boolean }> =
@@ -56,6 +63,7 @@ export function defaultSettings(): Settings {
     model: "oaikit-local",
     api: "chat",
     keepKeyInTab: false,
+    sync: false,
   };
 }
 
@@ -77,6 +85,7 @@ export function loadSettings(): Settings {
       model: typeof raw.model === "string" && raw.model ? raw.model : PRESETS[preset].model,
       api: raw.api === "responses" ? "responses" : "chat",
       keepKeyInTab: raw.keepKeyInTab === true,
+      sync: raw.sync === true,
     };
   } catch {
     return defaults;

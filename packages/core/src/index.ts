@@ -18,14 +18,22 @@ export { OpenAI } from "./client/openai.js";
 export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
 export { unwrap } from "./client/result.js";
 export type { FileInput } from "./client/upload.js";
-export type { ApiErrorBody, RequestTarget, TimeoutPhase } from "./errors/errors.js";
+export type {
+  ApiErrorBody,
+  RequestTarget,
+  SizeLimitKind,
+  TimeoutPhase,
+  TransportErrorOptions,
+} from "./errors/errors.js";
 export {
   APIError,
   ChatSessionError,
   ConnectionError,
   OaikitError,
+  RedirectError,
   RequestAbortedError,
   ResponsesSessionError,
+  ResponseTooLargeError,
   StreamError,
   StreamTruncatedError,
   TimeoutError,
@@ -65,4 +73,11 @@ export type {
   StreamOptions,
   StreamResponseInfo,
 } from "./stream/types.js";
+export type { SizeLimit, Timeout } from "./transport/limits.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_ERROR_BODY_BYTES,
+  DEFAULT_MAX_EVENT_SIZE,
+  MAX_TIMEOUT_MS,
+} from "./transport/limits.js";
 export type * from "./types/index.js";

@@ -18,8 +18,15 @@ interface Envelope {
   event: SessionChangeEvent;
 }
 
-/** Identifies this page (realm), so a page ignores its own BroadcastChannel messages. */
-const page = randomId();
+/**
+ * Identifies this page (realm), so a page ignores its own BroadcastChannel messages. Made on first
+ * use, not at load: workerd refuses `crypto.randomUUID()` outside a request handler.
+ */
+let pageId: string | undefined;
+function page(): string {
+  pageId ??= randomId();
+  return pageId;
+}
 const local = new WeakMap<SessionStore, Set<Listener>>();
 const posters = new Map<string, BroadcastChannel>();
 
@@ -50,7 +57,7 @@ export function publish(store: SessionStore, event: SessionChangeEvent): void {
     (poster as { unref?: () => void }).unref?.();
     posters.set(name, poster);
   }
-  poster.postMessage({ page, event } satisfies Envelope);
+  poster.postMessage({ page: page(), event } satisfies Envelope);
 }
 
 /** Calls `listener` for every change to any session of `store`, from this page or another. */
@@ -63,7 +70,7 @@ export function subscribe(store: SessionStore, listener: Listener): () => void {
     channel = new BroadcastChannel(store.channelName);
     (channel as { unref?: () => void }).unref?.();
     channel.onmessage = (message: MessageEvent<Envelope>) => {
-      if (message.data?.page !== page && message.data?.event) listener(message.data.event);
+      if (message.data?.page !== page() && message.data?.event) listener(message.data.event);
     };
   }
   return () => {

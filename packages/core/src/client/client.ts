@@ -8,22 +8,28 @@
 import { normalizeErrorBody } from "../errors/error-body.js";
 import type { RequestTarget } from "../errors/errors.js";
 import type { StreamOptions, StreamSource } from "../stream/types.js";
-import { readWithin } from "../transport/read-body.js";
+import { readBlob, readText } from "../transport/read-body.js";
 import { decodeBody, isSuccess, requestIdOf } from "../transport/response-meta.js";
 import { retryOptions } from "../transport/retry.js";
 import { send, type TransportOptions } from "../transport/send.js";
 import { describeValue } from "../utils/checks.js";
 import {
+  type CallSettings,
   type ClientConfig,
-  checkMaxRetries,
-  checkTimeout,
-  DEFAULT_FIRST_BYTE_TIMEOUT_MS,
-  DEFAULT_IDLE_TIMEOUT_MS,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_TIMEOUT_MS,
+  type ClientSettings,
+  callSettings,
+  clientSettings,
   type HeaderMap,
   type RequestOptions,
 } from "./config.js";
+import {
+  checkClientHeaders,
+  clientJSON,
+  INSPECT,
+  inspectClient,
+  readApiKey,
+  writeApiKey,
+} from "./credentials.js";
 import { encodeId } from "./payload.js";
 import type { ApiResult } from "./result.js";
 
@@ -45,16 +51,6 @@ export interface CallInit extends RequestOptions {
   form?: FormData;
   /** How a 2xx body is read: decoded (JSON, else text; the default) or as a `Blob` (file content). */
   as?: "decoded" | "blob";
-}
-
-/** The resolved per-call settings. */
-interface CallSettings {
-  signal: AbortSignal | undefined;
-  headers: HeaderMap | undefined;
-  timeout: number | false;
-  maxRetries: number;
-  firstByteTimeout: number | false;
-  idleTimeout: number | false;
 }
 
 /** What an API area needs to open a stream: the source of its request and the stream options. */
@@ -85,8 +81,16 @@ export class Client {
   /** Whether streamed Chat Completions ask for usage by default (see `ClientConfig.streamUsage`). */
   static streamUsage = true;
 
-  /** The API key; without one, no `Authorization` header is sent (local servers). */
-  apiKey: string | undefined;
+  /**
+   * The API key; without one, no `Authorization` header is sent (local servers). Checked when set
+   * (`./credentials.ts`), and kept outside the object: never serialised, logged or cloned.
+   */
+  get apiKey(): string | undefined {
+    return readApiKey(this);
+  }
+  set apiKey(value: string | undefined) {
+    writeApiKey(this, value, "client.apiKey");
+  }
   /** The API base URL of this client (no trailing slash). Mutable, like lua-openai's `api_base`. */
   baseURL: string;
   /** The model used when a chat or Responses call names none. Mutable, like lua-openai's `default_model`. */
@@ -97,8 +101,8 @@ export class Client {
   readonly config: Readonly<ClientConfig>;
 
   readonly #headers: Headers;
-  readonly #timeout: number | false;
-  readonly #maxRetries: number;
+  /** The checked bounds (timeouts, retries, size limits) of every call. */
+  readonly #defaults: ClientSettings;
 
   /**
    * @param apiKey - sent as `Authorization: Bearer <apiKey>`; omit it for servers that need none.
@@ -107,18 +111,17 @@ export class Client {
   constructor(apiKey?: string, config: ClientConfig = {}) {
     const statics = this.constructor as typeof Client;
     const name = statics.name === "Client" ? "createClient" : `new ${statics.name}`;
-    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
-      throw new TypeError(
-        `${name}(apiKey, config): apiKey must be a string or undefined (got ${describeValue(apiKey)}); ` +
-          `pass the options as the second argument, e.g. ${name}(undefined, { baseURL }).`,
-      );
-    }
+    writeApiKey(
+      this,
+      apiKey,
+      `${name}(apiKey, config)`,
+      `pass the options as the second argument, e.g. ${name}(undefined, { baseURL }).`,
+    );
     if (typeof config !== "object" || config === null) {
       throw new TypeError(
         `${name}(apiKey, config): config must be an object (got ${describeValue(config)}).`,
       );
     }
-    this.apiKey = apiKey || undefined;
     this.config = { ...config };
     this.baseURL = (config.baseURL ?? statics.baseURL).replace(/\/+$/, "");
     this.defaultModel = config.defaultModel ?? statics.defaultModel;
@@ -128,14 +131,29 @@ export class Client {
       );
     }
     this.streamUsage = config.streamUsage ?? statics.streamUsage;
-    this.#timeout = checkTimeout(config.timeout, "config.timeout") ?? DEFAULT_TIMEOUT_MS;
-    this.#maxRetries = checkMaxRetries(config.maxRetries, "config.maxRetries") ?? DEFAULT_MAX_RETRIES;
-    checkTimeout(config.firstByteTimeout, "config.firstByteTimeout");
-    checkTimeout(config.idleTimeout, "config.idleTimeout");
+    this.#defaults = clientSettings(config);
     if (config.fetch !== undefined && typeof config.fetch !== "function") {
       throw new TypeError("config.fetch must be a fetch-compatible function.");
     }
-    this.#headers = new Headers(config.headers);
+    this.#headers = checkClientHeaders(
+      config.headers,
+      { organization: config.organization, project: config.project },
+      "config",
+    );
+  }
+
+  /** `JSON.stringify(client)`: base URL and default model; never the key or a header value. */
+  toJSON(): { baseURL: string; defaultModel: string } {
+    return clientJSON(this);
+  }
+
+  /** `console.log(client)` in Node: the same, plus whether a key is set and the header names. */
+  [INSPECT](
+    _depth: number,
+    options: unknown,
+    inspect?: (value: unknown, options: unknown) => string,
+  ): string {
+    return inspectClient(this, [...this.#headers.keys()], options, inspect);
   }
 
   /**
@@ -184,8 +202,10 @@ export class Client {
         },
       },
       options: {
-        firstByteTimeout: settings.firstByteTimeout === false ? 0 : settings.firstByteTimeout,
-        idleTimeout: settings.idleTimeout === false ? 0 : settings.idleTimeout,
+        firstByteTimeout: settings.firstByteTimeout,
+        idleTimeout: settings.idleTimeout,
+        maxEventSize: settings.maxEventSize,
+        maxErrorBodyBytes: settings.maxErrorBodyBytes,
         signal: settings.signal,
       },
       response: () => last,
@@ -224,24 +244,7 @@ export class Client {
 
   /** The settings of one call: per-call options over the client's. */
   #settings(options: RequestOptions | undefined): CallSettings {
-    if (options !== undefined && (typeof options !== "object" || options === null)) {
-      throw new TypeError(`Request options must be an object (got ${describeValue(options)}).`);
-    }
-    const o = options ?? {};
-    return {
-      signal: o.signal,
-      headers: o.headers,
-      timeout: checkTimeout(o.timeout, "options.timeout") ?? this.#timeout,
-      maxRetries: checkMaxRetries(o.maxRetries, "options.maxRetries") ?? this.#maxRetries,
-      firstByteTimeout:
-        checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ??
-        this.config.firstByteTimeout ??
-        DEFAULT_FIRST_BYTE_TIMEOUT_MS,
-      idleTimeout:
-        checkTimeout(o.idleTimeout, "options.idleTimeout") ??
-        this.config.idleTimeout ??
-        DEFAULT_IDLE_TIMEOUT_MS,
-    };
+    return callSettings(this.#defaults, options);
   }
 
   /**
@@ -251,7 +254,8 @@ export class Client {
    */
   #requestHeaders(contentType: string | undefined, perCall: HeaderMap | undefined): Headers {
     const headers = new Headers();
-    if (this.apiKey) headers.set("authorization", `Bearer ${this.apiKey}`);
+    const apiKey = readApiKey(this);
+    if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);
     if (contentType) headers.set("content-type", contentType);
     if (this.config.organization) headers.set("openai-organization", this.config.organization);
     if (this.config.project) headers.set("openai-project", this.config.project);
@@ -298,13 +302,18 @@ export class Client {
     const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
     const meta = responseMeta(response);
     if (isSuccess(response.status)) {
+      const body = { ...ctx, maxBytes: settings.maxBodyBytes };
       const data =
-        init.as === "blob"
-          ? await readWithin(response, () => response.blob(), ctx)
-          : decodeBody(await readWithin(response, () => response.text(), ctx));
+        init.as === "blob" ? await readBlob(response, body) : decodeBody(await readText(response, body));
       return { ok: true, ...meta, data: data as T };
     }
-    const data = decodeBody(await readWithin(response, () => response.text(), ctx));
+    const errorBody = {
+      ...ctx,
+      maxBytes: settings.maxErrorBodyBytes,
+      kind: "error-body" as const,
+      option: "maxErrorBodyBytes",
+    };
+    const data = decodeBody(await readText(response, errorBody));
     return { ok: false, ...meta, error: normalizeErrorBody(response.status, data), data };
   }
 }

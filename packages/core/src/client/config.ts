@@ -1,4 +1,17 @@
-/** Client-wide and per-call options of the OpenAI client. */
+/** Client-wide and per-call options of the OpenAI client, their checks and their defaults. */
+import {
+  checkSizeLimit,
+  checkTimeout,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_ERROR_BODY_BYTES,
+  DEFAULT_MAX_EVENT_SIZE,
+  type SizeLimit,
+  type Timeout,
+} from "../transport/limits.js";
+import { describeValue } from "../utils/checks.js";
+import { checkHeaderMap } from "./credentials.js";
+
+export { checkTimeout };
 
 /** A header map. `null` (per call) removes a header the client would otherwise send. */
 export type HeaderMap = Record<string, string | null | undefined>;
@@ -18,7 +31,7 @@ export interface ClientConfig {
   /**
    * Milliseconds for the whole call: every attempt, the retry waits and reading the body. For a
    * stream it covers everything up to the response headers; the stream timeouts cover the rest.
-   * `false` disables it. Default 600 000 (10 minutes).
+   * `false` disables it. Default 600 000 (10 minutes). Every timeout is 1 … 2 147 483 647 ms, or `false`.
    */
   timeout?: number | false;
   /**
@@ -42,6 +55,21 @@ export interface ClientConfig {
   organization?: string;
   /** Sent as `OpenAI-Project` when set. */
   project?: string;
+  /**
+   * Largest successful body read whole (a JSON answer, a file's content), in bytes. `false` disables
+   * it. Default 134 217 728 (128 MiB). A larger body rejects with `ResponseTooLargeError`.
+   */
+  maxBodyBytes?: number | false;
+  /**
+   * Largest error body (a non-2xx answer, streams too), in bytes. `false` disables it. Default
+   * 1 048 576 (1 MiB). A larger one rejects with `ResponseTooLargeError`.
+   */
+  maxErrorBodyBytes?: number | false;
+  /**
+   * Streams: largest server-sent event, in characters (its data plus the line being read). `false`
+   * disables it. Default 16 777 216 (16 Mi). A larger one rejects with `ResponseTooLargeError`.
+   */
+  maxEventSize?: number | false;
 }
 
 /**
@@ -64,6 +92,12 @@ export interface RequestOptions {
   firstByteTimeout?: number | false;
   /** Overrides the client's `idleTimeout` for this stream. */
   idleTimeout?: number | false;
+  /** Overrides the client's `maxBodyBytes` for this call. */
+  maxBodyBytes?: number | false;
+  /** Overrides the client's `maxErrorBodyBytes` for this call. */
+  maxErrorBodyBytes?: number | false;
+  /** Overrides the client's `maxEventSize` for this stream. */
+  maxEventSize?: number | false;
 }
 
 /** Default overall timeout: 10 minutes, like the official SDKs (LLM calls are slow). */
@@ -75,22 +109,63 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 /** Default number of retries. */
 export const DEFAULT_MAX_RETRIES = 2;
 
-/** Checks a timeout option; `where` names it in the message. */
-export function checkTimeout(value: unknown, where: string): number | false | undefined {
-  if (value === undefined || value === false) return value;
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new TypeError(
-      `${where} must be a positive number of milliseconds or false (got ${String(value)}).`,
-    );
-  }
-  return value;
-}
-
 /** Checks a retry count. */
 export function checkMaxRetries(value: unknown, where: string): number | undefined {
   if (value === undefined) return value;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new TypeError(`${where} must be a non-negative integer (got ${String(value)}).`);
+    throw new TypeError(`${where} must be a non-negative integer (got ${describeValue(value)}).`);
   }
   return value;
+}
+
+/** The client-wide bounds of every call: the checked `ClientConfig` options with their defaults. */
+export interface ClientSettings {
+  timeout: Timeout;
+  maxRetries: number;
+  firstByteTimeout: Timeout;
+  idleTimeout: Timeout;
+  maxBodyBytes: SizeLimit;
+  maxErrorBodyBytes: SizeLimit;
+  maxEventSize: SizeLimit;
+}
+
+/** The resolved settings of one call: per-call options over the client's. */
+export interface CallSettings extends ClientSettings {
+  signal: AbortSignal | undefined;
+  headers: HeaderMap | undefined;
+}
+
+/** Checks the bound options of a `ClientConfig` (a `TypeError` naming the option) and fills in the defaults. */
+export function clientSettings(config: ClientConfig): ClientSettings {
+  return {
+    timeout: checkTimeout(config.timeout, "config.timeout") ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: checkMaxRetries(config.maxRetries, "config.maxRetries") ?? DEFAULT_MAX_RETRIES,
+    firstByteTimeout:
+      checkTimeout(config.firstByteTimeout, "config.firstByteTimeout") ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+    idleTimeout: checkTimeout(config.idleTimeout, "config.idleTimeout") ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxBodyBytes: checkSizeLimit(config.maxBodyBytes, "config.maxBodyBytes") ?? DEFAULT_MAX_BODY_BYTES,
+    maxErrorBodyBytes:
+      checkSizeLimit(config.maxErrorBodyBytes, "config.maxErrorBodyBytes") ?? DEFAULT_MAX_ERROR_BODY_BYTES,
+    maxEventSize: checkSizeLimit(config.maxEventSize, "config.maxEventSize") ?? DEFAULT_MAX_EVENT_SIZE,
+  };
+}
+
+/** The settings of one call: the checked per-call options over the client's settings. */
+export function callSettings(client: ClientSettings, options: RequestOptions | undefined): CallSettings {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`Request options must be an object (got ${describeValue(options)}).`);
+  }
+  const o = options ?? {};
+  return {
+    signal: o.signal,
+    headers: checkHeaderMap(o.headers, "options.headers"),
+    timeout: checkTimeout(o.timeout, "options.timeout") ?? client.timeout,
+    maxRetries: checkMaxRetries(o.maxRetries, "options.maxRetries") ?? client.maxRetries,
+    firstByteTimeout: checkTimeout(o.firstByteTimeout, "options.firstByteTimeout") ?? client.firstByteTimeout,
+    idleTimeout: checkTimeout(o.idleTimeout, "options.idleTimeout") ?? client.idleTimeout,
+    maxBodyBytes: checkSizeLimit(o.maxBodyBytes, "options.maxBodyBytes") ?? client.maxBodyBytes,
+    maxErrorBodyBytes:
+      checkSizeLimit(o.maxErrorBodyBytes, "options.maxErrorBodyBytes") ?? client.maxErrorBodyBytes,
+    maxEventSize: checkSizeLimit(o.maxEventSize, "options.maxEventSize") ?? client.maxEventSize,
+  };
 }

@@ -16,18 +16,27 @@ export function mergeDefined<T extends Record<string, unknown>>(
     throw new TypeError(`Options must be a plain object of API parameters (got ${describeValue(source)}).`);
   }
   for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+    if (value === undefined) continue;
+    // defineProperty, not assignment: a "__proto__" key is a parameter to send, not the prototype.
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return target;
 }
 
 /**
  * The path segment for an id: checked (a non-empty string) and percent-encoded, so an id with `/`,
- * `?` or `#` cannot change the URL. `message` is lua-openai's assertion text where it has one.
+ * `?` or `#` cannot change the URL. `"."` and `".."` are refused: they are dot segments, which URL
+ * parsing resolves (`/responses/..` is `/`), and encoding them does not help (`%2e` is a dot to the
+ * URL parser too). `message` is lua-openai's assertion text where it has one.
  */
 export function encodeId(id: unknown, message: string): string {
   if (typeof id !== "string" || id === "") {
     throw new TypeError(`${message} (a non-empty string; got ${describeValue(id)}).`);
+  }
+  if (id === "." || id === "..") {
+    throw new TypeError(
+      `${message} (got ${JSON.stringify(id)}, which is not an id: as a path segment it would leave the resource's path).`,
+    );
   }
   return encodeURIComponent(id);
 }

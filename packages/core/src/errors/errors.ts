@@ -3,8 +3,15 @@
  * happened and, where it can, what to do about it. Messages name the method and URL of the request,
  * never a header value (the Authorization header is never printed).
  *
+ * What an error holds, at any depth, is safe to log (`./redact.ts`): the URL without credentials in
+ * it (`url` fields and messages), and causes copied down to name, message and code — never the
+ * `Request`, its headers or the options that ky's and fetch's own errors carry.
+ *
  * Bad input is reported with the built-in `TypeError`, at the call that caused it.
  */
+import { type Redaction, redactUrl, safeCause, scrubText } from "./redact.js";
+
+export { redactUrl };
 
 /** Base class of every error oaikit throws (except `TypeError` for bad input). */
 export class OaikitError extends Error {
@@ -21,17 +28,17 @@ function describe(target: RequestTarget): string {
   return `${target.method} ${redactUrl(target.url)}`;
 }
 
-/** Drops credentials (user:pass@) from a URL before it goes into a message. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
+/** How a transport error's cause is kept: a safe copy (see `./redact.ts`); oaikit's own errors as they are. */
+function keptCause(cause: unknown, redaction: Redaction | undefined): unknown {
+  return safeCause(cause, redaction, (error) => error instanceof OaikitError);
+}
+
+/** What the transport errors accept besides their target. */
+export interface TransportErrorOptions {
+  /** What went wrong underneath; kept as a safe copy (name, message, code; never a request or headers). */
+  cause?: unknown;
+  /** Texts to cut out of the cause and the detail (the request's header values, its raw URL). */
+  redaction?: Redaction | undefined;
 }
 
 /** The request never got an HTTP response: connection refused or reset, DNS, CORS, TLS. */
@@ -40,16 +47,19 @@ export class ConnectionError extends OaikitError {
   /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
   partial?: unknown;
   readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
   readonly url: string;
-  constructor(target: RequestTarget, options?: { cause?: unknown; detail?: string }) {
-    const detail = options?.detail ?? (options?.cause instanceof Error ? options.cause.message : undefined);
+  constructor(target: RequestTarget, options?: TransportErrorOptions & { detail?: string | undefined }) {
+    const redaction = { url: target.url, ...options?.redaction };
+    const raw = options?.detail ?? (options?.cause instanceof Error ? options.cause.message : undefined);
+    const detail = raw === undefined ? undefined : scrubText(raw, redaction);
     super(
       `${describe(target)} failed before a complete response arrived${detail ? `: ${detail}` : ""}. ` +
         "Check that the server is reachable (and, in a browser, that it allows this origin through CORS).",
-      { cause: options?.cause },
+      { cause: keptCause(options?.cause, redaction) },
     );
     this.method = target.method;
-    this.url = target.url;
+    this.url = redactUrl(target.url);
   }
 }
 
@@ -62,10 +72,16 @@ export class TimeoutError extends OaikitError {
   /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
   partial?: unknown;
   readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
   readonly url: string;
   readonly phase: TimeoutPhase;
   readonly timeoutMs: number;
-  constructor(target: RequestTarget, phase: TimeoutPhase, timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(
+    target: RequestTarget,
+    phase: TimeoutPhase,
+    timeoutMs: number,
+    options?: TransportErrorOptions,
+  ) {
     const what =
       phase === "total"
         ? "did not complete"
@@ -76,26 +92,112 @@ export class TimeoutError extends OaikitError {
       phase === "total" ? "timeout" : phase === "first-byte" ? "firstByteTimeout" : "idleTimeout";
     super(
       `${describe(target)} ${what} within ${timeoutMs} ms. Raise the \`${option}\` option if the server is slow.`,
-      options,
+      { cause: keptCause(options?.cause, { url: target.url, ...options?.redaction }) },
     );
     this.method = target.method;
-    this.url = target.url;
+    this.url = redactUrl(target.url);
     this.phase = phase;
     this.timeoutMs = timeoutMs;
   }
 }
 
-/** The caller aborted the request (an `AbortSignal`, or `stream.abort()`). */
+/**
+ * The caller aborted the request (an `AbortSignal`, or `stream.abort()`). Its `cause` is the caller's
+ * own abort reason, kept as given; when there is none, a safe copy of the transport's error.
+ */
 export class RequestAbortedError extends OaikitError {
   override name = "RequestAbortedError";
   /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
   partial?: unknown;
   readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
   readonly url: string;
   constructor(target: RequestTarget, options?: { cause?: unknown }) {
     super(`${describe(target)} was aborted by the caller.`, options);
     this.method = target.method;
-    this.url = target.url;
+    this.url = redactUrl(target.url);
+  }
+}
+
+/**
+ * The server answered with a redirect (301, 302, 303, 307, 308 with a `Location`, or a browser's
+ * opaque redirect). oaikit never follows one: following would send the configured headers (the key,
+ * `api-key`, `OpenAI-Organization`, ...) to whatever address the server names, and a 301/302/303
+ * would turn a POST into a GET to another URL. Call the final address directly instead.
+ */
+export class RedirectError extends OaikitError {
+  override name = "RedirectError";
+  readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
+  readonly url: string;
+  /** The redirect status; 0 for a browser's opaque redirect (the browser hides status and location). */
+  readonly status: number;
+  /** Where the server pointed, as an absolute URL without credentials; undefined when the runtime hides it. */
+  readonly location: string | undefined;
+  constructor(target: RequestTarget, details: { status: number; location?: string | null | undefined }) {
+    let location: string | undefined;
+    if (details.location) {
+      try {
+        location = redactUrl(new URL(details.location, target.url).href);
+      } catch {
+        location = undefined;
+      }
+    }
+    super(
+      `${describe(target)} was answered with a redirect${details.status ? ` (${details.status})` : ""} to ` +
+        `${location ?? "an address the browser does not reveal"}. oaikit does not follow redirects: that would ` +
+        "send your credentials and headers to the new address, or turn the call into another one (a POST into a GET). " +
+        "Use the final address directly (as baseURL, or as the request URL).",
+    );
+    this.method = target.method;
+    this.url = redactUrl(target.url);
+    this.status = details.status;
+    this.location = location;
+  }
+}
+
+/** Which size limit a response broke: a body read whole, an error body, or one server-sent event. */
+export type SizeLimitKind = "body" | "error-body" | "event";
+
+/**
+ * A response was larger than a size limit (`maxBodyBytes`, `maxErrorBodyBytes` or `maxEventSize`);
+ * reading stopped there and the connection was released. Raise the option (or pass `false`) if the
+ * server is trusted and the answer really is that large.
+ */
+export class ResponseTooLargeError extends OaikitError {
+  override name = "ResponseTooLargeError";
+  /** When this failure cut a stream: what the stream had aggregated before it (set by the stream classes). */
+  partial?: unknown;
+  /** The request's method (undefined when a standalone `SseDecoder` was given no target). */
+  readonly method: string | undefined;
+  /** The request's URL (undefined when a standalone `SseDecoder` was given no target). */
+  readonly url: string | undefined;
+  /** The HTTP status of the response whose body was too large. */
+  readonly status: number | undefined;
+  /** What was too large. */
+  readonly kind: SizeLimitKind;
+  /** The limit that was exceeded: bytes for a body, characters for an event. */
+  readonly limit: number;
+  /** The option that sets this limit. */
+  readonly option: string;
+  constructor(
+    target: RequestTarget | undefined,
+    details: { kind: SizeLimitKind; limit: number; option: string; status?: number | undefined },
+  ) {
+    const what =
+      details.kind === "event"
+        ? `sent a server-sent event larger than ${details.limit} characters`
+        : `sent ${details.kind === "error-body" ? "an error body" : "a body"} larger than ${details.limit} bytes`;
+    super(
+      `${target ? describe(target) : "The server"} ${what}${details.status !== undefined ? ` (status ${details.status})` : ""}; ` +
+        `reading stopped. Raise the \`${details.option}\` option (or set it to false) if the server is trusted.`,
+    );
+    this.method = target?.method;
+    this.url = target && redactUrl(target.url);
+    this.status = details.status;
+    this.kind = details.kind;
+    this.limit = details.limit;
+    this.option = details.option;
   }
 }
 

@@ -2,6 +2,7 @@
  * Body inference (Astra's `body_parser`, without its silent drops): what a value given to `setBody`
  * or the table form's `body` becomes on the wire, and the Content-Type it implies.
  */
+import { describeValue } from "../utils/checks.js";
 import { mimeTypeFor } from "./mime.js";
 
 /** Anything `setBody` accepts: text, bytes, or a JSON value (plain object or array). */
@@ -36,12 +37,6 @@ const isByte = (value: unknown) =>
 function isPlainObject(value: object): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  return (value as object).constructor?.name ?? "object";
 }
 
 /**
@@ -85,7 +80,7 @@ export function prepareBody(value: unknown, where = "setBody"): PreparedBody {
     return { kind: "json", payload: json, contentType: JSON_TYPE };
   }
   throw new TypeError(
-    `${where}: cannot send a ${describe(value)} as a body. Pass a string (text), a Uint8Array, ` +
+    `${where}: cannot send ${describeValue(value)} as a body. Pass a string (text), a Uint8Array, ` +
       "ArrayBuffer, Blob or array of integers 0..255 (bytes), or a plain object or array (JSON)." +
       (value === undefined ? " To send no body, leave the body out (or pass null to remove one)." : ""),
   );
@@ -99,15 +94,15 @@ export function prepareForm(form: unknown, where = "setForm"): [string, string][
   if (form instanceof URLSearchParams) return [...form.entries()];
   if (form === null || typeof form !== "object" || Array.isArray(form) || !isPlainObject(form)) {
     throw new TypeError(
-      `${where}: expected an object of string values (or URLSearchParams), got ${describe(form)}. ` +
+      `${where}: expected an object of string values (or URLSearchParams), got ${describeValue(form)}. ` +
         'Example: setForm({ grant_type: "client_credentials" }).',
     );
   }
   return Object.entries(form).map(([key, value]) => {
     if (typeof value !== "string") {
       throw new TypeError(
-        `${where}: the value of form field "${key}" is a ${describe(value)}; form values must be strings ` +
-          "(convert it with String(value)).",
+        `${where}: the value of form field "${key}" must be a string (got ${describeValue(value)}); ` +
+          "convert it with String(value).",
       );
     }
     return [key, value];
@@ -171,7 +166,7 @@ export function prepareFile(
     blob = new Blob([bytes], { type: options.type ?? mimeTypeFor(name) });
   } else {
     throw new TypeError(
-      `${where}: expected a File, a Blob or bytes (Uint8Array/ArrayBuffer) with a name, got ${describe(file)}.`,
+      `${where}: expected a File, a Blob or bytes (Uint8Array/ArrayBuffer) with a name, got ${describeValue(file)}.`,
     );
   }
   return { blob, name, fieldName };

@@ -1,8 +1,11 @@
 /**
- * Server-sent events from a byte stream, through eventsource-parser: one streaming UTF-8 decoder per
- * response (flushed at the end, so a character split across chunks is never a U+FFFD).
+ * Server-sent events from a byte stream, through the streams' own decoder (`SseDecoder`): one SSE
+ * decoding path for the whole package, with its streaming UTF-8 decoder (flushed at the end, so a
+ * character split across chunks is never a U+FFFD) and its event size limit.
  */
-import { createParser } from "eventsource-parser";
+import type { RequestTarget } from "../errors/errors.js";
+import { SseDecoder } from "../stream/sse.js";
+import type { SizeLimit } from "../transport/limits.js";
 
 /** One SSE event: `data` (lines joined with "\n"), plus `event` and `id` when the server sent them. */
 export interface SseEvent {
@@ -11,27 +14,39 @@ export interface SseEvent {
   data: string;
 }
 
+/** Options of `sseEvents`. */
+export interface SseEventsOptions {
+  /** The request, named in errors. */
+  target?: RequestTarget | undefined;
+  /** Largest event in characters; `false` for none. Default: `SseDecoder`'s (16 Mi). */
+  maxEventSize?: SizeLimit | undefined;
+}
+
 /**
  * Yields the events of an SSE body. Comments (keep-alives) and `retry:` fields are skipped; an event
- * not closed by a blank line when the body ends is dropped, as the SSE specification says.
+ * not closed by a blank line when the body ends is dropped, as the SSE specification says. An event
+ * larger than `maxEventSize` throws `ResponseTooLargeError` (the body is then cancelled).
  */
 export async function* sseEvents(
   chunks: AsyncIterable<Uint8Array>,
+  options: SseEventsOptions = {},
 ): AsyncGenerator<SseEvent, void, undefined> {
-  const decoder = new TextDecoder();
   const ready: SseEvent[] = [];
-  const parser = createParser({
-    onEvent: ({ event, id, data }) => {
-      const parsed: SseEvent = { data };
-      if (event !== undefined) parsed.event = event;
-      if (id !== undefined) parsed.id = id;
-      ready.push(parsed);
+  const decoder = new SseDecoder(
+    {
+      onEvent: (data, event, id) => {
+        const parsed: SseEvent = { data };
+        if (event !== undefined) parsed.event = event;
+        if (id !== undefined) parsed.id = id;
+        ready.push(parsed);
+      },
     },
-  });
+    { target: options.target, maxEventSize: options.maxEventSize, keepTrailing: false },
+  );
   for await (const chunk of chunks) {
-    parser.feed(decoder.decode(chunk, { stream: true }));
+    decoder.push(chunk);
     yield* ready.splice(0);
   }
-  parser.feed(decoder.decode());
+  decoder.end();
   yield* ready.splice(0);
 }

@@ -4,6 +4,7 @@
  */
 
 export { isQuotaError, isRetryableError, isRetryableStatus } from "../errors/error-body.js";
+export { redactUrl } from "../errors/errors.js";
 export type { Hooks, RetryOptions, SendInit, TransportOptions } from "../transport/send.js";
 export { send } from "../transport/send.js";
 export type { BodyValue, FileOptions, FormValue } from "./body.js";

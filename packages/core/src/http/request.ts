@@ -3,7 +3,15 @@
  * Every setter checks its input, returns a new request and leaves the receiver unchanged.
  */
 
+import {
+  checkSizeLimit,
+  checkTimeout,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_EVENT_SIZE,
+  type SizeLimit,
+} from "../transport/limits.js";
 import type { Hooks, RetryOptions, SendInit, TransportOptions } from "../transport/send.js";
+import { describeValue } from "../utils/checks.js";
 import {
   type BodyValue,
   type FileOptions,
@@ -17,7 +25,7 @@ import {
 import { type SseEvent, sseEvents } from "./events.js";
 import { type Exchange, startExchange } from "./exchange.js";
 import { HttpResponse } from "./response.js";
-import { checkHeader, checkHeaders, checkMethod, checkSignal, checkTimeout, checkUrl } from "./validate.js";
+import { checkHeader, checkHeaders, checkMethod, checkSignal, checkUrl } from "./validate.js";
 
 /** A file for the table form: a `File`, or a Blob/bytes with a name (and optional field name and type). */
 export type FileDetails = File | ({ data: Blob | Uint8Array | ArrayBuffer } & FileOptions);
@@ -35,8 +43,12 @@ export interface RequestDetails {
   /** A file to upload as multipart/form-data. */
   file?: FileDetails;
   signal?: AbortSignal;
-  /** Total milliseconds for the request, body included (retries too). Default: none. */
+  /** Total milliseconds for the request, body included (retries too), at most 2147483647; `false` for none. Default: none. */
   timeout?: number | false;
+  /** Largest body `execute()` reads, in bytes; `false` for no limit. Default 128 MiB. */
+  maxBodyBytes?: number | false;
+  /** Largest server-sent event `events()` accepts, in characters; `false` for no limit. Default 16 Mi. */
+  maxEventSize?: number | false;
   /** ky's retry options, or a retry limit. Default 0. */
   retry?: RetryOptions | number;
   /** ky's hooks. */
@@ -57,6 +69,8 @@ const DETAIL_KEYS = new Set([
   "retry",
   "hooks",
   "fetch",
+  "maxBodyBytes",
+  "maxEventSize",
 ]);
 const BODILESS = new Set(["GET", "HEAD"]);
 
@@ -72,6 +86,8 @@ interface State {
   retry?: RetryOptions | number | undefined;
   hooks?: Hooks | undefined;
   fetch?: typeof globalThis.fetch | undefined;
+  maxBodyBytes?: SizeLimit | undefined;
+  maxEventSize?: SizeLimit | undefined;
 }
 
 /** Checks the rules that involve several fields; `where` names the call that broke one. */
@@ -134,7 +150,8 @@ export class HttpRequest {
   /** Sets one header, replacing any header of the same name (case-insensitive). */
   setHeader(name: string, value: string): HttpRequest {
     checkHeader(name, value, "setHeader");
-    const headers: Record<string, string> = {};
+    // A null-prototype record: "__proto__" (a valid header name) is a key like any other, not a setter.
+    const headers: Record<string, string> = Object.create(null);
     for (const [key, existing] of Object.entries(this.#state.headers)) {
       if (key.toLowerCase() !== name.toLowerCase()) headers[key] = existing;
     }
@@ -176,7 +193,23 @@ export class HttpRequest {
 
   /** Sets the total timeout in milliseconds (headers and body, retries included); `false` for none. */
   setTimeout(timeout: number | false): HttpRequest {
-    return this.#with({ timeout: checkTimeout(timeout, "setTimeout") }, "setTimeout");
+    return this.#with({ timeout: checkTimeout(timeout, "setTimeout: the timeout") }, "setTimeout");
+  }
+
+  /**
+   * Sets the largest body `execute()` / `executeTask()` read whole, in bytes (default 128 MiB);
+   * `false` for no limit. A larger body rejects with `ResponseTooLargeError`.
+   */
+  setMaxBodyBytes(limit: number | false): HttpRequest {
+    return this.#with({ maxBodyBytes: checkSizeLimit(limit, "setMaxBodyBytes") }, "setMaxBodyBytes");
+  }
+
+  /**
+   * Sets the largest server-sent event `events()` accepts, in characters of its data and of the line
+   * being read (default 16 Mi); `false` for no limit. A larger one rejects with `ResponseTooLargeError`.
+   */
+  setMaxEventSize(limit: number | false): HttpRequest {
+    return this.#with({ maxEventSize: checkSizeLimit(limit, "setMaxEventSize") }, "setMaxEventSize");
   }
 
   /** Sets an AbortSignal; aborting it rejects with `RequestAbortedError`. */
@@ -195,7 +228,9 @@ export class HttpRequest {
   /** The fetch-level request this builder describes (headers with the inferred Content-Type, the body). */
   #init(): SendInit {
     const { url, method, body, form, file } = this.#state;
-    const headers = new Headers(this.#state.headers);
+    // Header by header: fetch's record conversion (`new Headers(record)`) drops a "__proto__" key.
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(this.#state.headers)) headers.set(name, value);
     let payload: BodyInit | undefined;
     if (body) {
       payload = body.payload;
@@ -217,12 +252,14 @@ export class HttpRequest {
   }
 
   #start(): Promise<Exchange> {
-    return startExchange(this.#init(), this.#options());
+    return startExchange(this.#init(), this.#options(), this.#state.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   }
 
   /**
    * Sends the request and reads the whole body. Resolves for every HTTP status (check `status`);
-   * rejects with `ConnectionError`, `TimeoutError` or `RequestAbortedError`.
+   * rejects with `ConnectionError`, `TimeoutError` or `RequestAbortedError`, with `RedirectError` for a
+   * redirect (never followed: your headers never reach another address) and `ResponseTooLargeError`
+   * for a body above `maxBodyBytes`.
    */
   async execute(): Promise<HttpResponse> {
     const exchange = await this.#start();
@@ -276,11 +313,18 @@ export class HttpRequest {
   }
 
   /**
-   * The body parsed as server-sent events (through eventsource-parser): `{ event?, id?, data }` per
-   * event. Check `await events.response()` for the status if the server may answer with an error.
+   * The body parsed as server-sent events (the streams' own decoder, `SseDecoder`): `{ event?, id?, data }`
+   * per event. Check `await events.response()` for the status if the server may answer with an error.
+   * An event larger than `maxEventSize` rejects with `ResponseTooLargeError`.
    */
   events(): HttpStream<SseEvent> {
-    return new HttpStream(() => this.#start(), sseEvents, this.#state);
+    const { method, url } = this.#state;
+    const maxEventSize = this.#state.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    return new HttpStream(
+      () => this.#start(),
+      (chunks) => sseEvents(chunks, { target: { method, url }, maxEventSize }),
+      this.#state,
+    );
   }
 }
 
@@ -340,7 +384,7 @@ export function request(urlOrDetails: string | URL | RequestDetails): HttpReques
   }
   if (urlOrDetails === null || typeof urlOrDetails !== "object" || Array.isArray(urlOrDetails)) {
     throw new TypeError(
-      `request: expected a URL string or { url, method, headers, body, ... }, got ${urlOrDetails === null ? "null" : Array.isArray(urlOrDetails) ? "an array" : typeof urlOrDetails}.`,
+      `request: expected a URL string or { url, method, headers, body, ... }, got ${describeValue(urlOrDetails)}.`,
     );
   }
   const details = urlOrDetails;
@@ -381,7 +425,9 @@ export function request(urlOrDetails: string | URL | RequestDetails): HttpReques
     form: details.form === undefined ? undefined : prepareForm(details.form, "request"),
     file,
     signal: checkSignal(details.signal, "request"),
-    timeout: checkTimeout(details.timeout, "request"),
+    timeout: checkTimeout(details.timeout, "request: timeout"),
+    maxBodyBytes: checkSizeLimit(details.maxBodyBytes, "request: maxBodyBytes"),
+    maxEventSize: checkSizeLimit(details.maxEventSize, "request: maxEventSize"),
     retry,
     hooks: details.hooks,
     fetch: details.fetch,

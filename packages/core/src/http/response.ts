@@ -110,7 +110,7 @@ export class HttpResponse {
     return undefined;
   }
 
-  /** The final URL, after redirects. */
+  /** The URL of the response: the request's (oaikit never follows redirects, see `RedirectError`). */
   url(): string {
     return this.#url;
   }

@@ -3,21 +3,16 @@
  * to pass instead (Astra drops several of these silently; we refuse them).
  */
 
-// RFC 9110 §5.6.2 token: the characters allowed in a method or a header name.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+import { checkHeader, TOKEN } from "../transport/headers.js";
+import { describeValue } from "../utils/checks.js";
+
 // fetch refuses these methods outright (they are valid tokens, but not for fetch).
 const FETCH_FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value === "object" ? ((value as object).constructor?.name ?? "object") : typeof value;
-}
 
 /** Resolves and checks a URL; relative URLs resolve against the page's location in a browser. */
 export function checkUrl(url: unknown, where: string): string {
   if (typeof url !== "string" && !(url instanceof URL)) {
-    throw new TypeError(`${where}: the URL must be a string (or a URL), got ${describe(url)}.`);
+    throw new TypeError(`${where}: the URL must be a string (or a URL), got ${describeValue(url)}.`);
   }
   let parsed: URL;
   try {
@@ -53,35 +48,18 @@ export function checkMethod(method: unknown, where: string): string {
   return upper;
 }
 
-/** Checks one header: a token name and a string value without CR, LF or NUL. */
-export function checkHeader(name: unknown, value: unknown, where: string): void {
-  if (typeof name !== "string" || !TOKEN.test(name)) {
-    throw new TypeError(
-      `${where}: ${JSON.stringify(name) ?? String(name)} is not a valid header name. ` +
-        'Use a non-empty token of letters, digits and !#$%&\'*+-.^_`|~ (e.g. "x-trace-id").',
-    );
-  }
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `${where}: the value of header "${name}" is a ${describe(value)}; header values must be strings ` +
-        "(convert it with String(value)).",
-    );
-  }
-  if (/[\r\n\0]/.test(value)) {
-    throw new TypeError(
-      `${where}: the value of header "${name}" contains a line break or NUL, which HTTP forbids.`,
-    );
-  }
-}
+/** Checks one header (the one rule of `transport/headers.ts`). */
+export { checkHeader };
 
 /** Checks a whole header record; names that differ only in case are refused (they are one header). */
 export function checkHeaders(headers: unknown, where: string): Record<string, string> {
   if (headers === null || typeof headers !== "object" || Array.isArray(headers)) {
-    throw new TypeError(`${where}: headers must be an object of strings, got ${describe(headers)}.`);
+    throw new TypeError(`${where}: headers must be an object of strings, got ${describeValue(headers)}.`);
   }
   const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
   const seen = new Set<string>();
-  const copy: Record<string, string> = {};
+  // A null-prototype record: "__proto__" (a valid header name) is a key like any other, not a setter.
+  const copy: Record<string, string> = Object.create(null);
   for (const [name, value] of entries) {
     checkHeader(name, value, where);
     const lower = name.toLowerCase();
@@ -92,17 +70,6 @@ export function checkHeaders(headers: unknown, where: string): Record<string, st
     copy[name] = value as string;
   }
   return copy;
-}
-
-/** Checks a timeout: a positive number of milliseconds, or `false`/`undefined` for none. */
-export function checkTimeout(timeout: unknown, where: string): number | false | undefined {
-  if (timeout === undefined || timeout === false) return timeout;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0 || timeout > 2_147_483_647) {
-    throw new TypeError(
-      `${where}: the timeout must be a positive number of milliseconds (or false for none).`,
-    );
-  }
-  return timeout;
 }
 
 /** Checks an AbortSignal. */

@@ -15,6 +15,8 @@
  * - Timers: one `setTimeout` per timeout period, not per event. Data events only bump a counter and a
  *   timestamp (once per read); when the timer fires it checks the timestamp and re-arms for the
  *   remainder. Comments never touch the timestamp, so keep-alives cannot hold a dead stream open.
+ *   Timers are unref'd (`utils/timers.ts`) and cleared on every settle path: a stream whose body is
+ *   never read does not keep a Node process alive (an open socket still does, until a timer ends it).
  * - Every path ends: EOF, a terminator, an error event, bad JSON, a timeout, an abort or a cut each
  *   settle the stream exactly once (`#fail` / `#succeed` are idempotent, the first outcome wins).
  */
@@ -26,11 +28,22 @@ import {
   OaikitError,
   RequestAbortedError,
   type RequestTarget,
+  ResponseTooLargeError,
   StreamError,
   StreamTruncatedError,
   TimeoutError,
 } from "../errors/errors.js";
+import {
+  checkSizeLimit,
+  checkTimeout,
+  DEFAULT_MAX_ERROR_BODY_BYTES,
+  DEFAULT_MAX_EVENT_SIZE,
+  type SizeLimit,
+  type Timeout,
+} from "../transport/limits.js";
+import { readText } from "../transport/read-body.js";
 import { decodeBody, requestIdOf } from "../transport/response-meta.js";
+import { startTimer, type Timer } from "../utils/timers.js";
 import { SseDecoder } from "./sse.js";
 import type {
   StreamDiagnostics,
@@ -81,6 +94,11 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
   readonly #protocol: StreamProtocol<Raw, Final>;
   readonly #controller = new AbortController();
   readonly #decoder: SseDecoder;
+  /** The wait for the first data event (`firstByteTimeout`, else `idleTimeout`), or false. */
+  readonly #firstByte: Timeout;
+  /** The longest gap between data events, or false. */
+  readonly #idle: Timeout;
+  readonly #maxErrorBodyBytes: SizeLimit;
 
   #open: Promise<void> | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -107,8 +125,8 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
   readonly #ignored: string[] = [];
   #endReason: StreamEndReason | undefined;
 
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
+  #graceTimer: Timer | undefined;
   #lastDataAt = 0;
   #removeAbortListener: (() => void) | undefined;
 
@@ -124,36 +142,38 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       );
     }
     const opts = options ?? {};
-    for (const name of ["firstByteTimeout", "idleTimeout"] as const) {
-      const value = opts[name];
-      if (value !== undefined && (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value))) {
-        throw new TypeError(
-          `\`${name}\` must be a finite number of milliseconds ≥ 0 (0 disables it); got ${value}.`,
-        );
-      }
-    }
+    const idle = checkTimeout(opts.idleTimeout, "`idleTimeout`") ?? false;
+    const firstByte = checkTimeout(opts.firstByteTimeout, "`firstByteTimeout`") ?? idle;
+    this.#idle = idle;
+    this.#firstByte = firstByte;
+    this.#maxErrorBodyBytes =
+      checkSizeLimit(opts.maxErrorBodyBytes, "`maxErrorBodyBytes`") ?? DEFAULT_MAX_ERROR_BODY_BYTES;
+    const maxEventSize = checkSizeLimit(opts.maxEventSize, "`maxEventSize`") ?? DEFAULT_MAX_EVENT_SIZE;
     if (opts.onChunk !== undefined && typeof opts.onChunk !== "function") {
       throw new TypeError("`onChunk` must be a function (raw chunk) => void.");
     }
     this.#source = source;
     this.#options = opts;
     this.#protocol = protocol;
-    this.#decoder = new SseDecoder({
-      onEvent: (data, event) => this.#onData(data, event),
-      onComment: (comment) => {
-        this.#comments++;
-        if (this.#textQueue) this.#textQueue.push(`: ${comment}\n\n`);
+    this.#decoder = new SseDecoder(
+      {
+        onEvent: (data, event) => this.#onData(data, event),
+        onComment: (comment) => {
+          this.#comments++;
+          if (this.#textQueue) this.#textQueue.push(`: ${comment}\n\n`);
+        },
+        onTrailingDone: () => {
+          this.#done = true;
+        },
+        onDroppedTrailing: (data) => {
+          this.#dropped = data;
+        },
+        onIgnoredLine: (line) => {
+          if (this.#ignored.length < MAX_IGNORED_LINES) this.#ignored.push(line);
+        },
       },
-      onTrailingDone: () => {
-        this.#done = true;
-      },
-      onDroppedTrailing: (data) => {
-        this.#dropped = data;
-      },
-      onIgnoredLine: (line) => {
-        if (this.#ignored.length < MAX_IGNORED_LINES) this.#ignored.push(line);
-      },
-    });
+      { target: source.target, maxEventSize },
+    );
   }
 
   /** Method and URL of the request. */
@@ -367,8 +387,9 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       try {
         this.#decoder.push(result.value);
       } catch (error) {
-        // Only an onChunk callback can throw here; the stream ends with its error.
-        if (!this.#ended) this.#fail(error as Error, "aborted");
+        // An event above maxEventSize, or an onChunk callback's exception: the stream ends with it.
+        if (!this.#ended)
+          this.#fail(error as Error, error instanceof ResponseTooLargeError ? "too-large" : "aborted");
         return;
       }
       if (this.#events !== before) this.#gotData(before === 0);
@@ -390,8 +411,8 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       signal.addEventListener("abort", onAbort, { once: true });
       this.#removeAbortListener = () => signal.removeEventListener("abort", onAbort);
     }
-    const firstByte = this.#firstByteMs();
-    if (firstByte) this.#timer = setTimeout(this.#onTimer, firstByte);
+    const firstByte = this.#firstByte;
+    if (firstByte !== false) this.#timer = startTimer(this.#onTimer, firstByte);
 
     let response: Response;
     try {
@@ -416,8 +437,17 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     if (!response.ok) {
       let text = "";
       try {
-        text = await response.text();
-      } catch {
+        text = await readText(response, {
+          target: this.#source.target,
+          maxBytes: this.#maxErrorBodyBytes,
+          kind: "error-body",
+          option: "maxErrorBodyBytes",
+        });
+      } catch (error) {
+        if (error instanceof ResponseTooLargeError) {
+          if (!this.#ended) this.#fail(error, "too-large");
+          return;
+        }
         // The body could not be read; the status alone still makes the error.
       }
       if (this.#ended) return;
@@ -518,7 +548,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
   #recordError(error: ApiErrorBody): void {
     if (this.#streamError) return;
     this.#streamError = error;
-    this.#graceTimer = setTimeout(() => {
+    this.#graceTimer = startTimer(() => {
       if (!this.#ended) this.#settleAfterStop();
     }, ERROR_GRACE_MS);
   }
@@ -538,19 +568,13 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
 
   /** A read brought data events: start the idle clock (first data) or move it. */
   #gotData(first: boolean): void {
-    const idle = this.#options.idleTimeout;
+    const idle = this.#idle;
     if (first) {
       if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#timer = idle ? setTimeout(this.#onTimer, idle) : undefined;
+      this.#timer = idle !== false ? startTimer(this.#onTimer, idle) : undefined;
     }
     // One clock read per read (not per event), and none at all without an idle timeout.
-    if (idle) this.#lastDataAt = Date.now();
-  }
-
-  /** The wait allowed for the first data event: `firstByteTimeout`, or `idleTimeout` when it is unset (0 = off). */
-  #firstByteMs(): number {
-    const { firstByteTimeout, idleTimeout } = this.#options;
-    return (firstByteTimeout !== undefined ? firstByteTimeout : idleTimeout) ?? 0;
+    if (idle !== false) this.#lastDataAt = Date.now();
   }
 
   readonly #onTimer = (): void => {
@@ -558,14 +582,14 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     if (this.#ended) return;
     const target = this.#source.target;
     if (this.#events === 0) {
-      const ms = this.#firstByteMs();
+      const ms = this.#firstByte as number;
       this.#fail(new TimeoutError(target, "first-byte", ms), "timeout");
       return;
     }
-    const idle = this.#options.idleTimeout as number;
+    const idle = this.#idle as number;
     const quiet = Date.now() - this.#lastDataAt;
     if (quiet >= idle) this.#fail(new TimeoutError(target, "idle", idle), "timeout");
-    else this.#timer = setTimeout(this.#onTimer, idle - quiet);
+    else this.#timer = startTimer(this.#onTimer, idle - quiet);
   };
 
   /** The body ended. */
@@ -613,7 +637,8 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     if (
       error instanceof TimeoutError ||
       error instanceof ConnectionError ||
-      error instanceof RequestAbortedError
+      error instanceof RequestAbortedError ||
+      error instanceof ResponseTooLargeError
     ) {
       error.partial ??= this.#protocol.snapshot();
     }

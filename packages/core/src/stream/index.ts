@@ -17,7 +17,7 @@ export {
   responseReasoningText,
   TERMINAL_RESPONSE_EVENTS,
 } from "./responses-accumulator.js";
-export type { SseSink } from "./sse.js";
+export type { SseDecoderOptions, SseSink } from "./sse.js";
 export { isDoneData, SseDecoder } from "./sse.js";
 export type { StreamFilter, StreamFilterCallback } from "./stream-filter.js";
 export { createStreamFilter } from "./stream-filter.js";

@@ -1,5 +1,6 @@
 // SseDecoder: the framing rules on top of eventsource-parser, fed with exact byte boundaries.
 import { describe, expect, test } from "vitest";
+import { ResponseTooLargeError } from "../errors/errors.js";
 import { SseDecoder } from "./sse.js";
 
 interface Record_ {
@@ -115,7 +116,7 @@ describe("SseDecoder", () => {
     expect(feedBytes(text, 1).events).toEqual([["x", undefined]]);
   });
 
-  test("a 2 MB line in 1 KB reads (no line-length limit, linear)", () => {
+  test("a 2 MB line in 1 KB reads (under the 16 Mi event limit, linear)", () => {
     const big = "x".repeat(2_000_000);
     const out = feedBytes(`data: {"b":"${big}"}\n\n`, 1024);
     expect(out.events).toHaveLength(1);
@@ -126,5 +127,45 @@ describe("SseDecoder", () => {
     const { decoder: d } = decoder();
     d.end();
     expect(() => d.push(new Uint8Array([1]))).toThrow(TypeError);
+  });
+
+  test("maxEventSize: an open line or the data of one event past the limit throws, then the decoder is done", () => {
+    const target = { method: "POST", url: "http://127.0.0.1:9/x" };
+    const line = new SseDecoder({ onEvent: () => {} }, { maxEventSize: 100, target });
+    line.pushText("data: ");
+    expect(() => line.pushText("x".repeat(200))).toThrow(ResponseTooLargeError);
+    expect(() => line.pushText("data: y\n\n")).toThrow(TypeError);
+
+    const lines = new SseDecoder({ onEvent: () => {} }, { maxEventSize: 100 });
+    let error: unknown;
+    try {
+      for (let i = 0; i < 10; i++) lines.pushText(`data: ${"z".repeat(20)}\n`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ kind: "event", limit: 100, option: "maxEventSize" });
+
+    const events: string[] = [];
+    const fine = new SseDecoder({ onEvent: (data) => events.push(data) }, { maxEventSize: 100 });
+    for (let i = 0; i < 50; i++) fine.pushText(`data: ${"w".repeat(90)}\n\n`);
+    fine.end();
+    expect(events).toHaveLength(50);
+  });
+
+  test("the event id is passed on; keepTrailing: false drops an event not closed at EOF (the spec)", () => {
+    const seen: [string, string | undefined][] = [];
+    const dropped: string[] = [];
+    const strict = new SseDecoder(
+      {
+        onEvent: (data, _event, id) => seen.push([data, id]),
+        onDroppedTrailing: (data) => dropped.push(data),
+      },
+      { keepTrailing: false },
+    );
+    strict.pushText("id: 1\ndata: a\n\ndata: [DONE]\n");
+    strict.end();
+    expect(seen).toEqual([["a", "1"]]);
+    expect(dropped).toEqual(["[DONE]"]);
   });
 });

@@ -13,10 +13,17 @@
  * - lines with leading whitespace before `data:` (lua-openai's `"  data: ..."` test) are accepted when
  *   the whole line arrives in one read (see `onError` below for why that is free and what it misses).
  *
+ * - a size bound: one event (its accumulated `data` plus the line still being read) may hold at most
+ *   `maxEventSize` characters (default 16 Mi, eventsource-parser's `maxBufferSize`); past it, `push()`
+ *   throws `ResponseTooLargeError` and the decoder is finished, so a server that sends one endless line
+ *   cannot make it buffer without bound.
+ *
+ * This is the one SSE decoding path: the stream classes and the request builder's `events()` both use it.
+ *
  * Performance: one decoder and one parser per response, no TransformStream, no per-chunk closure or
  * options object (`STREAM_OPTIONS` is shared). eventsource-parser itself keeps partial lines as
  * fragments and joins them once, so a 1.6 MB `data:` line (corpus file 17) arriving in thousands of
- * reads stays linear, and it has no line-length limit unless `maxBufferSize` is set (we don't).
+ * reads stays linear.
  */
 import {
   createParser,
@@ -24,6 +31,8 @@ import {
   type EventSourceParser,
   type ParseError,
 } from "eventsource-parser";
+import { type RequestTarget, ResponseTooLargeError } from "../errors/errors.js";
+import { checkSizeLimit, DEFAULT_MAX_EVENT_SIZE, type SizeLimit } from "../transport/limits.js";
 
 /** Receives what the decoder finds. Called synchronously from `push()` / `end()`. */
 export interface SseSink {
@@ -32,7 +41,7 @@ export interface SseSink {
    * complete lines of an event that never got its blank line are delivered here too; `[DONE]` is
    * never filtered at this level (the caller decides what a terminator is), except the EOF case below.
    */
-  onEvent(data: string, event: string | undefined): void;
+  onEvent(data: string, event: string | undefined, id: string | undefined): void;
   /** A comment line, without the leading `:` and one optional space. */
   onComment?(comment: string): void;
   /** An undispatched `data: [DONE]` was found at EOF: the body did end with its terminator. */
@@ -41,6 +50,26 @@ export interface SseSink {
   onDroppedTrailing?(data: string): void;
   /** A line the parser could not use (unknown field); for diagnostics only. */
   onIgnoredLine?(line: string): void;
+}
+
+/** Options of `new SseDecoder(sink, options)`. */
+export interface SseDecoderOptions {
+  /**
+   * Largest event, in characters: its `data` so far plus the line still being read. Default 16 Mi;
+   * `false` for no limit. Past it, `push()` throws `ResponseTooLargeError` (kind `"event"`).
+   */
+  maxEventSize?: SizeLimit | undefined;
+  /** The request, named in `ResponseTooLargeError`. */
+  target?: RequestTarget | undefined;
+  /**
+   * What to do at EOF with an event that never got its blank line: `true` (default) delivers its
+   * complete lines and counts a trailing `data: [DONE]` as the terminator (OpenAI-compatible servers
+   * that skip the blank line); `false` drops it as the SSE specification says (reported through
+   * `onDroppedTrailing`).
+   */
+  keepTrailing?: boolean | undefined;
+  /** The option that sets `maxEventSize`, named in the error. Default `"maxEventSize"`. */
+  option?: string | undefined;
 }
 
 const STREAM_OPTIONS: TextDecodeOptions = { stream: true };
@@ -67,26 +96,37 @@ export class SseDecoder {
   #ended = false;
   /** True only while `end()` flushes the parser: dispatched events then are EOF leftovers. */
   #atEof = false;
+  readonly #maxEventSize: SizeLimit;
+  readonly #target: RequestTarget | undefined;
+  readonly #keepTrailing: boolean;
+  readonly #option: string;
+  /** Set when the parser reported an event above `maxEventSize`; thrown once `feed` returns. */
+  #overflow = false;
 
-  constructor(sink: SseSink) {
+  constructor(sink: SseSink, options: SseDecoderOptions = {}) {
     this.#sink = sink;
+    this.#option = options.option ?? "maxEventSize";
+    this.#maxEventSize = checkSizeLimit(options.maxEventSize, this.#option) ?? DEFAULT_MAX_EVENT_SIZE;
+    this.#target = options.target;
+    this.#keepTrailing = options.keepTrailing ?? true;
     this.#parser = createParser({
       onEvent: (message: EventSourceMessage) => {
-        if (this.#atEof) this.#eofEvent(message.data, message.event);
-        else this.#sink.onEvent(message.data, message.event);
+        if (this.#atEof) this.#eofEvent(message.data, message.event, message.id);
+        else this.#sink.onEvent(message.data, message.event, message.id);
       },
       onComment: sink.onComment ? (comment: string) => sink.onComment?.(comment) : undefined,
       onError: (error: ParseError) => this.#parseError(error),
+      maxBufferSize: this.#maxEventSize === false ? undefined : this.#maxEventSize,
     });
   }
 
-  /** Feeds one read of the body. */
+  /** Feeds one read of the body. Throws `ResponseTooLargeError` when an event passes `maxEventSize`. */
   push(bytes: Uint8Array): void {
     if (this.#ended) throw new TypeError("SseDecoder.push() was called after end(); create a new decoder.");
     const text = this.#text.decode(bytes, STREAM_OPTIONS);
     if (text.length === 0) return;
     this.#track(text);
-    this.#parser.feed(text);
+    this.#feed(text);
   }
 
   /** Feeds already-decoded text (tests, or bodies held as strings). */
@@ -95,7 +135,20 @@ export class SseDecoder {
       throw new TypeError("SseDecoder.pushText() was called after end(); create a new decoder.");
     if (text.length === 0) return;
     this.#track(text);
+    this.#feed(text);
+  }
+
+  #feed(text: string): void {
     this.#parser.feed(text);
+    if (this.#overflow) {
+      // The parser dropped what it held and refuses more input: this decoder is finished.
+      this.#ended = true;
+      throw new ResponseTooLargeError(this.#target, {
+        kind: "event",
+        limit: this.#maxEventSize as number,
+        option: this.#option,
+      });
+    }
   }
 
   /**
@@ -129,7 +182,7 @@ export class SseDecoder {
     const rest = this.#text.decode();
     if (rest.length > 0) {
       this.#track(rest);
-      this.#parser.feed(rest);
+      this.#feed(rest);
     }
     // Whether the body stopped inside a `data:` line: only that line's bytes are incomplete.
     this.#lastLineOpen =
@@ -154,7 +207,11 @@ export class SseDecoder {
    * never send the blank line), and the last line, if it had no line terminator, is dropped unparsed
    * unless it is `[DONE]`.
    */
-  #eofEvent(data: string, event: string | undefined): void {
+  #eofEvent(data: string, event: string | undefined, id: string | undefined): void {
+    if (!this.#keepTrailing) {
+      this.#sink.onDroppedTrailing?.(data);
+      return;
+    }
     let complete = data;
     if (this.#lastLineOpen) {
       const cut = data.lastIndexOf("\n");
@@ -168,7 +225,7 @@ export class SseDecoder {
       this.#sink.onTrailingDone?.();
       return;
     }
-    this.#sink.onEvent(complete, event);
+    this.#sink.onEvent(complete, event, id);
   }
 
   /**
@@ -180,10 +237,14 @@ export class SseDecoder {
    * do not indent; the spec does not allow it.
    */
   #parseError(error: ParseError): void {
+    if (error.type === "max-buffer-size-exceeded") {
+      this.#overflow = true;
+      return;
+    }
     if (error.type === "unknown-field" && error.field !== undefined && error.value !== undefined) {
       if (error.field.trim() === "data") {
-        if (this.#atEof) this.#eofEvent(error.value, undefined);
-        else this.#sink.onEvent(error.value, undefined);
+        if (this.#atEof) this.#eofEvent(error.value, undefined, undefined);
+        else this.#sink.onEvent(error.value, undefined, undefined);
         return;
       }
     }

@@ -18,20 +18,33 @@ export interface StreamSource {
   start(signal: AbortSignal): Promise<Response>;
 }
 
-/** Options of a stream. Timeouts are in milliseconds; leave one out (or pass 0) to disable it. */
+/**
+ * Options of a stream. Timeouts are in milliseconds (1 … 2147483647); leave one out or pass `false` to
+ * disable it (the one rule of every timeout option, `transport/limits.ts`).
+ */
 export interface StreamOptions<Raw = unknown> {
   /**
    * Longest wait from the start of the request to the first data event (keep-alive comments do not
    * count). On expiry: `TimeoutError` with `phase: "first-byte"`. When left out, `idleTimeout` (if set)
-   * also bounds this wait; 0 turns it off. The OpenAI client passes its defaults (10 min / 5 min).
+   * also bounds this wait; `false` turns it off. The OpenAI client passes its defaults (10 min / 5 min).
    */
-  firstByteTimeout?: number;
+  firstByteTimeout?: number | false;
   /**
    * Longest gap between two data events once data has started (keep-alive comments do not count, so a
    * server that only sends `: OPENROUTER PROCESSING` forever still times out). On expiry:
    * `TimeoutError` with `phase: "idle"`.
    */
-  idleTimeout?: number;
+  idleTimeout?: number | false;
+  /**
+   * Largest server-sent event, in characters (its data plus the line being read). Default 16 Mi;
+   * `false` for no limit. Past it: `ResponseTooLargeError` (kind `"event"`) with the partial aggregate.
+   */
+  maxEventSize?: number | false;
+  /**
+   * Largest error body (a non-2xx answer) read for the `APIError`, in bytes. Default 1 MiB; `false`
+   * for no limit. Past it: `ResponseTooLargeError` (kind `"error-body"`).
+   */
+  maxErrorBodyBytes?: number | false;
   /** Aborts the stream (→ `RequestAbortedError`, the partial aggregate stays on `currentSnapshot()`). */
   signal?: AbortSignal;
   /**
@@ -49,7 +62,7 @@ export interface StreamResponseInfo {
   headers: Headers;
   /** `x-request-id` (or `request-id`), when the server sent one. */
   requestId: string | undefined;
-  /** Final URL after redirects (empty when the `Response` was built by hand). */
+  /** The response's URL (redirects are never followed; empty when the `Response` was built by hand). */
   url: string;
 }
 
@@ -63,7 +76,8 @@ export type StreamEndReason =
   | "aborted"
   | "timeout"
   | "connection"
-  | "http-error";
+  | "http-error"
+  | "too-large";
 
 /** Diagnostics about the SSE framing of a finished (or failed) stream, for logs and tests. */
 export interface StreamDiagnostics {

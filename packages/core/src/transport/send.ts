@@ -2,6 +2,8 @@
  * The one place that calls ky. `send()` turns a method, URL, headers and body into a fetch `Response`,
  * with ky's retries, total timeout and hooks, and maps every failure to the typed errors of
  * `../errors.ts`. It never throws on an HTTP status: a 404 or a 503 is a `Response` like any other.
+ * The one exception is a redirect: it is never followed (no configured header ever reaches another
+ * address, and a POST never silently becomes a GET) and rejects with `RedirectError`.
  */
 import ky, {
   type Hooks,
@@ -14,10 +16,12 @@ import ky, {
 import {
   ConnectionError,
   OaikitError,
+  RedirectError,
   RequestAbortedError,
   type RequestTarget,
   TimeoutError,
 } from "../errors/errors.js";
+import { safeCause } from "../errors/redact.js";
 
 export type { Hooks, RetryOptions } from "ky";
 
@@ -62,16 +66,16 @@ const KY_RETRY_STATUS_CODES = [408, 413, 429, 500, 502, 503, 504];
 export interface TransportErrorContext {
   /** The caller's signal: when it is aborted, the failure is a `RequestAbortedError`. */
   signal?: AbortSignal | undefined;
-  /** A signal that fires when a total timeout ran out (for body reads after the headers). */
-  timeoutSignal?: AbortSignal | undefined;
   /** The total timeout, for the `TimeoutError` message. */
   timeout?: number | false | undefined;
+  /** The request's header values: never copied into an error (see `errors/redact.ts`). */
+  secrets?: readonly string[] | undefined;
 }
 
 /**
- * Sends one request through ky and resolves with the `Response` for every HTTP status.
+ * Sends one request through ky and resolves with the `Response` for every HTTP status but a redirect.
  *
- * Rejects with `TimeoutError` (phase `"total"`) when `timeout` ran out, `RequestAbortedError` when
+ * Rejects with `RedirectError` for a redirect (never followed), `TimeoutError` (phase `"total"`) when `timeout` ran out, `RequestAbortedError` when
  * `signal` aborted it, and `ConnectionError` when no response arrived (connection refused or reset,
  * DNS, CORS). Errors thrown by the caller's own hooks reach the caller unchanged. Invalid options
  * (a malformed `retry`, an invalid header) reject with the `TypeError` ky or fetch reports.
@@ -98,6 +102,7 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
     kept = undefined;
     throwThis =
       !response.ok &&
+      !isRedirect(response) &&
       retryCount < limit &&
       methodRetries &&
       (customDecision || statusCodes.includes(response.status));
@@ -112,6 +117,8 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
     headers: init.headers,
     body: init.body ?? null,
     retry,
+    // Never followed (see `RedirectError`): fetch hands back the redirect, and we refuse it below.
+    redirect: "manual",
     timeout: false,
     totalTimeout: options.timeout ?? false,
     throwHttpErrors: () => throwThis,
@@ -121,17 +128,39 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
     // called as a method of ky's options object.
     fetch: userFetch ? (input, requestInit) => userFetch(input, requestInit) : undefined,
   });
+  let response: Response;
   try {
-    const response = await pending;
-    if (response instanceof Response) return response;
+    const answer = await pending;
+    if (answer instanceof Response) response = answer;
     // A `beforeRetry` hook returned `ky.stop`: the last response we kept is the answer.
-    if (kept) return kept;
-    throw new ConnectionError(target, { detail: "a beforeRetry hook stopped the retries" });
+    else if (kept) response = kept;
+    else throw new ConnectionError(target, { detail: "a beforeRetry hook stopped the retries" });
   } catch (error) {
-    if (isHTTPError(error) && kept && kept.status === error.response.status) return kept;
-    throw toTransportError(error, target, { signal: options.signal, timeout: options.timeout });
+    if (isHTTPError(error) && kept && kept.status === error.response.status) response = kept;
+    else
+      throw toTransportError(error, target, {
+        signal: options.signal,
+        timeout: options.timeout,
+        secrets: headerValues(init.headers),
+      });
   }
+  if (isRedirect(response)) {
+    void response.body?.cancel().catch(() => undefined);
+    throw new RedirectError(target, { status: response.status, location: response.headers.get("location") });
+  }
+  return response;
 }
+
+/**
+ * A redirect fetch would have followed: a 301/302/303/307/308 with a `Location` (Node, Deno, Bun,
+ * workerd hand it over with `redirect: "manual"`), or a browser's opaque redirect (status 0).
+ */
+function isRedirect(response: Response): boolean {
+  if (response.type === "opaqueredirect") return true;
+  return REDIRECT_STATUSES.has(response.status) && response.headers.has("location");
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Maps an error from ky, fetch or a body read to oaikit's typed errors. Already-typed errors and
@@ -143,21 +172,38 @@ export function toTransportError(
   context: TransportErrorContext,
 ): unknown {
   if (error instanceof OaikitError) return error;
-  if (context.signal?.aborted)
-    return new RequestAbortedError(target, { cause: context.signal.reason ?? error });
-  if (context.timeoutSignal?.aborted || isTimeoutError(error)) {
+  const redaction = { url: target.url, secrets: context.secrets };
+  if (context.signal?.aborted) {
+    const reason = context.signal.reason;
+    // The caller's own reason is theirs, kept as given; the transport's error only as a safe copy.
+    return new RequestAbortedError(target, {
+      cause: reason !== undefined ? reason : safeCause(error, redaction),
+    });
+  }
+  if (isTimeoutError(error)) {
     return new TimeoutError(target, "total", typeof context.timeout === "number" ? context.timeout : 0, {
       cause: error,
+      redaction,
     });
   }
   if (isNetworkError(error))
-    return new ConnectionError(target, { cause: error, detail: causeChain(error.cause) });
+    return new ConnectionError(target, { cause: error, detail: causeChain(error.cause), redaction });
   // A raw TypeError is how fetch and body streams report network failures ("fetch failed",
   // "terminated", "network error", "Failed to fetch"); an AbortError nobody asked for is one too.
   if (error instanceof TypeError || isKyError(error) || isAbortError(error)) {
-    return new ConnectionError(target, { cause: error, detail: causeChain(error) });
+    return new ConnectionError(target, { cause: error, detail: causeChain(error), redaction });
   }
   return error;
+}
+
+/** Every header value of a request (but its content type): none may end up in an error. */
+function headerValues(headers: HeadersInit | undefined): string[] {
+  if (headers === undefined) return [];
+  const values: string[] = [];
+  new Headers(headers).forEach((value, name) => {
+    if (name !== "content-type" && name !== "accept" && name !== "content-length") values.push(value);
+  });
+  return values;
 }
 
 function isAbortError(error: unknown): error is Error {

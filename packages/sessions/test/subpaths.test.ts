@@ -1,0 +1,54 @@
+// The sync subpaths run in browsers, Deno and Workers: their import graphs (dependencies included) must
+// reach no Node built-in. And the main entry must not carry any of them (it does not grow with sync).
+import { builtinModules } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const src = join(dirname(fileURLToPath(import.meta.url)), "../src");
+const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+async function graph(entry: string) {
+  const found: string[] = [];
+  const result = await build({
+    entryPoints: [join(src, entry)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "neutral",
+    format: "esm",
+    mainFields: ["module", "main"],
+    conditions: ["import", "default"],
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "record-node-builtins",
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            if (!builtins.has(args.path)) return undefined;
+            found.push(`${args.path} (from ${relative(src, args.importer)})`);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return { found, inputs: Object.keys(result.metafile.inputs) };
+}
+
+describe("subpath entries", () => {
+  for (const entry of ["sync/index.ts", "sync/server.ts", "deno/index.ts", "cloudflare/index.ts"]) {
+    it(`${entry} imports no Node built-in`, async () => {
+      const { found, inputs } = await graph(entry);
+      expect(found).toEqual([]);
+      expect(inputs.length).toBeGreaterThan(3);
+    });
+  }
+
+  it("the main entry imports none of the sync, Deno or Cloudflare code", async () => {
+    const { found, inputs } = await graph("index.ts");
+    expect(found).toEqual([]);
+    expect(inputs.filter((f) => /\/src\/(sync|deno|cloudflare)\//.test(f))).toEqual([]);
+  });
+});
