@@ -6,6 +6,8 @@ declare const Deno: {
   env: { get(name: string): string | undefined };
   args: string[];
   stdout: { write(bytes: Uint8Array): Promise<number> };
+  openKv(path?: string): Promise<import("@oaikit/sessions/deno").KvLike>;
+  serve(handler: (request: Request) => Response | Promise<Response>): unknown;
 };
 
 declare const Bun: {
