@@ -153,6 +153,41 @@ function sizeSection(data, out) {
     "",
   );
 
+  // The API-area modules: each one's own size, and what it adds to a page that has createClient.
+  const base = sizes.find((s) => s.id === "lean-client");
+  const moduleRows = sizes
+    .filter((s) => s.group === "modules" && s.module && !s.id.endsWith("+client"))
+    .map((alone) => {
+      const withClient = sizes.find((s) => s.id === `${alone.id}+client`);
+      const added =
+        withClient && !withClient.error && base && !base.error ? withClient.gzip - base.gzip : null;
+      return [
+        `@oaikit/core/${alone.module}`,
+        alone.error ? "n/a" : kB(alone.raw),
+        alone.error ? "n/a" : kB(alone.gzip),
+        added === null ? "n/a" : kB(added),
+      ];
+    });
+  if (moduleRows.length) {
+    const modulesTable = table(
+      ["module", "alone, minified", "alone, gzip", "added to createClient, gzip"],
+      moduleRows,
+      ["l", "r", "r", "r"],
+    );
+    const baseText = base && !base.error ? `${kB(base.gzip)} gzip` : "n/a";
+    out.console.push(`Bundle size: each API module (createClient alone: ${baseText})\n${modulesTable}`);
+    out.md.push(
+      "### Each API module",
+      "",
+      "Each subpath module bundled alone (`export *`: every function of the area with all it imports; the stream",
+      "engine and the body reader bring the transport and ky along), and what it adds to a page that already has",
+      `\`createClient\` (${baseText} gzip alone): the figure that matters, since every area needs a client.`,
+      "",
+      modulesTable,
+      "",
+    );
+  }
+
   const bar = (s, highlight) => ({
     label: s.label,
     value: s.error ? null : s.gzip,

@@ -84,3 +84,54 @@ export const cases = [
     budgetLabel: "@oaikit/sessions + idb-keyval, on top of core",
   },
 ];
+
+/**
+ * The API-area modules (one subpath each), measured the way a page pays for them: `alone` is the
+ * module's exports bundled on their own (its share of the stream engine included), `withClient` the
+ * module with `createClient`, so `withClient` minus the `lean-client` case is what the module adds
+ * to a page that has the lean client. No budgets: reported by `pnpm bench` (the "modules" group).
+ */
+export const modules = [
+  "chat",
+  "responses",
+  "completions",
+  "embeddings",
+  "moderations",
+  "models",
+  "files",
+  "images",
+  "audio",
+  "vector-stores",
+  "batches",
+  "conversations",
+  "uploads",
+  "realtime",
+  "paginate",
+];
+
+const dist = fileURLToPath(new URL("../../packages/core/dist/", import.meta.url));
+
+cases.push(
+  {
+    group: "modules",
+    id: "lean-client",
+    label: "createClient alone (the base the modules are added to)",
+    contents: `export { createClient } from ${JSON.stringify(`${dist}index.js`)};`,
+  },
+  ...modules.flatMap((name) => [
+    {
+      group: "modules",
+      id: `module-${name}`,
+      module: name,
+      label: `@oaikit/core/${name}, alone`,
+      contents: `export * from ${JSON.stringify(`${dist}api/${name}.js`)};`,
+    },
+    {
+      group: "modules",
+      id: `module-${name}+client`,
+      module: name,
+      label: `@oaikit/core/${name} + createClient`,
+      contents: `export * from ${JSON.stringify(`${dist}api/${name}.js`)};\nexport { createClient } from ${JSON.stringify(`${dist}index.js`)};`,
+    },
+  ]),
+);

@@ -28,7 +28,10 @@ async function measureOne(item) {
   try {
     const result = await build({
       ...esbuildOptions,
-      entryPoints: [item.file],
+      // A case is an entry file, or (the module cases) its source text.
+      ...(item.contents
+        ? { stdin: { contents: item.contents, resolveDir: process.cwd(), sourcefile: `${item.id}.js` } }
+        : { entryPoints: [item.file] }),
       external: item.external ?? [],
       write: false,
       metafile: true,

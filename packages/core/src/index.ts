@@ -2,8 +2,9 @@
  * `@oaikit/core`: what application code uses. The client (`createClient`, or `OpenAI` with every
  * method), the stream classes, the sessions, the errors and the API types. Specialist parts live in
  * subpaths: one per API area (`/chat`, `/responses`, `/files`, `/images`, `/models`, `/embeddings`,
- * `/moderations`, `/completions`), the request builder (`/http`), the SSE decoder and accumulators
- * (`/stream`) and Node helpers (`/node`).
+ * `/moderations`, `/completions`, `/audio`, `/vector-stores`, `/batches`, `/conversations`, `/uploads`,
+ * `/realtime`), `paginate` (`/paginate`), the request builder (`/http`), the SSE decoder and
+ * accumulators (`/stream`) and Node helpers (`/node`).
  */
 
 /** The version of `@oaikit/core` (the same as its package.json). */
@@ -17,6 +18,19 @@ export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js
 export { OpenAI } from "./client/openai.js";
 export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
 export { unwrap } from "./client/result.js";
+export type {
+  components,
+  FormFields,
+  KnownRoute,
+  Multipart,
+  Paths,
+  ReadAs,
+  RouteBody,
+  RouteData,
+  RouteInit,
+  RouteQuery,
+  Schemas,
+} from "./client/routes.js";
 export type { FileInput } from "./client/upload.js";
 export type {
   ApiErrorBody,

@@ -133,7 +133,7 @@ describe("what each method sends", () => {
       "/images/generations",
       { model: "gpt-image-1.5", prompt: "a cat" },
     ]);
-    expect(result.ok && result.data.data[0]?.b64_json).toBe("aGVsbG8=");
+    expect(result.ok && result.data.data?.[0]?.b64_json).toBe("aGVsbG8=");
   });
 
   test("uploadFile: multipart with the file name, the purpose, and fetch's own boundary", async () => {

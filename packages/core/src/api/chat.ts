@@ -15,6 +15,7 @@ import { collect } from "../client/collect.js";
 import type { RequestOptions } from "../client/config.js";
 import { callInit, checkCallback, checkMessages, modelPayload } from "../client/payload.js";
 import type { ApiResult } from "../client/result.js";
+import type { RouteCallQuery, RouteData } from "../client/routes.js";
 import { ChatCompletionStream } from "../stream/chat-stream.js";
 import { type ChatDeltaCallback, toContentChunk } from "../stream/content-chunk.js";
 import type {
@@ -50,9 +51,9 @@ export function createChatCompletion(
   checkMessages(messages);
   checkCallback(onChunk, "onChunk");
   const payload = modelPayload(client, { messages }, params);
-  if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
+  if (!payload.stream) return client.call<ChatCompletion>(ROUTE, callInit(options, { body: payload }));
   askForUsage(client, payload);
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new ChatCompletionStream(opening.source, { ...opening.options, onChunk }), opening);
 }
 
@@ -70,7 +71,7 @@ export function streamChatCompletion(
   const payload = modelPayload(client, { messages }, params);
   payload.stream = true;
   askForUsage(client, payload);
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return new ChatCompletionStream(opening.source, opening.options);
 }
 
@@ -96,4 +97,58 @@ export function chat(
       if (delta) onChunk(delta, raw);
     });
   return createChatCompletion(client, messages, params, filtered, options);
+}
+
+// ---------------------------------------------------------------- stored chat completions
+
+/** A stored chat completion (created with `store: true`), as `GET /chat/completions/{id}` answers it. */
+export type StoredChatCompletion = RouteData<"GET /chat/completions/{completion_id}">;
+
+/** `GET /chat/completions/{id}`: a stored chat completion (one created with `store: true`). */
+export function chatCompletion(
+  client: Client,
+  completionId: string,
+  options?: RequestOptions,
+): Promise<ApiResult<StoredChatCompletion>> {
+  return client.call(
+    "GET /chat/completions/{completion_id}",
+    callInit(options, { path: { completion_id: completionId } }),
+  );
+}
+
+/**
+ * `GET /chat/completions`: a page of stored chat completions (`query`: `model`, `after`, `limit`,
+ * `order`). Every page: `paginate(client, "GET /chat/completions")` from `@oaikit/core/paginate`.
+ */
+export function chatCompletions(
+  client: Client,
+  query?: RouteCallQuery<"GET /chat/completions">,
+  options?: RequestOptions,
+): Promise<ApiResult<RouteData<"GET /chat/completions">>> {
+  return client.call("GET /chat/completions", callInit(options, { query }));
+}
+
+/** `GET /chat/completions/{id}/messages`: a page of a stored chat completion's messages. */
+export function chatCompletionMessages(
+  client: Client,
+  completionId: string,
+  query?: RouteCallQuery<"GET /chat/completions/{completion_id}/messages">,
+  options?: RequestOptions,
+): Promise<ApiResult<RouteData<"GET /chat/completions/{completion_id}/messages">>> {
+  return client.call(
+    "GET /chat/completions/{completion_id}/messages",
+    callInit(options, { path: { completion_id: completionId }, query }),
+  );
+}
+
+/** `DELETE /chat/completions/{id}`: deletes a stored chat completion. */
+export function deleteChatCompletion(
+  client: Client,
+  completionId: string,
+  options?: RequestOptions,
+): Promise<ApiResult<RouteData<"DELETE /chat/completions/{completion_id}">>> {
+  return client.call(
+    "DELETE /chat/completions/{completion_id}",
+    callInit(options, { path: { completion_id: completionId } }),
+  );
 }

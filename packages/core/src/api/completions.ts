@@ -27,8 +27,8 @@ export function completion(
   options?: RequestOptions,
 ): Promise<ApiResult<Completion>> {
   const payload = promptPayload(prompt, params);
-  if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
-  const opening = client.openStream(ROUTE, payload, options);
+  if (!payload.stream) return client.call<Completion>(ROUTE, callInit(options, { body: payload }));
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new CompletionStream(opening.source, opening.options), opening);
 }
 
@@ -41,6 +41,6 @@ export function streamCompletion(
 ): CompletionStream {
   const payload = promptPayload(prompt, params);
   payload.stream = true;
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return new CompletionStream(opening.source, opening.options);
 }

@@ -14,5 +14,5 @@ export function embedding(
 ): Promise<ApiResult<EmbeddingList>> {
   checkPresent(input, "input must be provided");
   const body = mergeDefined({ input } as Record<string, unknown>, params);
-  return client.call("POST /embeddings", callInit(options, { body }));
+  return client.call<EmbeddingList>("POST /embeddings", callInit(options, { body }));
 }

@@ -6,6 +6,8 @@ import type { ApiResult } from "../client/result.js";
 import { type FileInput, toFormData } from "../client/upload.js";
 import type { Deleted, FileObject, List } from "../types/endpoints.js";
 
+export { multipart } from "../client/multipart.js";
+export type { Multipart } from "../client/routes.js";
 export type { FileInput } from "../client/upload.js";
 
 /** `GET /files`. */

@@ -14,5 +14,5 @@ export function moderation(
 ): Promise<ApiResult<ModerationResult>> {
   checkPresent(input, "input must be provided");
   const body = mergeDefined({ input } as Record<string, unknown>, params);
-  return client.call("POST /moderations", callInit(options, { body }));
+  return client.call<ModerationResult>("POST /moderations", callInit(options, { body }));
 }

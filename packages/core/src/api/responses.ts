@@ -13,6 +13,7 @@ import { collect } from "../client/collect.js";
 import type { RequestOptions } from "../client/config.js";
 import { callInit, checkCallback, checkPresent, modelPayload } from "../client/payload.js";
 import type { ApiResult } from "../client/result.js";
+import type { RouteCallQuery, RouteData } from "../client/routes.js";
 import { ResponseStream } from "../stream/response-stream.js";
 import type { Deleted } from "../types/endpoints.js";
 import type {
@@ -47,8 +48,8 @@ export function createResponse(
 ): Promise<ApiResult<ResponseObject>> {
   const payload = responsePayload(client, input, params);
   checkCallback(onEvent, "onEvent");
-  if (!payload.stream) return client.call(ROUTE, callInit(options, { body: payload }));
-  const opening = client.openStream(ROUTE, payload, options);
+  if (!payload.stream) return client.call<ResponseObject>(ROUTE, callInit(options, { body: payload }));
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return collect(new ResponseStream(opening.source, { ...opening.options, onChunk: onEvent }), opening);
 }
 
@@ -64,7 +65,7 @@ export function streamResponse(
 ): ResponseStream {
   const payload = responsePayload(client, input, params);
   payload.stream = true;
-  const opening = client.openStream(ROUTE, payload, options);
+  const opening = client.openStream(ROUTE, { body: payload }, options);
   return new ResponseStream(opening.source, opening.options);
 }
 
@@ -74,7 +75,7 @@ export function response(
   responseId: string,
   options?: RequestOptions,
 ): Promise<ApiResult<ResponseObject>> {
-  return client.call(
+  return client.call<ResponseObject>(
     "GET /responses/{response_id}",
     callInit(options, { path: { response_id: responseId } }),
   );
@@ -86,7 +87,7 @@ export function deleteResponse(
   responseId: string,
   options?: RequestOptions,
 ): Promise<ApiResult<Deleted>> {
-  return client.call(
+  return client.call<Deleted>(
     "DELETE /responses/{response_id}",
     callInit(options, { path: { response_id: responseId } }),
   );
@@ -98,8 +99,25 @@ export function cancelResponse(
   responseId: string,
   options?: RequestOptions,
 ): Promise<ApiResult<ResponseObject>> {
-  return client.call(
+  return client.call<ResponseObject>(
     "POST /responses/{response_id}/cancel",
     callInit(options, { path: { response_id: responseId } }),
+  );
+}
+
+/**
+ * `GET /responses/{id}/input_items`: a page of the items a response was given as input (`query`:
+ * `after`, `limit`, `order`). Every page: `paginate(client, "GET /responses/{response_id}/input_items",
+ * { path: { response_id } })` from `@oaikit/core/paginate`.
+ */
+export function responseInputItems(
+  client: Client,
+  responseId: string,
+  query?: RouteCallQuery<"GET /responses/{response_id}/input_items">,
+  options?: RequestOptions,
+): Promise<ApiResult<RouteData<"GET /responses/{response_id}/input_items">>> {
+  return client.call(
+    "GET /responses/{response_id}/input_items",
+    callInit(options, { path: { response_id: responseId }, query }),
   );
 }

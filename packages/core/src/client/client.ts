@@ -32,6 +32,7 @@ import {
 } from "./credentials.js";
 import { encodeId } from "./payload.js";
 import type { ApiResult } from "./result.js";
+import type { KnownRoute, OtherRoute, ReadAs, RouteData, RouteInitArgs } from "./routes.js";
 
 /** An HTTP method of the OpenAI API. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -60,6 +61,12 @@ export interface StreamOpening {
   /** The `Response` the source got, once it got one (for the callback form's `ApiResult`). */
   response(): Response | undefined;
 }
+
+/**
+ * What a stream request sends: a JSON `body` or a multipart `form`, and the route's `path` and
+ * `query` values (filled and encoded as for `call`).
+ */
+export type StreamPayload = Pick<CallInit, "path" | "query" | "body" | "form">;
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
@@ -160,13 +167,27 @@ export class Client {
    * Any route of the API, with the client's headers, retries, timeout and error handling. Resolves to
    * an `ApiResult` for every HTTP status; transport failures, timeouts and aborts throw typed errors.
    *
+   * A route of OpenAI's OpenAPI document is typed by its method and path: `init.path`, `query`, `body`
+   * (JSON) and `form` (multipart, built with `multipart()` from `@oaikit/core/files`) are checked, and
+   * `data` is the route's 2xx schema (`as: "blob"` gives a `Blob`). Other routes (a provider's own)
+   * take an untyped `CallInit`; so does any route with an explicit type argument, `call<MyType>(...)`.
+   *
    * ```ts
    * const job = await client.call("GET /fine_tuning/jobs/{fine_tuning_job_id}", {
    *   path: { fine_tuning_job_id: "ftjob-abc" },
-   * });
+   * }); // ApiResult<FineTuningJob>
    * ```
    */
-  call<T = unknown>(route: Route, init: CallInit = {}): Promise<ApiResult<T>> {
+  call<R extends KnownRoute, A extends ReadAs = "decoded">(
+    route: R,
+    ...init: RouteInitArgs<R, A>
+  ): Promise<ApiResult<A extends "blob" ? Blob : RouteData<R>>>;
+  /** A route the OpenAPI document does not have (or any route, with an explicit type argument): untyped. */
+  call<T = unknown, R extends Route = Route>(
+    route: R & OtherRoute<R>,
+    init?: CallInit,
+  ): Promise<ApiResult<T>>;
+  call(route: Route, init: CallInit = {}): Promise<ApiResult<unknown>> {
     // Everything is checked before anything async, so bad input throws at the call.
     const { method, path } = this.#route(route, init);
     if (typeof init !== "object" || init === null) {
@@ -185,13 +206,14 @@ export class Client {
   }
 
   /**
-   * The request of a stream (`POST route` with `payload`, the client's retries before the first byte)
-   * and the stream options of the call. Used by the streaming API areas; you rarely need it.
+   * The request of a stream (`route` with `payload`: `{ body }` for JSON, `{ form }` for multipart, and
+   * the route's `path` and `query`; the client's retries before the first byte) and the stream options
+   * of the call. Used by the streaming API areas; you rarely need it.
    */
-  openStream(route: Route, payload: Record<string, unknown>, options?: RequestOptions): StreamOpening {
-    const { method, path } = this.#route(route, {});
+  openStream(route: Route, payload: StreamPayload, options?: RequestOptions): StreamOpening {
+    const { method, path } = this.#route(route, payload);
     const settings = this.#settings(options);
-    const { target, request } = this.#request(method, path, { body: payload }, settings);
+    const { target, request } = this.#request(method, path, payload, settings);
     let last: Response | undefined;
     return {
       source: {
@@ -290,12 +312,12 @@ export class Client {
     };
   }
 
-  async #send<T>(
+  async #send(
     method: string,
     path: string,
     init: CallInit,
     settings: CallSettings,
-  ): Promise<ApiResult<T>> {
+  ): Promise<ApiResult<unknown>> {
     const { target, request } = this.#request(method, path, init, settings);
     const started = Date.now();
     const response = await send(request, this.#transportOptions(settings, settings.signal));
@@ -305,7 +327,7 @@ export class Client {
       const body = { ...ctx, maxBytes: settings.maxBodyBytes };
       const data =
         init.as === "blob" ? await readBlob(response, body) : decodeBody(await readText(response, body));
-      return { ok: true, ...meta, data: data as T };
+      return { ok: true, ...meta, data };
     }
     const errorBody = {
       ...ctx,

@@ -24,24 +24,26 @@ export function toFormData(file: FileInput, fields: Record<string, string>): For
     form.append("file", file, name);
     return form;
   }
+  form.append("file", namedBlob(file), file.name);
+  return form;
+}
+
+/** The `Blob` of a `{ data, name, type? }` file, checked (a name, and data of a known kind). */
+export function namedBlob(file: unknown): Blob {
   if (typeof file !== "object" || file === null || !("data" in file)) {
     throw new TypeError(
       `uploadFile(file): file must be a File, or { data, name } with a Blob, bytes or a string (got ${describeValue(file)}).`,
     );
   }
-  if (typeof file.name !== "string" || file.name === "") {
+  const { data, name, type } = file as { data: unknown; name?: unknown; type?: string };
+  if (typeof name !== "string" || name === "") {
     throw new TypeError('uploadFile(file): name must be a non-empty file name, e.g. "data.jsonl".');
   }
-  const { data } = file;
-  let blob: Blob;
-  if (data instanceof Blob) blob = data;
-  else if (typeof data === "string" || data instanceof Uint8Array || data instanceof ArrayBuffer) {
-    blob = new Blob([data as BlobPart], file.type ? { type: file.type } : {});
-  } else {
-    throw new TypeError(
-      `uploadFile(file): data must be a Blob, a Uint8Array, an ArrayBuffer or a string (got ${describeValue(data)}).`,
-    );
+  if (data instanceof Blob) return data;
+  if (typeof data === "string" || data instanceof Uint8Array || data instanceof ArrayBuffer) {
+    return new Blob([data as BlobPart], type ? { type } : {});
   }
-  form.append("file", blob, file.name);
-  return form;
+  throw new TypeError(
+    `uploadFile(file): data must be a Blob, a Uint8Array, an ArrayBuffer or a string (got ${describeValue(data)}).`,
+  );
 }

@@ -2,6 +2,14 @@
  * Chat Completions types. Permissive on purpose: providers add fields (OpenRouter's `provider`,
  * Groq's `x_groq`, Azure's `content_filter_results`, Perplexity's `citations`), and every object keeps
  * them through an index signature instead of rejecting or dropping them.
+ *
+ * Kept by hand rather than taken from the generated `Schemas["CreateChatCompletionRequest"]`,
+ * `["CreateChatCompletionResponse"]` and `["CreateChatCompletionStreamResponse"]` (`./openapi.ts`),
+ * because the document describes OpenAI's server only, and these types are what the client reads from
+ * every compatible one: it has no reasoning text (`reasoning_content`, `reasoning`), no provider field,
+ * a delta `content` that is only a string (Mistral sends parts), required fields that other servers
+ * leave out (`created`, `system_fingerprint`, `logprobs`), and no place for a stream's aggregate or its
+ * partial (a null `finish_reason`). `client.call("POST /chat/completions", ...)` gives the generated ones.
  */
 
 /** A content part of a user/system/developer message. */

@@ -1,6 +1,12 @@
 /**
  * Responses API types (`/v1/responses`). Permissive: output items and events of any type pass through,
  * so reasoning items, image_generation_call, web_search_call and future types are never rejected.
+ *
+ * Kept by hand rather than taken from the generated `Schemas["Response"]` and
+ * `["ResponseStreamEvent"]` (`./openapi.ts`): the document's unions are closed (an event or item type
+ * it does not list yet is no member), it requires fields that compatible servers (OpenRouter, vLLM)
+ * leave out, and a stream's partial aggregate (after a cut) is no valid `Response`.
+ * `client.call("POST /responses", ...)` gives the generated ones.
  */
 
 /** One input content part. */
