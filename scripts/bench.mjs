@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench`: every benchmark side by side, one table per figure on stdout, and the same run
-// written to docs/benchmarks.md with docs/benchmarks-size.svg and docs/benchmarks-throughput.svg.
+// written into docs/benchmarks.md (between its markers), with docs/benchmarks-size.svg and
+// docs/benchmarks-throughput.svg.
 // Benchmarks print figures and ratios; they are not timed tests (the size budgets are enforced by
 // `pnpm test` through bench/size/check.mjs).
 //
@@ -113,17 +114,20 @@ for (const section of report.console) console.log(`\n${section}`);
 if (quick || onlyArg) {
   log("--quick/--only: docs/benchmarks.md not written (a full run writes it)");
 } else {
-  writeFileSync(`${root}docs/benchmarks.md`, report.markdown);
+  // docs/benchmarks.md is hand-written around two generated blocks: the headline figures (bench-summary)
+  // and the full report (bench-report). Only what lies between each pair of markers is rewritten.
+  const page = `${root}docs/benchmarks.md`;
+  let text = readFileSync(page, "utf8");
+  for (const [name, content] of [
+    ["bench-summary", report.summary],
+    ["bench-report", report.markdown.trim()],
+  ]) {
+    const marked = new RegExp(`(<!-- ${name}\\b[^>]*-->\\n)[\\s\\S]*?(<!-- \\/${name} -->)`);
+    if (!marked.test(text)) throw new Error(`docs/benchmarks.md lost its <!-- ${name} --> markers`);
+    text = text.replace(marked, (_, open, close) => `${open}${content}\n\n${close}`);
+  }
+  writeFileSync(page, text);
   for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(`${root}docs/${name}`, svg);
-  // The headline figures also go into the README section, between its bench-summary markers.
-  const readme = `${root}README.md`;
-  const text = readFileSync(readme, "utf8");
-  const marked = /(<!-- bench-summary -->\n)[\s\S]*?(<!-- \/bench-summary -->)/;
-  if (marked.test(text))
-    writeFileSync(
-      readme,
-      text.replace(marked, (_, open, close) => `${open}${report.summary}\n\n${close}`),
-    );
-  log(`wrote docs/benchmarks.md, ${Object.keys(report.svgs).join(", ")} and the summary in README.md`);
+  log(`wrote docs/benchmarks.md (the summary and the report) and ${Object.keys(report.svgs).join(", ")}`);
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

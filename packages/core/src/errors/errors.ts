@@ -279,12 +279,12 @@ abstract class SessionError extends OaikitError {
   }
 }
 
-/** A ChatSession call failed; the message is the seed's text (`Bad status: 400: message (code)`). */
+/** A ChatSession call failed; the message is lua-openai's text (`Bad status: 400: message (code)`). */
 export class ChatSessionError extends SessionError {
   override name = "ChatSessionError";
 }
 
-/** A ResponsesChatSession call failed; the message is the seed's text (`Request failed with status: N`). */
+/** A ResponsesChatSession call failed; the message is lua-openai's text (`Request failed with status: N`). */
 export class ResponsesSessionError extends SessionError {
   override name = "ResponsesSessionError";
 }

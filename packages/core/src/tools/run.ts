@@ -72,7 +72,7 @@ export interface ToolRunOptions<Step> {
   /** Streams every model call (implied by `onChunk`). */
   stream?: boolean;
   /** Called after every step, tool results included; the run waits for it. */
-  onStep?: (step: Step) => void | Promise<void>;
+  onStep?: (step: Step) => unknown;
   /** A call that throws (or has bad arguments): `"send"` its error to the model (default) or `"throw"` a `ToolExecutionError`. */
   onToolError?: ToolErrorMode;
   /** Per-call options of every request (headers, timeouts, retries). */
@@ -82,6 +82,10 @@ export interface ToolRunOptions<Step> {
 /** `runTools(client, { messages, tools })`: Chat Completions. */
 export interface ChatToolRunOptions extends ToolRunOptions<ChatToolStep> {
   messages: ChatMessage[];
+  // The other forms' keys, typed away: an overload whose key does not fit fails before TypeScript
+  // types the callbacks (else `onChunk`'s chunk keeps the type of the first overload it tried).
+  input?: undefined;
+  session?: undefined;
   /** API parameters of every call (`model`, `tool_choice`, `parallel_tool_calls`, ...). */
   params?: ChatCompletionCreateParams;
   /** Every raw chunk of every streamed call, with its step index. */
@@ -91,6 +95,8 @@ export interface ChatToolRunOptions extends ToolRunOptions<ChatToolStep> {
 /** `runTools(client, { input, tools })`: the Responses API. */
 export interface ResponsesToolRunOptions extends ToolRunOptions<ResponsesToolStep> {
   input: ResponseInput;
+  messages?: undefined;
+  session?: undefined;
   /** API parameters of every call (`model`, `instructions`, `previous_response_id`, ...). */
   params?: ResponseCreateParams;
   /** Every raw event of every streamed call, with its step index. */
@@ -100,6 +106,7 @@ export interface ResponsesToolRunOptions extends ToolRunOptions<ResponsesToolSte
 /** `runTools(client, { session, input, tools })` on a `ChatSession`: the run goes into its history. */
 export interface ChatSessionToolRunOptions extends ToolRunOptions<ChatToolStep> {
   session: ChatSession;
+  messages?: undefined;
   /** The user's message (a string or a message); without it, the session answers its history as it is. */
   input?: string | ChatMessage;
   params?: ChatCompletionCreateParams;
@@ -110,6 +117,7 @@ export interface ChatSessionToolRunOptions extends ToolRunOptions<ChatToolStep> 
 /** `runTools(client, { session, input, tools })` on a `ResponsesChatSession`: chained by the session. */
 export interface ResponsesSessionToolRunOptions extends ToolRunOptions<ResponsesToolStep> {
   session: ResponsesChatSession;
+  messages?: undefined;
   input: ResponseInput;
   params?: ResponseCreateParams;
   /** The raw text delta events (what the session's own callback gets), with the step index. */
@@ -263,7 +271,7 @@ async function finishStep<Step extends ToolStep>(
   run: Run,
   step: Step,
   steps: Step[],
-  onStep: ((step: Step) => void | Promise<void>) | undefined,
+  onStep: ((step: Step) => unknown) | undefined,
 ): Promise<boolean> {
   steps.push(step);
   if (step.toolCalls.length > 0) {
