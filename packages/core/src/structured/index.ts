@@ -1,8 +1,9 @@
 /**
  * `@oaikit/core/structured`: structured outputs for Chat Completions and the Responses API. The
  * request carries a JSON-schema response format built from a Standard Schema (zod, valibot, arktype)
- * or a plain JSON Schema; the answer is validated and returned typed. Streaming needs the optional
- * peer dependency `@streamparser/json` (the partial-JSON parser); nothing else in @oaikit/core uses it.
+ * or a plain JSON Schema; the answer is validated and returned typed. This subpath imports the
+ * optional peer dependency `@streamparser/json` (the partial-JSON parser of the streamed forms):
+ * install it with @oaikit/core to use it. Nothing else in @oaikit/core imports it.
  *
  * ```ts
  * import { parseResponse } from "@oaikit/core/structured";
