@@ -68,7 +68,7 @@ export const cases = [
     id: "oaikit-structured",
     label: "oaikit: createClient + @oaikit/core/structured (with @streamparser/json)",
     file: entry("oaikit-structured"),
-    budget: 99_000,
+    budget: 36_500,
     budgetLabel: "oaikit: structured outputs, lean client + /structured",
   },
   {
@@ -76,7 +76,7 @@ export const cases = [
     id: "oaikit-tools",
     label: "oaikit: createClient + @oaikit/core/tools",
     file: entry("oaikit-tools"),
-    budget: 99_000,
+    budget: 31_300,
     budgetLabel: "oaikit: tool runner, lean client + /tools",
   },
   { group: "core", id: "openai-core", label: "openai (official)", file: entry("openai-core") },
