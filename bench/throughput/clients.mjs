@@ -197,17 +197,41 @@ const openaiRaw = {
   },
 };
 
-/** oaikit: streamChatCompletion / streamResponse, iterated, then final(). */
-async function oaikitClient() {
-  const core = await import("../../packages/core/dist/index.js");
-  if (typeof core.OpenAI !== "function") return null;
-  const make = (base) => new core.OpenAI(undefined, { baseURL: base, maxRetries: 0 });
+/**
+ * oaikit, iterated, then final(). The lean path by default: `createClient` from the root entry and
+ * `streamChatCompletion` / `streamResponse` from the area modules (`@oaikit/core/chat`, `/responses`),
+ * what a page that only streams imports. `viaClass` goes through `new OpenAI(...)`'s delegates instead.
+ */
+async function oaikitClient({ viaClass = false, dist = "../../packages/core/dist/" } = {}) {
+  const core = await import(`${dist}index.js`);
+  const chatArea = await import(`${dist}api/chat.js`).catch(() => null);
+  const responsesArea = await import(`${dist}api/responses.js`).catch(() => null);
+  let chatStream;
+  let responseStream;
+  if (viaClass) {
+    if (typeof core.OpenAI !== "function") return null;
+    chatStream = (base, messages, params) =>
+      new core.OpenAI(undefined, { baseURL: base, maxRetries: 0 }).streamChatCompletion(messages, params);
+    responseStream = (base, input, params) =>
+      new core.OpenAI(undefined, { baseURL: base, maxRetries: 0 }).streamResponse(input, params);
+  } else {
+    if (typeof core.createClient !== "function" || !chatArea || !responsesArea) return null;
+    chatStream = (base, messages, params) =>
+      chatArea.streamChatCompletion(
+        core.createClient(undefined, { baseURL: base, maxRetries: 0 }),
+        messages,
+        params,
+      );
+    responseStream = (base, input, params) =>
+      responsesArea.streamResponse(
+        core.createClient(undefined, { baseURL: base, maxRetries: 0 }),
+        input,
+        params,
+      );
+  }
   return {
     async chat(base, onDelta = noop) {
-      const stream = make(base).streamChatCompletion(MESSAGES, {
-        model: MODEL,
-        stream_options: { include_usage: true },
-      });
+      const stream = chatStream(base, MESSAGES, { model: MODEL, stream_options: { include_usage: true } });
       let chunks = 0;
       for await (const chunk of stream) {
         chunks++;
@@ -218,7 +242,7 @@ async function oaikitClient() {
       return { chunks, text: final.choices[0].message.content ?? "" };
     },
     async responses(base, onDelta = noop) {
-      const stream = make(base).streamResponse("Write a long story.", { model: MODEL });
+      const stream = responseStream(base, "Write a long story.", { model: MODEL });
       let chunks = 0;
       for await (const event of stream) {
         chunks++;
@@ -240,6 +264,8 @@ export async function loadClient(name) {
   switch (name) {
     case "oaikit":
       return oaikitClient();
+    case "oaikit-class":
+      return oaikitClient({ viaClass: true });
     case "openai":
       OpenAI = (await import("openai")).default;
       return openaiHelpers;
@@ -251,6 +277,8 @@ export async function loadClient(name) {
     case "buffer-all":
       return bufferAll;
     default:
+      // `oaikit@<dist dir>/`: another build of @oaikit/core (A/B runs of an optimisation).
+      if (name.startsWith("oaikit@")) return oaikitClient({ dist: `file://${name.slice(7)}` });
       throw new TypeError(`unknown client "${name}"`);
   }
 }

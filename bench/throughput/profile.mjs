@@ -7,14 +7,16 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+/** The repository root as it appears in profile URLs (file:///…/), wherever the checkout lives. */
+const rootUrl = new URL("../../", import.meta.url).href;
 
 /** Where a script URL lives, shortened: the package name, or the repo path. */
 function owner(url) {
   if (!url) return "(native/V8)";
   const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg) return pkg[1];
-  const repo = /\/work\/main\/(.+)$/.exec(url);
-  if (repo) return repo[1].replace(/^packages\/core\/dist\//, "@oaikit/core: ");
+  if (url.startsWith(rootUrl))
+    return url.slice(rootUrl.length).replace(/^packages\/core\/dist\//, "@oaikit/core: ");
   return url.replace(/^node:/, "node:");
 }
 
