@@ -51,7 +51,12 @@ export function summarise(profile, window = [0, Number.POSITIVE_INFINITY]) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([name, us]) => ({ name, ms: us / 1000, share: us / total }));
-  return { totalMs: total / 1000, functions: top(fns, 12), owners: top(owners, 8) };
+  return {
+    totalMs: total / 1000,
+    functions: top(fns, 12),
+    owners: top(owners, 8),
+    allOwners: top(owners, 1000),
+  };
 }
 
 /** Profiles each client on each format; returns summaries. */

@@ -52,7 +52,16 @@ export async function startServer(sizes) {
  * @param {{ clients: string[], formats: string[], sizes: number[], rounds: number, ttfdRuns: number,
  *   memoryClients: string[], log: (line: string) => void }} options
  */
-export async function runStreams({ clients, formats, sizes, rounds, ttfdRuns, memoryClients, log }) {
+export async function runStreams({
+  clients,
+  formats,
+  sizes,
+  rounds,
+  ttfdRuns,
+  ttfdClients,
+  memoryClients,
+  log,
+}) {
   const server = await startServer([20, ...sizes]);
   const workers = {};
   const unavailable = [];
@@ -96,20 +105,22 @@ export async function runStreams({ clients, formats, sizes, rounds, ttfdRuns, me
       }
     }
 
-    // Time to first delta over a 20-delta stream; warm-up first, then interleaved runs.
+    // Time to first delta over a 20-delta stream; warm-up first, then interleaved runs. Only the
+    // clients that hand deltas to the caller (`oaikit-final` does not).
     const ttfd = [];
+    const ttfdNames = names.filter((name) => !ttfdClients || ttfdClients.includes(name));
     for (const format of formats) {
       const base = server.base(format, 20);
-      const samples = Object.fromEntries(names.map((name) => [name, []]));
-      for (const name of names) {
+      const samples = Object.fromEntries(ttfdNames.map((name) => [name, []]));
+      for (const name of ttfdNames) {
         for (let i = 0; i < 5; i++) await call(workers[name], { kind: "ttfd", format, base, n: 20 });
       }
       for (let i = 0; i < ttfdRuns; i++) {
-        for (const name of names) {
+        for (const name of ttfdNames) {
           samples[name].push((await call(workers[name], { kind: "ttfd", format, base, n: 20 })).ttfdMs);
         }
       }
-      for (const name of names) ttfd.push({ client: name, format, ttfdMs: median(samples[name]) });
+      for (const name of ttfdNames) ttfd.push({ client: name, format, ttfdMs: median(samples[name]) });
       log(`  first delta ${format}: done`);
     }
     for (const child of Object.values(workers)) child.kill();
