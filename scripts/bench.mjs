@@ -98,6 +98,10 @@ if (parts.has("streams")) {
     rounds: quick ? 2 : (n) => (n >= 100_000 ? 5 : 7),
     ttfdRuns: quick ? 10 : 50,
     ttfdClients: ["floor", "oaikit", "openai", "openai-raw"],
+    // The biggest stream again without a full GC before each run: the per-event cost once the code
+    // stays optimised (the rounds above start each run after a full GC, as a stream after idle does).
+    steadyClients: ["floor", "oaikit", "oaikit-final", "openai"],
+    steadyRounds: quick ? 2 : 7,
     memoryClients: ["floor", "oaikit", "openai", "buffer-all"],
     log,
   });

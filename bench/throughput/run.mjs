@@ -60,6 +60,8 @@ export async function runStreams({
   ttfdRuns,
   ttfdClients,
   memoryClients,
+  steadyClients = [],
+  steadyRounds = 0,
   log,
 }) {
   const server = await startServer([20, ...sizes]);
@@ -105,6 +107,35 @@ export async function runStreams({
       }
     }
 
+    // Steady state: the biggest stream again, in the same warm processes, without the full GC before
+    // each run (see worker.mjs): what a client costs per event once its code stays optimised.
+    const steady = [];
+    const steadyNames = names.filter((name) => steadyClients.includes(name));
+    if (steadyRounds > 0 && steadyNames.length) {
+      const n = Math.max(...sizes);
+      for (const format of formats) {
+        const base = server.base(format, n);
+        const samples = Object.fromEntries(steadyNames.map((name) => [name, []]));
+        for (const name of steadyNames) await call(workers[name], { format, base, n, gc: false });
+        for (let round = 0; round < steadyRounds; round++) {
+          const order = steadyNames.map((_, i) => steadyNames[(i + round) % steadyNames.length]);
+          for (const name of order)
+            samples[name].push(await call(workers[name], { format, base, n, gc: false }));
+        }
+        for (const name of steadyNames) {
+          const runs = samples[name];
+          steady.push({
+            client: name,
+            format,
+            n,
+            cpuMs: median(runs.map((r) => r.cpuMs)),
+            cpuRuns: runs.map((r) => r.cpuMs),
+          });
+        }
+        log(`  steady state ${format} ${n}: done`);
+      }
+    }
+
     // Time to first delta over a 20-delta stream; warm-up first, then interleaved runs. Only the
     // clients that hand deltas to the caller (`oaikit-final` does not).
     const ttfd = [];
@@ -147,7 +178,7 @@ export async function runStreams({
       }
       log(`  memory ${format}: done`);
     }
-    return { throughput, ttfd, memory, unavailable, bodyBytes: server.bodyBytes };
+    return { throughput, steady, ttfd, memory, unavailable, bodyBytes: server.bodyBytes };
   } finally {
     for (const child of Object.values(workers)) child.kill();
     server.stop();
