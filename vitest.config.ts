@@ -25,7 +25,18 @@ export default defineConfig({
   // belong here (ky and eventsource-parser are root devDependencies for the benchmarks). idb-keyval
   // is a dependency of @oaikit/sessions alone: named here it only printed "Failed to resolve
   // dependency"; the dependency scan of the test files finds it from packages/sessions instead.
-  optimizeDeps: { include: ["ky", "eventsource-parser"] },
+  // The structured-output tests add the partial-JSON parser and the schema libraries they try.
+  optimizeDeps: {
+    include: [
+      "ky",
+      "eventsource-parser",
+      "@streamparser/json",
+      "zod",
+      "valibot",
+      "@valibot/to-json-schema",
+      "arktype",
+    ],
+  },
   test: {
     globalSetup: ["./tests/global-setup.ts"],
     projects: [

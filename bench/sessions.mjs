@@ -18,17 +18,21 @@ export function pnpmCommand() {
   return /\.(c|m)?js$/.test(execpath) ? [process.execPath, execpath] : ["pnpm"];
 }
 
-/** Runs a command, echoing nothing, with a hard time limit; resolves { code, output }. */
+/** Runs a command, echoing nothing, with a hard time limit; resolves { code, output, stdout }. */
 function run(cmd, args, timeoutMs) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: process.env });
     let output = "";
-    child.stdout.on("data", (d) => (output += d));
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+      stdout += d;
+    });
     child.stderr.on("data", (d) => (output += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, output });
+      resolve({ code, output, stdout });
     });
   });
 }
@@ -66,5 +70,46 @@ export async function runSessionsBench({ timeoutMs = 150_000 } = {}) {
     status: "ok",
     message: `from packages/sessions/bench/results.json (${((Date.now() - started) / 1000).toFixed(0)} s)`,
     results: JSON.parse(readFileSync(resultsPath, "utf8")),
+  };
+}
+
+/**
+ * Where the session-overhead bench may live (durable session vs bare stream, 40,000 chunks and 20,000
+ * tool-call deltas; written by the sessions engineer): the path issue 10 names first.
+ */
+const OVERHEAD_SCRIPTS = ["bench/session-overhead.mjs", "packages/sessions/bench/session-overhead.mjs"];
+
+/**
+ * Runs the session-overhead bench when its script exists (`node <script>`, stdout captured) and
+ * returns its printed lines as they are; "not available" otherwise. It never invents figures.
+ * @returns {Promise<{ status: "ok" | "missing" | "failed", message: string, script?: string, lines?: string[] }>}
+ */
+export async function runSessionOverhead({ timeoutMs = 300_000 } = {}) {
+  const script = OVERHEAD_SCRIPTS.find((path) => existsSync(`${root}${path}`));
+  if (!script) {
+    return {
+      status: "missing",
+      message: `not available: no ${OVERHEAD_SCRIPTS.join(" or ")} in this checkout yet.`,
+    };
+  }
+  const started = Date.now();
+  const { code, output, stdout } = await run(process.execPath, [`${root}${script}`], timeoutMs);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  if (code !== 0) {
+    const lines = output
+      .trim()
+      .split("\n")
+      .filter((line) => !/^\s+at /.test(line) && line.trim());
+    return {
+      status: "failed",
+      script,
+      message: `\`node ${script}\` exited with ${code}:\n${lines.slice(-8).join("\n")}`,
+    };
+  }
+  return {
+    status: "ok",
+    script,
+    message: `\`node ${script}\` (${seconds} s)`,
+    lines: stdout.replace(/\s+$/, "").split("\n"),
   };
 }

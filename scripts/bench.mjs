@@ -1,21 +1,24 @@
 #!/usr/bin/env node
 // `pnpm bench`: every benchmark side by side, one table per figure on stdout, and the same run
-// written to docs/benchmarks.md with docs/benchmarks-size.svg and docs/benchmarks-throughput.svg.
+// written into docs/benchmarks.md (between its markers), with docs/benchmarks-size.svg and
+// docs/benchmarks-throughput.svg.
 // Benchmarks print figures and ratios; they are not timed tests (the size budgets are enforced by
 // `pnpm test` through bench/size/check.mjs).
 //
 //   pnpm bench                 everything (about 3–4 minutes on 2 cores)
 //   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
 //   pnpm bench --no-build      use the packages' dist/ as they are
-//   pnpm bench --only=size     one part: size, streams, profile, sessions (comma-separated)
+//   pnpm bench --only=size     some parts (comma-separated): size, streams, profile, cold-import,
+//                              short-requests, sessions, sessions-overhead
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { buildReport } from "../bench/report.mjs";
-import { pnpmCommand, runSessionsBench } from "../bench/sessions.mjs";
+import { pnpmCommand, runSessionOverhead, runSessionsBench } from "../bench/sessions.mjs";
 import { checkBudgets } from "../bench/size/budgets.mjs";
 import { measureSizes } from "../bench/size/measure.mjs";
+import { runColdImport, runShortRequests } from "../bench/startup/run.mjs";
 import { profileClients } from "../bench/throughput/profile.mjs";
 import { runStreams, startServer } from "../bench/throughput/run.mjs";
 
@@ -23,7 +26,21 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const onlyArg = args.find((a) => a.startsWith("--only="));
-const parts = new Set((onlyArg ? onlyArg.slice(7) : "size,streams,profile,sessions").split(","));
+const ALL_PARTS = [
+  "size",
+  "streams",
+  "profile",
+  "cold-import",
+  "short-requests",
+  "sessions",
+  "sessions-overhead",
+];
+const parts = new Set(onlyArg ? onlyArg.slice(7).split(",") : ALL_PARTS);
+const unknown = [...parts].filter((part) => !ALL_PARTS.includes(part));
+if (unknown.length) {
+  console.error(`pnpm bench: unknown part(s) ${unknown.join(", ")}; the parts are ${ALL_PARTS.join(", ")}.`);
+  process.exit(2);
+}
 const started = Date.now();
 const log = (line) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
 
@@ -75,11 +92,17 @@ if (parts.has("size")) {
 if (parts.has("streams")) {
   log("stream throughput, first delta and memory (server and clients in their own processes)");
   data.streams = await runStreams({
-    clients: ["floor", "oaikit", "openai", "openai-raw"],
+    // oaikit through the lean client, iterated then final(); `oaikit-final` is final() alone.
+    clients: ["floor", "oaikit", "oaikit-final", "openai", "openai-raw"],
     formats: ["chat", "responses"],
     sizes: quick ? [10_000] : [10_000, 100_000],
     rounds: quick ? 2 : (n) => (n >= 100_000 ? 5 : 7),
     ttfdRuns: quick ? 10 : 50,
+    ttfdClients: ["floor", "oaikit", "openai", "openai-raw"],
+    // The biggest stream again without a full GC before each run: the per-event cost once the code
+    // stays optimised (the rounds above start each run after a full GC, as a stream after idle does).
+    steadyClients: ["floor", "oaikit", "oaikit-final", "openai"],
+    steadyRounds: quick ? 2 : 7,
     memoryClients: ["floor", "oaikit", "openai", "buffer-all"],
     log,
   });
@@ -101,9 +124,36 @@ if (parts.has("profile")) {
   }
 }
 
+if (parts.has("cold-import")) {
+  log("cold import (fresh processes, interleaved)");
+  data.coldImport = await runColdImport({
+    sets: ["ky+esp", "oaikit-lean", "oaikit-direct", "openai"],
+    baseline: "ky+esp",
+    rounds: quick ? 5 : 21,
+    log,
+  });
+}
+
+if (parts.has("short-requests")) {
+  log("short requests (5-delta streams, fresh processes, a few requests each)");
+  data.shortRequests = await runShortRequests({
+    clients: ["floor", "floor-ky", "oaikit", "openai"],
+    formats: ["chat", "responses"],
+    n: 5,
+    processes: quick ? 4 : 15,
+    requests: 4,
+    log,
+  });
+}
+
 if (parts.has("sessions")) {
   log("session scaling (pnpm --filter @oaikit/sessions bench:sessions)");
   data.sessions = await runSessionsBench();
+}
+
+if (parts.has("sessions-overhead")) {
+  log("session overhead per chunk (durable session vs bare stream), when its bench exists");
+  data.sessionOverhead = await runSessionOverhead();
 }
 
 env.loadEnd = os.loadavg()[0];
@@ -113,17 +163,20 @@ for (const section of report.console) console.log(`\n${section}`);
 if (quick || onlyArg) {
   log("--quick/--only: docs/benchmarks.md not written (a full run writes it)");
 } else {
-  writeFileSync(`${root}docs/benchmarks.md`, report.markdown);
+  // docs/benchmarks.md is hand-written around two generated blocks: the headline figures (bench-summary)
+  // and the full report (bench-report). Only what lies between each pair of markers is rewritten.
+  const page = `${root}docs/benchmarks.md`;
+  let text = readFileSync(page, "utf8");
+  for (const [name, content] of [
+    ["bench-summary", report.summary],
+    ["bench-report", report.markdown.trim()],
+  ]) {
+    const marked = new RegExp(`(<!-- ${name}\\b[^>]*-->\\n)[\\s\\S]*?(<!-- \\/${name} -->)`);
+    if (!marked.test(text)) throw new Error(`docs/benchmarks.md lost its <!-- ${name} --> markers`);
+    text = text.replace(marked, (_, open, close) => `${open}${content}\n\n${close}`);
+  }
+  writeFileSync(page, text);
   for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(`${root}docs/${name}`, svg);
-  // The headline figures also go into the README section, between its bench-summary markers.
-  const readme = `${root}README.md`;
-  const text = readFileSync(readme, "utf8");
-  const marked = /(<!-- bench-summary -->\n)[\s\S]*?(<!-- \/bench-summary -->)/;
-  if (marked.test(text))
-    writeFileSync(
-      readme,
-      text.replace(marked, (_, open, close) => `${open}${report.summary}\n\n${close}`),
-    );
-  log(`wrote docs/benchmarks.md, ${Object.keys(report.svgs).join(", ")} and the summary in README.md`);
+  log(`wrote docs/benchmarks.md (the summary and the report) and ${Object.keys(report.svgs).join(", ")}`);
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

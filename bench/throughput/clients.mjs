@@ -29,13 +29,13 @@ async function floorEvents(url, body, onData) {
   return done;
 }
 
-const floor = {
+const floorOn = (events) => ({
   async chat(base, onDelta = noop) {
     let chunks = 0;
     let text = "";
     let finish = null;
     let usage = null;
-    await floorEvents(
+    await events(
       `${base}/chat/completions`,
       { model: MODEL, messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
       (data) => {
@@ -59,7 +59,7 @@ const floor = {
     let chunks = 0;
     let text = "";
     let final = null;
-    await floorEvents(
+    await events(
       `${base}/responses`,
       { model: MODEL, input: "Write a long story.", stream: true },
       (data) => {
@@ -74,7 +74,33 @@ const floor = {
     if (!final) throw new Error("floor: no response.completed");
     return { chunks, text };
   },
-};
+});
+const floor = floorOn(floorEvents);
+
+/**
+ * The floor's parsing on top of ky (what oaikit is built on) instead of bare fetch: the same aggregate,
+ * the request sent by `ky.post` with ky's retries and timeout off. Shows what ky itself costs a request.
+ */
+let ky;
+async function kyEvents(url, body, onData) {
+  const res = await ky.post(url, {
+    headers: { "content-type": "application/json", authorization: "Bearer bench" },
+    body: JSON.stringify(body),
+    retry: 0,
+    timeout: false,
+  });
+  let done = false;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data === "[DONE]") done = true;
+      else onData(event.data);
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const bytes of res.body) parser.feed(decoder.decode(bytes, { stream: true }));
+  parser.feed(decoder.decode());
+  return done;
+}
 
 /** A reference, not a competitor: reads the whole body into memory first (what buffering costs). */
 const bufferAll = {
@@ -197,17 +223,61 @@ const openaiRaw = {
   },
 };
 
-/** oaikit: streamChatCompletion / streamResponse, iterated, then final(). */
-async function oaikitClient() {
-  const core = await import("../../packages/core/dist/index.js");
-  if (typeof core.OpenAI !== "function") return null;
-  const make = (base) => new core.OpenAI(undefined, { baseURL: base, maxRetries: 0 });
+/**
+ * oaikit, iterated, then final(). The lean path by default: `createClient` from the root entry and
+ * `streamChatCompletion` / `streamResponse` from the area modules (`@oaikit/core/chat`, `/responses`),
+ * what a page that only streams imports. `viaClass` goes through `new OpenAI(...)`'s delegates instead.
+ */
+async function oaikitClient({
+  viaClass = false,
+  finalOnly = false,
+  dist = "../../packages/core/dist/",
+} = {}) {
+  const core = await import(`${dist}index.js`);
+  const chatArea = await import(`${dist}api/chat.js`).catch(() => null);
+  const responsesArea = await import(`${dist}api/responses.js`).catch(() => null);
+  let chatStream;
+  let responseStream;
+  if (viaClass) {
+    if (typeof core.OpenAI !== "function") return null;
+    chatStream = (base, messages, params) =>
+      new core.OpenAI(undefined, { baseURL: base, maxRetries: 0 }).streamChatCompletion(messages, params);
+    responseStream = (base, input, params) =>
+      new core.OpenAI(undefined, { baseURL: base, maxRetries: 0 }).streamResponse(input, params);
+  } else {
+    if (typeof core.createClient !== "function" || !chatArea || !responsesArea) return null;
+    chatStream = (base, messages, params) =>
+      chatArea.streamChatCompletion(
+        core.createClient(undefined, { baseURL: base, maxRetries: 0 }),
+        messages,
+        params,
+      );
+    responseStream = (base, input, params) =>
+      responsesArea.streamResponse(
+        core.createClient(undefined, { baseURL: base, maxRetries: 0 }),
+        input,
+        params,
+      );
+  }
+  if (finalOnly) {
+    // No iteration: the aggregate alone (nothing is queued per chunk). No deltas reach the caller, so
+    // this variant has no time to first delta.
+    return {
+      async chat(base) {
+        const stream = chatStream(base, MESSAGES, { model: MODEL, stream_options: { include_usage: true } });
+        const final = await stream.final();
+        return { chunks: stream.diagnostics.events, text: final.choices[0].message.content ?? "" };
+      },
+      async responses(base) {
+        const stream = responseStream(base, "Write a long story.", { model: MODEL });
+        const final = await stream.final();
+        return { chunks: stream.diagnostics.events, text: outputText(final) };
+      },
+    };
+  }
   return {
     async chat(base, onDelta = noop) {
-      const stream = make(base).streamChatCompletion(MESSAGES, {
-        model: MODEL,
-        stream_options: { include_usage: true },
-      });
+      const stream = chatStream(base, MESSAGES, { model: MODEL, stream_options: { include_usage: true } });
       let chunks = 0;
       for await (const chunk of stream) {
         chunks++;
@@ -218,21 +288,25 @@ async function oaikitClient() {
       return { chunks, text: final.choices[0].message.content ?? "" };
     },
     async responses(base, onDelta = noop) {
-      const stream = make(base).streamResponse("Write a long story.", { model: MODEL });
+      const stream = responseStream(base, "Write a long story.", { model: MODEL });
       let chunks = 0;
       for await (const event of stream) {
         chunks++;
         if (event.type === "response.output_text.delta") onDelta(event.delta);
       }
       const final = await stream.final();
-      const text = final.output
-        .filter((item) => item.type === "message")
-        .flatMap((item) => item.content)
-        .map((part) => part.text ?? "")
-        .join("");
-      return { chunks, text };
+      return { chunks, text: outputText(final) };
     },
   };
+}
+
+/** The text of a final Responses object (its message items' parts). */
+function outputText(final) {
+  return final.output
+    .filter((item) => item.type === "message")
+    .flatMap((item) => item.content)
+    .map((part) => part.text ?? "")
+    .join("");
 }
 
 /** Loads one client by name; null when it is not available (oaikit's client not built yet). */
@@ -240,6 +314,10 @@ export async function loadClient(name) {
   switch (name) {
     case "oaikit":
       return oaikitClient();
+    case "oaikit-class":
+      return oaikitClient({ viaClass: true });
+    case "oaikit-final":
+      return oaikitClient({ finalOnly: true });
     case "openai":
       OpenAI = (await import("openai")).default;
       return openaiHelpers;
@@ -248,9 +326,14 @@ export async function loadClient(name) {
       return openaiRaw;
     case "floor":
       return floor;
+    case "floor-ky":
+      ky = (await import("ky")).default;
+      return floorOn(kyEvents);
     case "buffer-all":
       return bufferAll;
     default:
+      // `oaikit@<dist dir>/`: another build of @oaikit/core (A/B runs of an optimisation).
+      if (name.startsWith("oaikit@")) return oaikitClient({ dist: `file://${name.slice(7)}` });
       throw new TypeError(`unknown client "${name}"`);
   }
 }

@@ -7,14 +7,16 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+/** The repository root as it appears in profile URLs (file:///…/), wherever the checkout lives. */
+const rootUrl = new URL("../../", import.meta.url).href;
 
 /** Where a script URL lives, shortened: the package name, or the repo path. */
 function owner(url) {
   if (!url) return "(native/V8)";
   const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg) return pkg[1];
-  const repo = /\/work\/main\/(.+)$/.exec(url);
-  if (repo) return repo[1].replace(/^packages\/core\/dist\//, "@oaikit/core: ");
+  if (url.startsWith(rootUrl))
+    return url.slice(rootUrl.length).replace(/^packages\/core\/dist\//, "@oaikit/core: ");
   return url.replace(/^node:/, "node:");
 }
 
@@ -49,7 +51,12 @@ export function summarise(profile, window = [0, Number.POSITIVE_INFINITY]) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([name, us]) => ({ name, ms: us / 1000, share: us / total }));
-  return { totalMs: total / 1000, functions: top(fns, 12), owners: top(owners, 8) };
+  return {
+    totalMs: total / 1000,
+    functions: top(fns, 12),
+    owners: top(owners, 8),
+    allOwners: top(owners, 1000),
+  };
 }
 
 /** Profiles each client on each format; returns summaries. */

@@ -52,7 +52,18 @@ export async function startServer(sizes) {
  * @param {{ clients: string[], formats: string[], sizes: number[], rounds: number, ttfdRuns: number,
  *   memoryClients: string[], log: (line: string) => void }} options
  */
-export async function runStreams({ clients, formats, sizes, rounds, ttfdRuns, memoryClients, log }) {
+export async function runStreams({
+  clients,
+  formats,
+  sizes,
+  rounds,
+  ttfdRuns,
+  ttfdClients,
+  memoryClients,
+  steadyClients = [],
+  steadyRounds = 0,
+  log,
+}) {
   const server = await startServer([20, ...sizes]);
   const workers = {};
   const unavailable = [];
@@ -96,20 +107,51 @@ export async function runStreams({ clients, formats, sizes, rounds, ttfdRuns, me
       }
     }
 
-    // Time to first delta over a 20-delta stream; warm-up first, then interleaved runs.
+    // Steady state: the biggest stream again, in the same warm processes, without the full GC before
+    // each run (see worker.mjs): what a client costs per event once its code stays optimised.
+    const steady = [];
+    const steadyNames = names.filter((name) => steadyClients.includes(name));
+    if (steadyRounds > 0 && steadyNames.length) {
+      const n = Math.max(...sizes);
+      for (const format of formats) {
+        const base = server.base(format, n);
+        const samples = Object.fromEntries(steadyNames.map((name) => [name, []]));
+        for (const name of steadyNames) await call(workers[name], { format, base, n, gc: false });
+        for (let round = 0; round < steadyRounds; round++) {
+          const order = steadyNames.map((_, i) => steadyNames[(i + round) % steadyNames.length]);
+          for (const name of order)
+            samples[name].push(await call(workers[name], { format, base, n, gc: false }));
+        }
+        for (const name of steadyNames) {
+          const runs = samples[name];
+          steady.push({
+            client: name,
+            format,
+            n,
+            cpuMs: median(runs.map((r) => r.cpuMs)),
+            cpuRuns: runs.map((r) => r.cpuMs),
+          });
+        }
+        log(`  steady state ${format} ${n}: done`);
+      }
+    }
+
+    // Time to first delta over a 20-delta stream; warm-up first, then interleaved runs. Only the
+    // clients that hand deltas to the caller (`oaikit-final` does not).
     const ttfd = [];
+    const ttfdNames = names.filter((name) => !ttfdClients || ttfdClients.includes(name));
     for (const format of formats) {
       const base = server.base(format, 20);
-      const samples = Object.fromEntries(names.map((name) => [name, []]));
-      for (const name of names) {
+      const samples = Object.fromEntries(ttfdNames.map((name) => [name, []]));
+      for (const name of ttfdNames) {
         for (let i = 0; i < 5; i++) await call(workers[name], { kind: "ttfd", format, base, n: 20 });
       }
       for (let i = 0; i < ttfdRuns; i++) {
-        for (const name of names) {
+        for (const name of ttfdNames) {
           samples[name].push((await call(workers[name], { kind: "ttfd", format, base, n: 20 })).ttfdMs);
         }
       }
-      for (const name of names) ttfd.push({ client: name, format, ttfdMs: median(samples[name]) });
+      for (const name of ttfdNames) ttfd.push({ client: name, format, ttfdMs: median(samples[name]) });
       log(`  first delta ${format}: done`);
     }
     for (const child of Object.values(workers)) child.kill();
@@ -136,7 +178,7 @@ export async function runStreams({ clients, formats, sizes, rounds, ttfdRuns, me
       }
       log(`  memory ${format}: done`);
     }
-    return { throughput, ttfd, memory, unavailable, bodyBytes: server.bodyBytes };
+    return { throughput, steady, ttfd, memory, unavailable, bodyBytes: server.bodyBytes };
   } finally {
     for (const child of Object.values(workers)) child.kill();
     server.stop();

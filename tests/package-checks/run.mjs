@@ -6,7 +6,9 @@
 //  - the packed manifest has no `workspace:` ranges left;
 //  - the import graph of each main entry (the unpacked dist/index.js, its dependencies included)
 //    reaches no Node built-in: only @oaikit/core/node may import `node:` modules, and a positive control
-//    checks that the walk does see the ones in @oaikit/core/node.
+//    checks that the walk does see the ones in @oaikit/core/node;
+//  - optional peer dependencies are reached only from the entries allowed to use them
+//    (@streamparser/json, the partial-JSON parser, from @oaikit/core/structured alone).
 // Needs `pnpm run build` first. Ends with one plain `N passed, N failed` line.
 import { execFileSync, spawnSync } from "node:child_process";
 import {
@@ -27,7 +29,13 @@ import { build } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const packages = [
-  { name: "@oaikit/core", dir: "packages/core", deps: ["ky", "eventsource-parser"] },
+  {
+    name: "@oaikit/core",
+    dir: "packages/core",
+    deps: ["ky", "eventsource-parser", "@streamparser/json"],
+    // Optional peers, and the only subpaths whose import graph may reach them.
+    optionalPeers: { "@streamparser/json": ["./structured"] },
+  },
   { name: "@oaikit/sessions", dir: "packages/sessions", deps: ["idb-keyval"] },
 ];
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
@@ -93,7 +101,8 @@ async function nodeImports(entry, nodePaths) {
       },
     ],
   });
-  return { found, files: Object.keys(result.metafile.inputs).length };
+  const inputs = Object.keys(result.metafile.inputs);
+  return { found, files: inputs.length, inputs };
 }
 
 for (const pkg of packages) {
@@ -124,6 +133,7 @@ try {
       execFileSync("tar", ["xzf", tarball, "-C", target, "--strip-components=1"]);
       for (const dep of pkg.deps) {
         const link = join(modules, dep);
+        mkdirSync(dirname(link), { recursive: true });
         if (!existsSync(link)) symlinkSync(realpathSync(join(root, pkg.dir, "node_modules", dep)), link);
       }
       return relative(work, tarball);
@@ -170,11 +180,26 @@ try {
     for (const [subpath, target] of Object.entries(manifest.exports)) {
       if (subpath === "./node" || typeof target !== "object") continue;
       const file = target.default;
-      await check(`${pkg.name}${subpath.slice(1)} (${file.slice(2)}): no Node built-in import`, async () => {
-        const { found, files } = await nodeImports(join(modules, pkg.name, file), nodePaths);
-        if (found.length) throw new Error(`imports Node built-ins:\n${found.join("\n")}`);
-        return `${files} files walked, dependencies included`;
-      });
+      const peers = pkg.optionalPeers ? "; optional peers only where allowed" : "";
+      await check(
+        `${pkg.name}${subpath.slice(1)} (${file.slice(2)}): no Node built-in import${peers}`,
+        async () => {
+          const { found, files, inputs } = await nodeImports(join(modules, pkg.name, file), nodePaths);
+          if (found.length) throw new Error(`imports Node built-ins:\n${found.join("\n")}`);
+          for (const [peer, allowed] of Object.entries(pkg.optionalPeers ?? {})) {
+            const reached = inputs.some((input) => input.includes(`node_modules/${peer}/`));
+            if (reached && !allowed.includes(subpath)) {
+              throw new Error(
+                `reaches the optional peer ${peer}, which only ${allowed.join(", ")} may import`,
+              );
+            }
+            if (!reached && allowed.includes(subpath)) {
+              throw new Error(`does not reach ${peer}: the optional-peer check would prove nothing`);
+            }
+          }
+          return `${files} files walked, dependencies included`;
+        },
+      );
     }
   }
   await check("@oaikit/core/node (dist/node.js) is where node: imports live (positive control)", async () => {

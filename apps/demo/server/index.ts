@@ -48,6 +48,7 @@ import {
   handleDeleteResponse,
   handleGetResponse,
 } from "./responses.ts";
+import { handleStructured } from "./structured.ts";
 import { handleSync } from "./sync.ts";
 import { TEST_PREFIX, type TestRoutes, testRoutes } from "./testing/index.ts";
 import { SMOKE_ALLOWED_HEADERS } from "./testing/smoke.ts";
@@ -203,20 +204,25 @@ function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undef
       return handler(req, res, url, c);
     });
   /**
-   * A POST with a JSON body: faults by header or by model `fault:<kind>` (status faults answered here,
-   * stream faults passed on), and, where `replayable`, recordings by model `replay:<file>`.
+   * `POST /v1/<route>` with a JSON body: faults by header or by model `fault:<kind>` (status faults
+   * answered here, stream faults passed on), where `replayable` recordings by model `replay:<file>`, then
+   * structured outputs and scripted tool calls (structured.ts) when the request asks for them.
    */
-  const jsonPost = (handler: JsonHandler, replayable = false) =>
-    node(async (req, res) => {
-      const body = parseJsonObject(await readBody(req));
-      const fault = requestedFault(req, body.model);
-      if (fault && sendStatusFault(res, fault)) return;
-      const streamFault = fault as StreamFault | undefined;
-      if (replayable && typeof body.model === "string" && body.model.startsWith("replay:")) {
-        return handleReplay(ctx, req, res, body.model, streamFault);
-      }
-      return handler(req, res, body, streamFault);
-    });
+  const jsonPost = (route: string, handler: JsonHandler, replayable = false) =>
+    app.post(
+      `/v1/${route}`,
+      node(async (req, res) => {
+        const body = parseJsonObject(await readBody(req));
+        const fault = requestedFault(req, body.model);
+        if (fault && sendStatusFault(res, fault)) return;
+        const streamFault = fault as StreamFault | undefined;
+        if (replayable && typeof body.model === "string" && body.model.startsWith("replay:")) {
+          return handleReplay(ctx, req, res, body.model, streamFault);
+        }
+        if (await handleStructured(ctx, req, res, route, body, streamFault)) return;
+        return handler(req, res, body, streamFault);
+      }),
+    );
   const id = (c: Context<NodeEnv>) => c.req.param("id") ?? "";
 
   app.get(
@@ -239,14 +245,12 @@ function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undef
     "/v1/models/:id",
     faultable((_req, res, _url, c) => handleModels(res, id(c))),
   );
-  app.post(
-    "/v1/chat/completions",
-    jsonPost((req, res, body, fault) => handleChatCompletions(ctx, req, res, body, fault), true),
+  jsonPost(
+    "chat/completions",
+    (req, res, body, fault) => handleChatCompletions(ctx, req, res, body, fault),
+    true,
   );
-  app.post(
-    "/v1/responses",
-    jsonPost((req, res, body, fault) => handleCreateResponse(ctx, req, res, body, fault), true),
-  );
+  jsonPost("responses", (req, res, body, fault) => handleCreateResponse(ctx, req, res, body, fault), true);
   app.get(
     "/v1/responses/:id",
     faultable((_req, res, _url, c) => handleGetResponse(ctx, res, id(c))),
@@ -262,22 +266,10 @@ function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undef
       handleCancelResponse(ctx, res, id(c));
     }),
   );
-  app.post(
-    "/v1/completions",
-    jsonPost((req, res, body, fault) => handleCompletions(ctx, req, res, body, fault), true),
-  );
-  app.post(
-    "/v1/embeddings",
-    jsonPost((_req, res, body) => handleEmbeddings(res, body)),
-  );
-  app.post(
-    "/v1/moderations",
-    jsonPost((_req, res, body) => handleModerations(ctx, res, body)),
-  );
-  app.post(
-    "/v1/images/generations",
-    jsonPost((_req, res, body) => handleImages(res, body)),
-  );
+  jsonPost("completions", (req, res, body, fault) => handleCompletions(ctx, req, res, body, fault), true);
+  jsonPost("embeddings", (_req, res, body) => handleEmbeddings(res, body));
+  jsonPost("moderations", (_req, res, body) => handleModerations(ctx, res, body));
+  jsonPost("images/generations", (_req, res, body) => handleImages(res, body));
   app.post(
     "/v1/files",
     faultable((req, res) => handleUploadFile(ctx, req, res)),

@@ -251,7 +251,8 @@ export class Client {
       if (!Object.hasOwn(values, name)) {
         throw new TypeError(`call("${route}"): init.path.${name} is required.`);
       }
-      return encodeId(values[name], `init.path.${name} is required`);
+      // The id's own name, as the API documents it: `response_id is required (a non-empty string; got ...)`.
+      return encodeId(values[name], `${name} is required`);
     });
     const query = init?.query;
     if (query !== undefined) {

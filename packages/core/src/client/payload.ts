@@ -27,7 +27,7 @@ export function mergeDefined<T extends Record<string, unknown>>(
  * The path segment for an id: checked (a non-empty string) and percent-encoded, so an id with `/`,
  * `?` or `#` cannot change the URL. `"."` and `".."` are refused: they are dot segments, which URL
  * parsing resolves (`/responses/..` is `/`), and encoding them does not help (`%2e` is a dot to the
- * URL parser too). `message` is the seed's assertion text where it has one.
+ * URL parser too). `message` is lua-openai's assertion text where it has one.
  */
 export function encodeId(id: unknown, message: string): string {
   if (typeof id !== "string" || id === "") {
@@ -61,7 +61,7 @@ export function checkMessages(messages: unknown): void {
   });
 }
 
-/** Checks a value that must be present (the seed's `assert(input, "input must be provided")`). */
+/** Checks a value that must be present (lua-openai's `assert(input, "input must be provided")`). */
 export function checkPresent(value: unknown, message: string): void {
   if (value === undefined || value === null) throw new TypeError(message);
 }

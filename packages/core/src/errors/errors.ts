@@ -279,12 +279,111 @@ abstract class SessionError extends OaikitError {
   }
 }
 
-/** A ChatSession call failed; the message is the seed's text (`Bad status: 400: message (code)`). */
+/** A ChatSession call failed; the message is lua-openai's text (`Bad status: 400: message (code)`). */
 export class ChatSessionError extends SessionError {
   override name = "ChatSessionError";
 }
 
-/** A ResponsesChatSession call failed; the message is the seed's text (`Request failed with status: N`). */
+/** A ResponsesChatSession call failed; the message is lua-openai's text (`Request failed with status: N`). */
 export class ResponsesSessionError extends SessionError {
   override name = "ResponsesSessionError";
+}
+
+/** One problem a schema found in a value: Standard Schema's issue shape (`path` as plain keys). */
+export interface SchemaIssue {
+  message: string;
+  /** Where in the value, outermost key first; absent or empty for the value itself. */
+  path?: readonly PropertyKey[];
+}
+
+/** `a.b[0]: message; ...` for messages: the first few issues only. */
+function describeIssues(issues: readonly SchemaIssue[]): string {
+  const shown = issues.slice(0, 3).map((issue) => {
+    const path = (issue.path ?? [])
+      .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i ? "." : ""}${String(key)}`))
+      .join("");
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+  return shown.join("; ") + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : "");
+}
+
+/**
+ * The model refused to give the structured answer (Chat Completions' `message.refusal`, a Responses
+ * `refusal` content part). `refusal` is the model's text, word for word; `raw` the whole answer.
+ */
+export class RefusalError extends OaikitError {
+  override name = "RefusalError";
+  /** The model's refusal text, as it came. */
+  readonly refusal: string;
+  /** The `chat.completion` or `response` object that carried the refusal. */
+  readonly raw: unknown;
+  constructor(refusal: string, raw: unknown) {
+    super(
+      "The model refused to answer in the requested format. Its text is on `error.refusal`: show it, " +
+        "or rephrase the request.",
+    );
+    this.refusal = refusal;
+    this.raw = raw;
+  }
+}
+
+/** Why an answer was not usable: cut off, not JSON, or JSON that the schema rejects. */
+export type InvalidAnswerReason = "incomplete" | "not-json" | "schema";
+
+/**
+ * The model's structured answer (or a tool call's arguments) could not be used: it was cut off
+ * (`incomplete`), is not JSON (`not-json`), or does not match the schema (`schema`, with `issues`).
+ * `text` is the raw text, word for word; `raw` the whole answer.
+ */
+export class InvalidAnswerError extends OaikitError {
+  override name = "InvalidAnswerError";
+  readonly reason: InvalidAnswerReason;
+  /** The model's text, as it came. */
+  readonly text: string;
+  /** What the schema rejected (empty unless `reason` is `"schema"`). */
+  readonly issues: readonly SchemaIssue[];
+  /** The `chat.completion` or `response` object that carried the answer. */
+  readonly raw: unknown;
+  constructor(
+    reason: InvalidAnswerReason,
+    details: { text: string; raw: unknown; issues?: readonly SchemaIssue[]; detail?: string },
+  ) {
+    const issues = details.issues ?? [];
+    const what =
+      reason === "incomplete"
+        ? `was cut off before it was complete${details.detail ? ` (${details.detail})` : ""}. Raise ` +
+          "`max_completion_tokens` (Chat Completions) or `max_output_tokens` (Responses), or ask for less"
+        : reason === "not-json"
+          ? "is not valid JSON. Check that the server supports JSON-schema response formats (a " +
+            "server that ignores them answers in prose), or retry"
+          : `does not match the schema: ${describeIssues(issues)}. Keep \`strict\` on (the server then ` +
+            "holds the model to the schema), or retry";
+    super(`The model's answer ${what}. The raw text is on \`error.text\`.`);
+    this.reason = reason;
+    this.text = details.text;
+    this.issues = issues;
+    this.raw = details.raw;
+  }
+}
+
+/**
+ * A tool's `execute` threw while `runTools` ran with `onToolError: "throw"`. The tool's own error is
+ * the `cause`; `steps` holds what the run had done before.
+ */
+export class ToolExecutionError extends OaikitError {
+  override name = "ToolExecutionError";
+  readonly toolName: string;
+  readonly toolCallId: string;
+  /** The steps of the run so far (the one whose tool failed included). */
+  steps: unknown[] = [];
+  constructor(toolName: string, toolCallId: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `The tool \`${toolName}\` failed: ${detail}. Its error is on \`error.cause\`; leave \`onToolError\` ` +
+        'at "send" to hand errors back to the model instead.',
+      { cause },
+    );
+    this.toolName = toolName;
+    this.toolCallId = toolCallId;
+  }
 }

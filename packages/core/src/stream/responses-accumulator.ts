@@ -11,6 +11,17 @@
  *
  * Events are matched by `output_index` / `content_index` (`summary_index` for summaries), as OpenAI
  * sends them; events without an `output_index` are matched by `item_id`.
+ *
+ * Performance (nearly every event is an `output_text` delta to the part the previous delta went to):
+ * - that part is remembered with its `output_index` / `content_index`, so the next delta to it skips the
+ *   item and part look-ups and their index checks (any other event forgets it: only `add` changes the
+ *   parts, and every other kind of event may replace one);
+ * - its deltas are collected in a small array and joined into the part's text every `PENDING_MAX`
+ *   deltas (and before any other event is handled, and in `snapshot()`), instead of one `+=` per delta.
+ *   A `+=` per delta keeps every delta string alive as a leaf of the text's rope, with a rope node on
+ *   top, and the young-generation GC copies and promotes all of them; joined, the small strings die
+ *   young and only one string per batch survives. Measured on 100,000 deltas: about 10 % less CPU for
+ *   the whole stream than `+=` per delta (see docs/benchmarks.md, "Where the time goes").
  */
 
 import type {
@@ -23,6 +34,9 @@ import { isRecord } from "../utils/checks.js";
 import { checkIndex, invalid, isUnsafeKey } from "./shape.js";
 
 type Json = Record<string, unknown>;
+
+/** Text deltas collected before they are joined into the part's text (see the file comment). */
+const PENDING_MAX = 64;
 
 /** Event types that end a Responses stream. */
 export const TERMINAL_RESPONSE_EVENTS: ReadonlySet<string> = new Set([
@@ -50,6 +64,12 @@ export class ResponsesAccumulator {
   readonly #byId = new Map<string, ResponseOutputItem>();
   readonly #errors: unknown[] = [];
   #events = 0;
+  /** The part the last `output_text` delta went to, with that delta's raw output/content indexes. */
+  #hotPart: Json | undefined;
+  #hotOutput: unknown;
+  #hotContent: unknown;
+  /** Deltas of `#hotPart` not yet joined into its `text`. */
+  readonly #pending: string[] = [];
   /** The partial aggregate for a `StreamError` thrown mid-event. */
   readonly #partial = (): ResponseObject => this.snapshot();
 
@@ -76,9 +96,32 @@ export class ResponsesAccumulator {
     // The hot path first: nearly every event is a text delta, and a `switch` compares the (not
     // internalised) type string against each case in turn before reaching it.
     if (type === "response.output_text.delta" && event.response === undefined) {
-      this.#appendPart(event, "output_text", "text");
+      const delta = event.delta;
+      if (typeof delta !== "string") return;
+      // The same part as the last delta (a numeric output_index, so not matched by item_id): its
+      // indexes were checked then, and nothing has replaced it since.
+      if (
+        this.#hotPart !== undefined &&
+        event.output_index === this.#hotOutput &&
+        event.content_index === this.#hotContent
+      ) {
+        this.#pending.push(delta);
+        if (this.#pending.length >= PENDING_MAX) this.#flush();
+        return;
+      }
+      this.#forgetHot();
+      const part = this.#part(event, "output_text");
+      if (!part) return;
+      if (typeof event.output_index === "number") {
+        this.#hotPart = part;
+        this.#hotOutput = event.output_index;
+        this.#hotContent = event.content_index;
+        this.#pending.push(delta);
+      } else part.text = (typeof part.text === "string" ? part.text : "") + delta;
       return;
     }
+    // Any other event may replace or read a part: the pending deltas go in first.
+    this.#forgetHot();
     if (isRecord(event.response)) {
       const response = event.response as ResponseObject;
       this.#envelope = response;
@@ -107,6 +150,7 @@ export class ResponsesAccumulator {
         return;
       }
       case "response.output_text.delta":
+        // Only a delta with a non-object `response` field gets here (not the hot path above).
         this.#appendPart(event, "output_text", "text");
         return;
       case "response.output_text.done":
@@ -231,6 +275,22 @@ export class ResponsesAccumulator {
     return part as Json;
   }
 
+  /** Joins the pending deltas into the hot part's text. */
+  #flush(): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    const part = this.#hotPart as Json;
+    part.text = (typeof part.text === "string" ? part.text : "") + pending.join("");
+    pending.length = 0;
+  }
+
+  /** Flushes the hot part and forgets it (every event other than a delta to it). */
+  #forgetHot(): void {
+    if (this.#hotPart === undefined) return;
+    this.#flush();
+    this.#hotPart = undefined;
+  }
+
   #appendPart(event: Json, type: string, field: string): void {
     if (typeof event.delta !== "string") return;
     const part = this.#part(event, type);
@@ -253,6 +313,7 @@ export class ResponsesAccumulator {
    * envelope with the output built from deltas, `status: "in_progress"` unless the envelope says more).
    */
   snapshot(): ResponseObject {
+    this.#flush();
     const built = this.#output.filter((item) => item !== undefined).map(cloneItem);
     if (this.#terminal) {
       // A separate object from the terminal event (the event stays exactly as the server sent it).
