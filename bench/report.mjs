@@ -863,7 +863,7 @@ function summary(data, out) {
 }
 
 /**
- * @param {object} data the run (see scripts/bench.mjs)
+ * @param {object} data the run (see bench/run.mjs)
  * @returns {{ console: string[], markdown: string, svgs: Record<string, string>, summary: string }}
  */
 export function buildReport(data) {
