@@ -8,6 +8,21 @@ import {
   type SessionRecord,
 } from "./schema.js";
 
+/** The header of a session that `change` creates (revision 0, nothing allocated yet). */
+export function newHeader(id: string, change: SessionChange, now: number): SessionHeader {
+  return {
+    v: SCHEMA_VERSION,
+    id,
+    kind: change.create!.kind,
+    title: change.create!.title ?? "",
+    createdAt: change.create!.createdAt ?? now,
+    updatedAt: now,
+    revision: 0,
+    nextSeq: 0,
+    count: 0,
+  };
+}
+
 /**
  * The store-independent part of a commit: given the header read inside the transaction and what the
  * store counted there (records deleted by the truncation, puts that created a record), returns the new
@@ -28,17 +43,7 @@ export function planCommit(
       detail: "the session does not exist and the change does not create it",
     });
   }
-  const base: SessionHeader = existing ?? {
-    v: SCHEMA_VERSION,
-    id,
-    kind: change.create!.kind,
-    title: change.create!.title ?? "",
-    createdAt: change.create!.createdAt ?? now,
-    updatedAt: now,
-    revision: 0,
-    nextSeq: 0,
-    count: 0,
-  };
+  const base: SessionHeader = existing ?? newHeader(id, change, now);
   const appended = change.append?.length ?? 0;
   const seqs = Array.from({ length: appended }, (_, i) => base.nextSeq + i);
   const header: SessionHeader = {

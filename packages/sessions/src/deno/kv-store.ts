@@ -1,5 +1,5 @@
 import { SessionStoreError, toStoreError } from "../errors.js";
-import { checkVersion, planCommit, toRecord } from "../plan.js";
+import { checkVersion, newHeader, planCommit, toRecord } from "../plan.js";
 import {
   type CommitResult,
   type RecordBody,
@@ -421,18 +421,7 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
         });
       }
       const now = Date.now();
-      const base: StoredHeader = h.value ?? {
-        v: SCHEMA_VERSION,
-        id,
-        kind: change.create!.kind,
-        title: change.create!.title ?? "",
-        createdAt: change.create!.createdAt ?? now,
-        updatedAt: now,
-        revision: 0,
-        nextSeq: 0,
-        count: 0,
-        e: randomTag(),
-      };
+      const base: StoredHeader = h.value ?? { ...newHeader(id, change, now), e: randomTag() };
       const wanted = { from: base.nextSeq, to: base.nextSeq + appends.length, until: now + RESERVATION_MS };
       const next: StoredHeader = { ...base, nextSeq: wanted.to, rsv: [...(base.rsv ?? []), wanted] };
       const done = await this.kv
