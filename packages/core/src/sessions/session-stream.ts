@@ -21,6 +21,8 @@ export class SessionStream<Final> implements AsyncIterable<ContentChunk> {
   readonly #controller = new AbortController();
   readonly #done: Promise<Final>;
   readonly #queue: ContentChunk[] = [];
+  /** The next chunk to hand out: a read index instead of `shift()`, and the queue is emptied once drained. */
+  #head = 0;
   #text = "";
   #settled = false;
   #failure: { error: unknown } | undefined;
@@ -90,8 +92,15 @@ export class SessionStream<Final> implements AsyncIterable<ContentChunk> {
     return {
       next: async (): Promise<IteratorResult<ContentChunk>> => {
         for (;;) {
-          const chunk = this.#queue.shift();
-          if (chunk) return { value: chunk, done: false };
+          const chunk = this.#queue[this.#head];
+          if (chunk) {
+            this.#head++;
+            if (this.#head === this.#queue.length) {
+              this.#queue.length = 0;
+              this.#head = 0;
+            }
+            return { value: chunk, done: false };
+          }
           if (this.#failure) throw this.#failure.error;
           if (this.#settled) return { value: undefined, done: true };
           await new Promise<void>((resolve) => {
@@ -103,6 +112,7 @@ export class SessionStream<Final> implements AsyncIterable<ContentChunk> {
         // Leaving the loop early stops the reply (like the client's streams); the partial is kept.
         if (!this.#settled) this.abort();
         this.#queue.length = 0;
+        this.#head = 0;
         return { value: undefined, done: true };
       },
     };
