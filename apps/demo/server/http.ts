@@ -6,14 +6,17 @@ export type JsonObject = Record<string, unknown>;
 /** Largest request body the demo server accepts (file uploads included). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-/** Reads the whole request body. Rejects (413) above {@link MAX_BODY_BYTES}. */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads the whole request body. Rejects (413) above `maxBytes` (default {@link MAX_BODY_BYTES}); the
+ * test routes pass `Infinity`, since what a test sends them is the point of the test.
+ */
+export async function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "Request body too large for the demo server.");
+    if (size > maxBytes) throw new HttpError(413, "Request body too large for the demo server.");
     chunks.push(buf);
   }
   return Buffer.concat(chunks);

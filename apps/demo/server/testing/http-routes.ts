@@ -1,21 +1,8 @@
 // Test routes for the HTTP layer (packages/core/src/http, src/transport), under /__test. Each one does
 // one thing a test needs to observe on the wire or to provoke: echo, statuses, retries, chunks, cuts.
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { node } from "../node-route.ts";
 import { TEST_PREFIX, type TestApp } from "./index.ts";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  return Buffer.concat(parts);
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(value));
-}
+import { readTestBody, sendChunkedJson, sleep } from "./io.ts";
 
 function intParam(url: URL, name: string, fallback: number): number {
   const value = Number(url.searchParams.get(name));
@@ -37,12 +24,12 @@ export function httpRoutes(app: TestApp): void {
    * `contentTypes` every Content-Type value received, `bodyBase64` the exact body bytes.
    */
   route("/echo", async (req, res, url) => {
-    const body = await readBody(req);
+    const body = await readTestBody(req);
     const headers: [string, string][] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2)
       headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
     const contentTypes = headers.filter(([name]) => name.toLowerCase() === "content-type").map(([, v]) => v);
-    json(res, 200, {
+    sendChunkedJson(res, 200, {
       method: req.method,
       // As the route sees them: without the /__test mount.
       url: req.url?.slice(TEST_PREFIX.length),
@@ -87,12 +74,12 @@ export function httpRoutes(app: TestApp): void {
       res.end(JSON.stringify({ attempts, error: "try again" }));
       return;
     }
-    json(res, 200, { attempts });
+    sendChunkedJson(res, 200, { attempts });
   });
 
   /** /flaky-count?id=X: how many requests /flaky has seen for this id. */
   route("/flaky-count", (_req, res, url) => {
-    json(res, 200, { attempts: flakyCounts.get(url.searchParams.get("id") ?? "default") ?? 0 });
+    sendChunkedJson(res, 200, { attempts: flakyCounts.get(url.searchParams.get("id") ?? "default") ?? 0 });
   });
 
   /** /chunks?n=5&delay=30: `n` chunks "chunk-<i>\n", flushed one by one `delay` ms apart. */

@@ -15,6 +15,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { node } from "../node-route.ts";
 import type { TestApp } from "./index.ts";
+import { pause, readTestBody, sendChunkedJson, sleep } from "./io.ts";
 
 /** How the server answers one request. */
 export interface ScriptedAnswer {
@@ -141,47 +142,15 @@ export class Scenarios {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A sleep that ends early when the response closes; resolves `false` if it did. */
-function pause(res: ServerResponse, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (res.destroyed || res.writableEnded) {
-      resolve(false);
-      return;
-    }
-    const timer = setTimeout(() => {
-      res.off("close", onClose);
-      resolve(true);
-    }, ms);
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    res.once("close", onClose);
-  });
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  return Buffer.concat(parts);
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(value));
-}
-
 /** Registers `/scenarios`; `scenarios` holds them (one store per server). */
 export function scenarioRoutes(app: TestApp, scenarios: Scenarios): void {
   app.post(
     "/scenarios",
     node(async (req, res) => {
-      const text = (await readBody(req)).toString("utf8");
+      const text = (await readTestBody(req)).toString("utf8");
       const options = text ? (JSON.parse(text) as ScenarioOptions) : {};
       const { id, path } = scenarios.create(options);
-      sendJson(res, 200, { id, path, basePath: `${path}/v1` });
+      sendChunkedJson(res, 200, { id, path, basePath: `${path}/v1` });
     }),
   );
 
@@ -189,8 +158,8 @@ export function scenarioRoutes(app: TestApp, scenarios: Scenarios): void {
     "/scenarios/:id/requests",
     node((_req, res, _url, c) => {
       const scenario = scenarios.get(c.req.param("id") ?? "");
-      if (!scenario) return sendJson(res, 404, { error: "no such scenario" });
-      sendJson(res, 200, scenario.requests);
+      if (!scenario) return sendChunkedJson(res, 404, { error: "no such scenario" });
+      sendChunkedJson(res, 200, scenario.requests);
     }),
   );
 
@@ -198,7 +167,7 @@ export function scenarioRoutes(app: TestApp, scenarios: Scenarios): void {
     "/scenarios/:id/*",
     node(async (req, res, url, c) => {
       const scenario = scenarios.get(c.req.param("id") ?? "");
-      if (!scenario) return sendJson(res, 404, { error: { message: "unknown scenario" } });
+      if (!scenario) return sendChunkedJson(res, 404, { error: { message: "unknown scenario" } });
       const raw = req.url ?? "/";
       const recorded = await record(req, raw.slice(raw.indexOf(scenario.path) + scenario.path.length));
       res.once("close", () => {
@@ -217,7 +186,7 @@ export function scenarioRoutes(app: TestApp, scenarios: Scenarios): void {
 
 /** Reads and records a request; `rest` is the raw path after the scenario's root. */
 async function record(req: IncomingMessage, rest: string): Promise<RecordedRequest> {
-  const bytes = await readBody(req);
+  const bytes = await readTestBody(req);
   const recorded: RecordedRequest = {
     method: req.method ?? "GET",
     url: rest || "/",
@@ -485,7 +454,8 @@ function canned(res: ServerResponse, r: RecordedRequest) {
     for (const frame of frames) res.write(frame);
     res.end();
   };
-  const ok = (value: unknown, status = 200) => sendJson(res, status, value, { "x-request-id": "req_test" });
+  const ok = (value: unknown, status = 200) =>
+    sendChunkedJson(res, status, value, { "x-request-id": "req_test" });
   switch (key) {
     case "POST /chat/completions":
       if (body.stream) return sse(chatFrames(model));
@@ -577,7 +547,7 @@ function canned(res: ServerResponse, r: RecordedRequest) {
     case "POST /images/generations":
       return ok({ created, data: [{ b64_json: "aGVsbG8=" }] });
     default:
-      return sendJson(res, 404, {
+      return sendChunkedJson(res, 404, {
         error: {
           message: `Unknown endpoint ${r.method} ${pathOnly}`,
           type: "invalid_request_error",

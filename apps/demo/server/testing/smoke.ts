@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { node } from "../node-route.ts";
 import type { TestApp } from "./index.ts";
+import { readTestBody, sendChunkedJson } from "./io.ts";
 
 /** The request headers a browser may send (the preflight allow-list). */
 export const SMOKE_ALLOWED_HEADERS = [
@@ -56,7 +57,7 @@ async function handle(
   res.setHeader("x-request-id", `req_smoke_${stats.requests}`);
 
   if (req.method === "GET" && path === "/models") {
-    sendJson(res, 200, {
+    sendChunkedJson(res, 200, {
       object: "list",
       data: [
         { id: "smoke-model", object: "model", created: 1_700_000_000, owned_by: "oaikit-smoke" },
@@ -68,24 +69,25 @@ async function handle(
   // The abort case asks whether the server saw the client go away (the abort reached the socket).
   if (req.method === "GET" && path === "/__smoke/closed") {
     const id = url.searchParams.get("id") ?? "";
-    sendJson(res, 200, { id, closed: stats.closedEarly.has(id) });
+    sendChunkedJson(res, 200, { id, closed: stats.closedEarly.has(id) });
     return;
   }
   if (req.method === "POST" && path === "/chat/completions") {
     const body = await readJson(req);
-    if (!body) return void sendJson(res, 400, errorBody("The body must be a JSON object.", "invalid_json"));
+    if (!body)
+      return void sendChunkedJson(res, 400, errorBody("The body must be a JSON object.", "invalid_json"));
     const messages = body.messages;
     if (!Array.isArray(messages) || messages.length === 0) {
-      return void sendJson(res, 400, errorBody("'messages' is a required property", null, "messages"));
+      return void sendChunkedJson(res, 400, errorBody("'messages' is a required property", null, "messages"));
     }
     if (typeof body.model !== "string" || body.model === "") {
-      return void sendJson(res, 400, errorBody("you must provide a model parameter", null, "model"));
+      return void sendChunkedJson(res, 400, errorBody("you must provide a model parameter", null, "model"));
     }
     const model = body.model;
     if (model === "smoke-bad-request") {
       const error = errorBody(`The model \`${model}\` does not exist.`, "invalid_request_error", "model");
       error.error.code = "model_not_found";
-      return void sendJson(res, 400, error);
+      return void sendChunkedJson(res, 400, error);
     }
     const retryOnce = /^smoke-429-once:(.+)$/.exec(model);
     if (retryOnce) {
@@ -98,7 +100,7 @@ async function handle(
         // retry-after waits 3 s (the case tells them apart).
         res.setHeader("retry-after", "3");
         res.setHeader("retry-after-ms", "50");
-        sendJson(
+        sendChunkedJson(
           res,
           429,
           errorBody("Rate limit reached for smoke-model. Please try again in 50ms.", "requests"),
@@ -114,7 +116,7 @@ async function handle(
       await streamChat(req, res, reply, model, stall ? stall[1] : undefined, stats);
       return;
     }
-    sendJson(res, 200, {
+    sendChunkedJson(res, 200, {
       id: "chatcmpl-smoke",
       object: "chat.completion",
       created: 1_700_000_000,
@@ -127,16 +129,16 @@ async function handle(
   if (req.method === "POST" && path === "/responses") {
     const body = await readJson(req);
     if (!body || body.input === undefined) {
-      return void sendJson(res, 400, errorBody("Missing required parameter: 'input'.", null, "input"));
+      return void sendChunkedJson(res, 400, errorBody("Missing required parameter: 'input'.", null, "input"));
     }
     const text = `${ECHO_PREFIX}${inputText(body.input)}`;
     const model = String(body.model ?? "smoke-model");
     if (body.stream === true) await streamResponse(res, text, model);
-    else sendJson(res, 200, responseObject(text, model, "completed"));
+    else sendChunkedJson(res, 200, responseObject(text, model, "completed"));
     return;
   }
   if (req.method === "POST" && path === "/files") {
-    const bytes = await readBody(req);
+    const bytes = await readTestBody(req);
     const request = new Request("http://127.0.0.1/files", {
       method: "POST",
       headers: { "content-type": String(req.headers["content-type"] ?? "") },
@@ -146,13 +148,17 @@ async function handle(
     try {
       form = await request.formData();
     } catch (error) {
-      return void sendJson(res, 400, errorBody(`Not a multipart body: ${error}`, "invalid_request_error"));
+      return void sendChunkedJson(
+        res,
+        400,
+        errorBody(`Not a multipart body: ${error}`, "invalid_request_error"),
+      );
     }
     const upload = form.get("file");
     if (!upload || typeof upload === "string") {
-      return void sendJson(res, 400, errorBody("'file' is a required multipart field", null, "file"));
+      return void sendChunkedJson(res, 400, errorBody("'file' is a required multipart field", null, "file"));
     }
-    sendJson(res, 200, {
+    sendChunkedJson(res, 200, {
       id: "file-smoke-1",
       object: "file",
       bytes: upload.size,
@@ -166,7 +172,11 @@ async function handle(
     });
     return;
   }
-  sendJson(res, 404, errorBody(`Unknown route ${req.method} ${url.pathname}`, "invalid_request_error"));
+  sendChunkedJson(
+    res,
+    404,
+    errorBody(`Unknown route ${req.method} ${url.pathname}`, "invalid_request_error"),
+  );
 }
 
 /** Streams a chat completion: role, the reply in small pieces (one split inside a UTF-8 sequence), usage. */
@@ -301,20 +311,9 @@ function errorBody(
   return { error: { message, type, param, code: null } };
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(value));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  return Buffer.concat(parts);
-}
-
 async function readJson(req: IncomingMessage): Promise<Json | undefined> {
   try {
-    const value: unknown = JSON.parse((await readBody(req)).toString("utf8"));
+    const value: unknown = JSON.parse((await readTestBody(req)).toString("utf8"));
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
   } catch {
     return undefined;

@@ -3,9 +3,9 @@
 // mid-line, invalid JSON, an error chunk followed by silence, an error status with an SSE content type,
 // slow streams for abort.
 // Every route stops its timers when the client goes away, and every stall ends on its own (`ms`).
-import type { ServerResponse } from "node:http";
 import { node } from "../node-route.ts";
 import type { TestApp } from "./index.ts";
+import { pause } from "./io.ts";
 
 const SSE = { "content-type": "text/event-stream", "cache-control": "no-store", "x-request-id": "req_fault" };
 
@@ -18,25 +18,6 @@ function chunk(content: string, finish: string | null = null): string {
     choices: [{ index: 0, delta: { content }, finish_reason: finish }],
   };
   return `data: ${JSON.stringify(body)}\n\n`;
-}
-
-/** A sleep that ends early when the response closes; resolves `false` if it did. */
-function pause(res: ServerResponse, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (res.destroyed || res.writableEnded) {
-      resolve(false);
-      return;
-    }
-    const timer = setTimeout(() => {
-      res.off("close", onClose);
-      resolve(true);
-    }, ms);
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    res.once("close", onClose);
-  });
 }
 
 function num(url: URL, name: string, fallback: number): number {
