@@ -14,7 +14,6 @@
 //  6. esbuild bundles a browser snippet that imports both packages (platform "browser") and the bundle
 //     imports no `node:` module; a control bundle of @oaikit/core/node does.
 // Every step is one counted test with its own deadline. Ends with one plain `N passed, N failed` line.
-import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -27,6 +26,7 @@ import {
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runCommand } from "../lib/run-command.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = {
@@ -110,31 +110,14 @@ function need(value, what) {
  * Runs a command to completion, killing it by its pid after `timeoutMs`.
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string, output: string }>}
  */
-function run(cmd, { cwd = root, env = process.env, timeoutMs }) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(cmd[0], cmd.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (error) => {
-      stderr += String(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const output = `${stdout}${stderr}${timedOut ? `\n(killed after ${timeoutMs / 1000} s)` : ""}`.trim();
-      resolvePromise({ code: timedOut ? null : code, stdout, stderr, output });
-    });
+async function run(cmd, { cwd = root, env = process.env, timeoutMs }) {
+  const { code, stdout, stderr, output, timedOut } = await runCommand(cmd[0], cmd.slice(1), {
+    cwd,
+    env,
+    timeoutMs,
   });
+  const shown = `${output}${timedOut ? `\n(killed after ${timeoutMs / 1000} s)` : ""}`.trim();
+  return { code: timedOut ? null : code, stdout, stderr, output: shown };
 }
 
 /** The environment of a user's shell: nothing from the pnpm that runs this suite (npm_config_*, ...). */

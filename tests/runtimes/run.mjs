@@ -8,12 +8,12 @@
 // checks what the example printed or showed. It ends with one plain `N passed, N failed`
 // line, which scripts/suites.mjs reads. Every child process is started here, bounded by a timeout and
 // stopped by its own pid.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDemoServer } from "../../apps/demo/server/index.ts";
+import { runCommand } from "../lib/run-command.mjs";
 import { freePort, startService } from "../lib/service.mjs";
 import { caseNames, MESSAGE, REPLY } from "./cases.mjs";
 
@@ -381,32 +381,10 @@ function* walk(dir) {
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string, timedOut: boolean }>}
  */
 function runProcess(cmd, { cwd = root, env = {}, timeoutMs = 30_000 } = {}) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(cmd[0], cmd.slice(1), {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (error) => {
-      stderr += String(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr, timedOut });
-    });
+  return runCommand(cmd[0], cmd.slice(1), {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
+    timeoutMs,
   });
 }
 

@@ -25,7 +25,6 @@
 // Arguments: doc paths or `doc:line` ids run only those; SNIPPETS_VERBOSE=1 prints what each run printed.
 // - A run has a deadline (RUN_DEADLINE_MS) and is killed by its own pid after it.
 // Ends with one plain `N passed, N failed` line (scripts/suites.mjs reads it).
-import { spawn } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -39,6 +38,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCommand } from "../lib/run-command.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const here = join(root, "tests/snippets");
@@ -216,29 +216,9 @@ async function typecheck(work, all) {
 // Runs
 
 /** Runs a command to completion, killing it by its own pid after the deadline. */
-function run(command, args, { cwd = root, env = process.env, deadlineMs = RUN_DEADLINE_MS } = {}) {
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    let timedOut = false;
-    child.stdout.on("data", (data) => {
-      output += data;
-    });
-    child.stderr.on("data", (data) => {
-      output += data;
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, deadlineMs);
-    child.on("error", (error) => {
-      output += String(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, output, timedOut });
-    });
-  });
+async function run(command, args, { cwd = root, env = process.env, deadlineMs = RUN_DEADLINE_MS } = {}) {
+  const { code, output, timedOut } = await runCommand(command, args, { cwd, env, timeoutMs: deadlineMs });
+  return { code, output, timedOut };
 }
 
 /** The environment of a snippet run: no API key of the machine's, the local server's origin. */
