@@ -4,8 +4,9 @@
 import { toStandardJsonSchema } from "@valibot/to-json-schema";
 import { type } from "arktype";
 import * as v from "valibot";
-import { describe, expect, inject, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import * as z from "zod";
+import { recordingClient } from "../../test/recording-client.js";
 import { APIError, createClient } from "../index.js";
 import {
   type DeepPartial,
@@ -17,22 +18,6 @@ import {
   streamParsedChatCompletion,
   streamParsedResponse,
 } from "./index.js";
-
-/** A client on the demo server that records every JSON body it sends. */
-function recordingClient() {
-  const bodies: Record<string, unknown>[] = [];
-  const client = createClient(undefined, {
-    baseURL: `${inject("demoServerUrl")}/v1`,
-    defaultModel: "oaikit-local",
-    maxRetries: 0,
-    fetch: async (input, init) => {
-      const request = new Request(input, init);
-      bodies.push(JSON.parse(await request.clone().text()));
-      return fetch(request);
-    },
-  });
-  return { client, bodies };
-}
 
 const Weather = z.object({
   city: z.string(),

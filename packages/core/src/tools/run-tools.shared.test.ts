@@ -3,8 +3,9 @@
 // maxSteps, streaming, onStep, and the sessions' histories. Node and Chromium.
 import { toStandardJsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
-import { describe, expect, inject, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import * as z from "zod";
+import { recordingClient } from "../../test/recording-client.js";
 import {
   type ChatCompletionChunk,
   ChatSession,
@@ -14,21 +15,6 @@ import {
   ResponsesChatSession,
 } from "../index.js";
 import { type ChatToolStep, jsonSchema, runTools, ToolExecutionError, tool } from "./index.js";
-
-function demoClient() {
-  const bodies: Record<string, unknown>[] = [];
-  const client = createClient(undefined, {
-    baseURL: `${inject("demoServerUrl")}/v1`,
-    defaultModel: "oaikit-local",
-    maxRetries: 0,
-    fetch: async (input, init) => {
-      const request = new Request(input, init);
-      bodies.push(JSON.parse(await request.clone().text()));
-      return fetch(request);
-    },
-  });
-  return { client, bodies };
-}
 
 /** Two tools that each wait for the other to start: they finish only when run at the same time. */
 function meetingTools() {
@@ -72,7 +58,7 @@ const question = "What are the weather and the time in Paris?";
 
 describe("runTools: Chat Completions", () => {
   test("parallel calls run at once; their results go back; the run ends at the answer", async () => {
-    const { client, bodies } = demoClient();
+    const { client, bodies } = recordingClient();
     const { started, tools } = meetingTools();
     const steps: ChatToolStep[] = [];
     const run = await runTools(client, {
@@ -107,7 +93,7 @@ describe("runTools: Chat Completions", () => {
   });
 
   test("a thrown error goes back to the model as the output; onToolError: throw ends the run instead", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     const failing = tool({
       name: "get_weather",
       parameters: z.object({ city: z.string() }),
@@ -137,7 +123,7 @@ describe("runTools: Chat Completions", () => {
   });
 
   test("arguments the schema rejects go back to the model with the issues, execute is not called", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     let called = false;
     const picky = tool({
       name: "get_weather",
@@ -159,7 +145,7 @@ describe("runTools: Chat Completions", () => {
   });
 
   test("valibot and plain JSON Schema parameters: arguments checked the same way", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     const seen: unknown[] = [];
     const weather = tool({
       name: "get_weather",
@@ -186,7 +172,7 @@ describe("runTools: Chat Completions", () => {
   });
 
   test("maxSteps stops a model that keeps calling; the last calls still run and the history stays valid", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     let calls = 0;
     const clock = tool({
       name: "get_time",
@@ -206,7 +192,7 @@ describe("runTools: Chat Completions", () => {
   });
 
   test("stream: every chunk of every step goes to onChunk; the result is the same", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     const { tools } = meetingTools();
     const chunks: [ChatCompletionChunk, number][] = [];
     const run = await runTools(client, {
@@ -225,7 +211,7 @@ describe("runTools: Chat Completions", () => {
   });
 
   test("a ChatSession: the run goes into its history, and the session carries on", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     const { tools } = meetingTools();
     const chat = new ChatSession(client, { messages: [{ role: "system", content: "Be brief." }] });
     const run = await runTools(client, { session: chat, input: question, tools });
@@ -255,7 +241,7 @@ describe("runTools: Chat Completions", () => {
 
 describe("runTools: the Responses API", () => {
   test("parallel calls, results as function_call_output items, the whole run replayed as input", async () => {
-    const { client, bodies } = demoClient();
+    const { client, bodies } = recordingClient();
     const { started, tools } = meetingTools();
     const run = await runTools(client, { input: question, tools, params: { store: false } });
     expect(run.finish).toBe("answer");
@@ -279,7 +265,7 @@ describe("runTools: the Responses API", () => {
   });
 
   test("streamed, with maxSteps: the unsent outputs are handed back", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     const clock = tool({
       name: "get_time",
       parameters: z.object({ city: z.string() }),
@@ -302,7 +288,7 @@ describe("runTools: the Responses API", () => {
   });
 
   test("a ResponsesChatSession: each step is chained by previous_response_id", async () => {
-    const { client, bodies } = demoClient();
+    const { client, bodies } = recordingClient();
     const { tools } = meetingTools();
     const session = new ResponsesChatSession(client);
     const run = await runTools(client, { session, input: question, tools });
@@ -327,7 +313,7 @@ describe("runTools: the Responses API", () => {
   });
 
   test("an aborted run rejects with RequestAbortedError; the tools see the signal", async () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
     const slow = tool({
@@ -349,7 +335,7 @@ describe("runTools: the Responses API", () => {
   });
 
   test("bad options are TypeErrors at the call", () => {
-    const { client } = demoClient();
+    const { client } = recordingClient();
     const t = tool({ name: "get_time", parameters: z.object({}), execute: () => "now" });
     expect(() => runTools(client, { input: "x", tools: [] })).toThrow(/non-empty array of tools/);
     expect(() => runTools(client, { input: "x", tools: [t], maxSteps: 0 })).toThrow(/maxSteps/);
