@@ -189,10 +189,10 @@ export class Client {
   ): Promise<ApiResult<T>>;
   call(route: Route, init: CallInit = {}): Promise<ApiResult<unknown>> {
     // Everything is checked before anything async, so bad input throws at the call.
-    const { method, path } = this.#route(route, init);
     if (typeof init !== "object" || init === null) {
       throw new TypeError(`call("${route}", init): init must be an object (got ${describeValue(init)}).`);
     }
+    const { method, path } = this.#route(route, init);
     if (init.body !== undefined && init.form !== undefined) {
       throw new TypeError(`call("${route}", init): pass either body (JSON) or form (multipart), not both.`);
     }
@@ -237,7 +237,7 @@ export class Client {
   // ---------------------------------------------------------------- plumbing
 
   /** Splits and checks a route; fills its `{placeholders}` from `init.path` (each encoded like an id). */
-  #route(route: unknown, init: CallInit): { method: string; path: string } {
+  #route(route: unknown, init: StreamPayload): { method: string; path: string } {
     const space = typeof route === "string" ? route.indexOf(" ") : -1;
     const method = space > 0 ? (route as string).slice(0, space) : "";
     const template = space > 0 ? (route as string).slice(space + 1) : "";
