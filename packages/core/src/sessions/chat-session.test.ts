@@ -42,6 +42,58 @@ function recorder() {
 }
 
 describe("ChatSession observer", () => {
+  it("an observer that throws reaches its onError (else console.error), never an uncaught exception", async () => {
+    server.handle(() => ({ chunks: [delta("Hi"), delta(" there"), FINISH, "data: [DONE]\n\n"] }));
+    const heard: unknown[] = [];
+    const boom = new Error("observer broke");
+    const chat = new ChatSession(client(), {
+      observer: {
+        onAppend: () => {
+          throw boom;
+        },
+        onPartial: () => {
+          throw boom;
+        },
+        onError: (error) => heard.push(error),
+      },
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    try {
+      expect(await chat.send("Hello", () => {})).toBe("Hi there");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+    // Two appends and two partials threw; each reached onError, and the history is whole.
+    expect(heard).toEqual([boom, boom, boom, boom]);
+    expect(uncaught).toEqual([]);
+    expect(chat.messages).toEqual([
+      { role: "user", content: "Hello" },
+      { role: "assistant", content: "Hi there" },
+    ]);
+
+    // Without onError, the console hears of it.
+    const logged: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => logged.push(args);
+    try {
+      server.handle(() => reply("Ok"));
+      const bare = new ChatSession(client(), {
+        observer: {
+          onAppend: () => {
+            throw boom;
+          },
+        },
+      });
+      expect(await bare.send("Hi")).toBe("Ok");
+    } finally {
+      console.error = original;
+    }
+    expect(logged.map((args) => args[1])).toEqual([boom, boom]);
+  });
+
   it("reports appends for a non-streamed exchange", async () => {
     server.handle(() => reply("Hi!"));
     const { calls, observer } = recorder();

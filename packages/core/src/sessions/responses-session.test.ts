@@ -229,3 +229,28 @@ describe("ResponsesChatSession turns, observer, streams", () => {
     expect(explicit.currentResponseId).toBe("r_x");
   });
 });
+
+describe("restored turns are checked whole (assertResponsesTurn)", () => {
+  it("accepts inputs, responses and partials, and refuses a malformed turn with what is wrong", () => {
+    const turns: ResponsesTurn[] = [
+      { kind: "input", input: "Hi" },
+      { kind: "response", response: response("r1", [message("Hello")]) },
+      { kind: "partial", text: "Hel", reason: "aborted" },
+    ];
+    expect(new ResponsesChatSession(client(), { turns }).turns).toHaveLength(3);
+    const bad: [unknown, RegExp][] = [
+      [{ kind: "input", input: 5 }, /turns\[0\]\.input: input must be a string or an array/],
+      [{ kind: "response", response: { output: [] } }, /turns\[0\]\.response is not a response object/],
+      [{ kind: "partial" }, /turns\[0\]\.text must be a string/],
+      [
+        { kind: "partial", text: "x", reason: "bored" },
+        /turns\[0\]\.reason must be "error", "aborted" or "truncated"/,
+      ],
+      [{ kind: "other" }, /turns\[0\]\.kind must be "input", "response" or "partial"/],
+      [null, /turns\[0\] must be \{ kind:/],
+    ];
+    for (const [turn, message] of bad) {
+      expect(() => new ResponsesChatSession(client(), { turns: [turn as ResponsesTurn] })).toThrow(message);
+    }
+  });
+});
