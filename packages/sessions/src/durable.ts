@@ -2,12 +2,13 @@ import { randomId, type SessionChangeEvent, subscribe } from "./broadcast.js";
 import { defaultStore } from "./default-store.js";
 import { SessionStoreError } from "./errors.js";
 import type { IncompleteReason, SessionKind, StoredSession } from "./schema.js";
+import { checkSessionId } from "./session-id.js";
 import type { SessionStore } from "./store.js";
 import { SessionWriter } from "./writer.js";
 
 /** Options shared by `openChatSession` and `openResponsesChatSession`, next to the core session's own. */
 export interface DurableOptions {
-  /** The session id (any non-empty string; e.g. `crypto.randomUUID()` for a new conversation). */
+  /** The session id (up to 512 characters, not `.`/`..`, no control characters; e.g. `crypto.randomUUID()`). */
   id: string;
   /** Where the session lives (default: IndexedDB in a browser, memory elsewhere). */
   store?: SessionStore;
@@ -99,7 +100,9 @@ export async function openStored<O extends DurableOptions>(
   checkDurableOptions(options, `${opener}(client, options)`);
   const { id, store: given, title: _t, partialWriteIntervalMs: _p, onError: _e, ...sessionOptions } = options;
   const store = given ?? defaultStore();
-  return { store, stored: await loadForOpen(store, id, kind, opener), sessionOptions };
+  const stored = await loadForOpen(store, id, kind, opener);
+  if (!stored) checkSessionId(id, `${opener}(client, options)`); // a new session: only an id that syncs
+  return { store, stored, sessionOptions };
 }
 
 /** The core session itself, with the durable controls defined on it (getters stay live getters). */

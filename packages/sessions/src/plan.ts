@@ -1,6 +1,7 @@
 import { SessionStoreError } from "./errors.js";
 import {
   type CommitResult,
+  MAX_REMEMBERED_PUSHES,
   type RecordBody,
   SCHEMA_VERSION,
   type SessionChange,
@@ -44,6 +45,15 @@ export function planCommit(
     });
   }
   const base: SessionHeader = existing ?? newHeader(id, change, now);
+  // A put past nextSeq would land on a seq a later append is given (one store overwrote it, another then
+  // refused every append): it is refused here, where every store plans its commit.
+  for (const put of change.put ?? []) {
+    if (!Number.isInteger(put.seq) || put.seq < 0 || put.seq >= base.nextSeq) {
+      throw new SessionStoreError("failed", `commit "${id}"`, {
+        detail: `put ${put.seq}: no such record (a put overwrites a record; append new ones)`,
+      });
+    }
+  }
   const appended = change.append?.length ?? 0;
   const seqs = Array.from({ length: appended }, (_, i) => base.nextSeq + i);
   const header: SessionHeader = {
@@ -55,6 +65,9 @@ export function planCommit(
     updatedAt: change.set?.updatedAt ?? now,
   };
   if (change.set?.title !== undefined) header.title = change.set.title;
+  if (change.pushes?.length) {
+    header.pushes = [...(base.pushes ?? []), ...change.pushes].slice(-MAX_REMEMBERED_PUSHES);
+  }
   if (change.set?.currentResponseId !== undefined) {
     if (change.set.currentResponseId === null) delete header.currentResponseId;
     else header.currentResponseId = change.set.currentResponseId;

@@ -37,7 +37,15 @@ export interface SessionHeader {
   count: number;
   /** Responses sessions: the id the next request continues from. */
   currentResponseId?: string;
+  /**
+   * Sync server bookkeeping: the ids of the last pushes applied to this session (at most
+   * {@link MAX_REMEMBERED_PUSHES}), so that a resent push is recognised. The server never sends it out.
+   */
+  pushes?: string[];
 }
+
+/** How many push ids a session's header remembers (see {@link SessionHeader.pushes}). */
+export const MAX_REMEMBERED_PUSHES = 128;
 
 /** What a record holds: a chat message, or a Responses turn. */
 export type RecordItem = ChatMessage | ResponsesTurn;
@@ -67,7 +75,8 @@ export type RecordBody<Item = RecordItem> = Omit<SessionRecord<Item>, "v" | "seq
 /**
  * One atomic change to a session, as a store's `commit` applies it, in this order: create the header if
  * missing, delete every record with `seq >= truncateFrom`, overwrite `put` records, append `append` records
- * at newly allocated seqs, apply `set` to the header, bump `revision`.
+ * at newly allocated seqs, apply `set` to the header, bump `revision`. A put names a seq the store allocated
+ * (below `nextSeq`: a record truncated since is written again); any other is refused, by every store.
  */
 export interface SessionChange<Item = RecordItem> {
   /** Header fields used only when the session does not exist yet. */
@@ -76,6 +85,8 @@ export interface SessionChange<Item = RecordItem> {
   put?: { seq: number; body: RecordBody<Item> }[];
   append?: RecordBody<Item>[];
   set?: { title?: string; currentResponseId?: string | null; updatedAt?: number };
+  /** Sync server bookkeeping: push ids to add to the header's `pushes` (the oldest fall out). */
+  pushes?: string[];
 }
 
 /** What a commit returns: the new header and the seqs given to `change.append`, in order. */

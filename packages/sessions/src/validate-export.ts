@@ -1,6 +1,7 @@
 import { checkStoredItem } from "./item-rules.js";
 import type { StoredSession } from "./schema.js";
-import { MAX_DEPTH, tooDeep } from "./storable.js";
+import { sessionIdProblem } from "./session-id.js";
+import { storableProblem } from "./storable.js";
 
 /** The JSON document that `exportSessions` returns and `importSessions` reads. */
 export interface SessionsExport {
@@ -40,7 +41,8 @@ export function validateExport(data: unknown): SessionsExport {
     if (!isObject(session)) bad(at, "an object");
     const h = session.header;
     if (!isObject(h)) bad(`${at}.header`, "an object");
-    if (typeof h.id !== "string" || h.id === "") bad(`${at}.header.id`, "a non-empty string");
+    const idProblem = sessionIdProblem(h.id);
+    if (idProblem) bad(`${at}.header.id`, `a session id that can sync (this one ${idProblem})`);
     if (seen.has(h.id as string)) bad(`${at}.header.id`, `unique (the id "${String(h.id)}" appears twice)`);
     seen.add(h.id as string);
     if (h.kind !== "chat" && h.kind !== "responses") bad(`${at}.header.kind`, '"chat" or "responses"');
@@ -84,9 +86,10 @@ function checkFormatVersion(version: unknown): void {
  * no store can write (nested too deeply: the import would fail halfway, after writing earlier sessions).
  */
 function checkItem(kind: "chat" | "responses", item: unknown, path: string): void {
-  if (tooDeep(item)) {
+  const problem = storableProblem(item);
+  if (problem) {
     throw new TypeError(
-      `importSessions: ${path} is nested deeper than ${MAX_DEPTH} levels, more than a store can write. ` +
+      `importSessions: ${path} is ${problem}: a store cannot write it. Nothing was written. ` +
         "Remove that record, or import a file made by exportSessions() from @oaikit/sessions.",
     );
   }

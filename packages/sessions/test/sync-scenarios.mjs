@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createMemoryStore } from "../dist/index.js";
 import { createRemoteStore, createSyncedStore, memorySyncState } from "../dist/sync/index.js";
 
-export const TOKENS = { "tok-alice": "alice", "tok-alice-phone": "alice", "tok-bob": "bob" };
+export { TOKENS } from "./sync-tokens.mjs";
 
 const msg = (content, at) => ({ status: "complete", at, item: { role: "user", content } });
 const texts = (s) => s?.records.map((r) => r.item.content);

@@ -1,7 +1,10 @@
 import { corsHeaders, createChangeHub, createSyncHandler, unauthorizedResponse } from "../sync/handler.js";
 import { createDurableObjectStore, type DurableObjectStorageLike } from "./do-store.js";
 
-/** The header by which the Worker tells the Durable Object whose request it forwards (set by the Worker only). */
+/**
+ * The header by which the Worker tells the Durable Object whose request it forwards (set by the Worker only,
+ * over anything the client sent): the user id, percent-encoded (`encodeURIComponent`).
+ */
 export const USER_HEADER = "x-oaikit-sessions-user";
 
 /** A Durable Object namespace binding, as far as the handler uses it. */
@@ -46,7 +49,7 @@ export function sessionsHandler<Env = Record<string, unknown>>(
     } catch {
       user = undefined;
     }
-    if (!user) return unauthorizedResponse(options.allowOrigin);
+    if (!user || typeof user !== "string") return unauthorizedResponse(options.allowOrigin);
     const namespace = (env as Record<string, unknown>)[binding] as DurableObjectNamespaceLike | undefined;
     if (!namespace || typeof namespace.idFromName !== "function") {
       throw new TypeError(
@@ -54,7 +57,8 @@ export function sessionsHandler<Env = Record<string, unknown>>(
       );
     }
     const headers = new Headers(request.headers);
-    headers.set(USER_HEADER, user);
+    // Percent-encoded: a user id may hold anything (a newline, non-Latin-1 text) that a header value cannot.
+    headers.set(USER_HEADER, encodeURIComponent(user));
     const forwarded = new Request(request, { headers });
     return namespace.get(namespace.idFromName(user) as never).fetch(forwarded);
   };
@@ -73,7 +77,7 @@ export class SessionsDurableObject {
     const store = createDurableObjectStore(state.storage);
     const basePath = typeof env?.SESSIONS_BASE_PATH === "string" ? env.SESSIONS_BASE_PATH : undefined;
     const options: Parameters<typeof createSyncHandler>[0] = {
-      authorize: (request) => request.headers.get(USER_HEADER),
+      authorize: (request) => userOf(request.headers.get(USER_HEADER)),
       store: () => store,
       feed: createChangeHub(),
     };
@@ -84,5 +88,15 @@ export class SessionsDurableObject {
 
   fetch(request: Request): Promise<Response> {
     return this.handle(request);
+  }
+}
+
+/** The user id the Worker put in {@link USER_HEADER} (percent-encoded), or undefined. */
+function userOf(header: string | null): string | undefined {
+  if (!header) return undefined;
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return undefined;
   }
 }

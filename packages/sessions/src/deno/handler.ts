@@ -43,6 +43,7 @@ interface NoticeLog {
 }
 
 const KEEP = 32;
+const PUBLISH_ATTEMPTS = 40;
 
 /**
  * A {@link ChangeFeed} on Deno KV: `publish` appends to a per-user log value (atomically, by versionstamp),
@@ -52,16 +53,24 @@ export function createKvChangeFeed(kv: KvLike, prefix: KvKey): ChangeFeed {
   const key = (user: string): KvKey => [...prefix, "n", user];
   return {
     async publish(user, notice) {
-      for (let attempt = 0; attempt < 20; attempt++) {
-        const current = await kv.get<NoticeLog>(key(user));
-        const n = (current.value?.n ?? 0) + 1;
-        const log: NoticeLog = {
-          n,
-          recent: [...(current.value?.recent ?? []), { ...notice, n }].slice(-KEEP),
-        };
-        const done = await kv.atomic().check(current).set(key(user), log).commit();
-        if (done.ok) return;
+      // Called after the change is committed: its own retries (a version conflict with another isolate's
+      // notice, "database is locked" from another connection to a local file) never reach the request.
+      for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+        try {
+          const current = await kv.get<NoticeLog>(key(user));
+          const n = (current.value?.n ?? 0) + 1;
+          const log: NoticeLog = {
+            n,
+            recent: [...(current.value?.recent ?? []), { ...notice, n }].slice(-KEEP),
+          };
+          const done = await kv.atomic().check(current).set(key(user), log).commit();
+          if (done.ok) return;
+        } catch (error) {
+          if (!/database is locked|busy/i.test(String((error as Error)?.message ?? error))) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250, 5 * 2 ** attempt) * Math.random()));
       }
+      throw new Error(`change notice for ${notice.id} not published after ${PUBLISH_ATTEMPTS} attempts`);
     },
     subscribe(user, listener) {
       if (typeof kv.watch !== "function") return () => {};

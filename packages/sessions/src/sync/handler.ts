@@ -1,19 +1,30 @@
 import { SessionStoreError } from "../errors.js";
-import type { CommitResult, RecordBody, SessionChange, StoredSession } from "../schema.js";
+import type { CommitResult, SessionChange, StoredSession } from "../schema.js";
+import { sessionIdProblem } from "../session-id.js";
 import type { SessionStore } from "../store.js";
+import { checkPush, checkPushItems } from "./check-push.js";
+import { type ChangeFeed, createChangeHub, EventStreams } from "./events.js";
 import { decidePush } from "./merge.js";
 import {
   type ChangeNotice,
   type ConflictResponse,
   type ErrorResponse,
   type ListResponse,
-  MAX_ID_LENGTH,
   MAX_PUSH_BYTES,
-  type PushBase,
   type PushRequest,
   type PushResponse,
   SYNC_PROTOCOL,
 } from "./protocol.js";
+import {
+  findApplied,
+  isInternalId,
+  keepTombstone,
+  outwardHeader,
+  outwardSession,
+  seqsNow,
+} from "./receipts.js";
+
+export { type ChangeFeed, checkPush, createChangeHub };
 
 /**
  * A store that can commit only if a session is still at a given revision: the compare-and-set the handler
@@ -25,13 +36,6 @@ export interface RevisionCheckedStore extends SessionStore {
   commitAt(id: string, revision: number, change: SessionChange): Promise<CommitResult | undefined>;
   /** A random id, created with the stored data and kept with it (see `ListResponse.store`). */
   storeId?(): Promise<string>;
-}
-
-/** Where change notices go between requests of the same user (the `GET /events` streams). */
-export interface ChangeFeed {
-  publish(user: string, notice: ChangeNotice): void | Promise<void>;
-  /** Calls `listener` for every notice of `user` published after this call; returns an unsubscribe function. */
-  subscribe(user: string, listener: (notice: ChangeNotice) => void): () => void;
 }
 
 /** Options of {@link createSyncHandler}. */
@@ -51,31 +55,10 @@ export interface SyncHandlerOptions {
   allowOrigin?: string;
   /** Keep-alive comment interval on `GET /events`, ms (default 15000). */
   heartbeatMs?: number;
-}
-
-/** A change feed inside one process (one Durable Object, one Node server). */
-export function createChangeHub(): ChangeFeed {
-  const listeners = new Map<string, Set<(notice: ChangeNotice) => void>>();
-  return {
-    publish(user, notice) {
-      for (const listener of [...(listeners.get(user) ?? [])]) {
-        try {
-          listener(notice);
-        } catch {
-          // A broken stream must not stop the others.
-        }
-      }
-    },
-    subscribe(user, listener) {
-      const set = listeners.get(user) ?? new Set();
-      listeners.set(user, set);
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(user);
-      };
-    },
-  };
+  /** Open `GET /events` streams per user (default 32): one more closes the user's oldest. */
+  maxStreamsPerUser?: number;
+  /** Change notices queued for an event stream that is not read (default 256): one more closes it. */
+  maxQueuedEvents?: number;
 }
 
 /**
@@ -146,6 +129,23 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     return run;
   };
 
+  const streams = new EventStreams(feed, {
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    maxStreamsPerUser: options.maxStreamsPerUser ?? 32,
+    maxQueuedEvents: options.maxQueuedEvents ?? 256,
+  });
+  /**
+   * After a commit or delete: tells the user's other devices. Its failure (a busy KV file) must not turn a
+   * saved change into an error answer, so it is caught here; a feed retries on its own (createKvChangeFeed).
+   */
+  const announce = async (user: string, notice: ChangeNotice) => {
+    try {
+      await feed.publish(user, notice);
+    } catch {
+      // The change is saved; devices that missed the notice pull it on their next sync.
+    }
+  };
+
   return async (request) => {
     const url = new URL(request.url);
     if (!url.pathname.startsWith(basePath)) return error(404, "not_found", "Not a sync path.");
@@ -157,7 +157,7 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     } catch {
       user = undefined;
     }
-    if (!user) return unauthorizedResponse(options.allowOrigin);
+    if (!user || typeof user !== "string") return unauthorizedResponse(options.allowOrigin);
     const store = options.store(user);
     const route = /^\/sessions(?:\/([^/]+)(\/push)?)?\/?$/.exec(path);
     try {
@@ -167,11 +167,15 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
       if (rawId === undefined) {
         if (request.method !== "GET") return error(405, "bad_request", "Use GET /sessions.");
         const [sessions, id] = await Promise.all([store.list(), storeId(user, store)]);
-        const list: ListResponse = { protocol: SYNC_PROTOCOL, store: id, sessions };
+        const list: ListResponse = {
+          protocol: SYNC_PROTOCOL,
+          store: id,
+          sessions: sessions.filter((h) => !isInternalId(h.id)).map(outwardHeader),
+        };
         return json(200, list);
       }
-      const id = decodeURIComponent(rawId);
-      if (id === "" || id.length > MAX_ID_LENGTH) return error(400, "bad_request", "Bad session id.");
+      const id = sessionIdOf(rawId);
+      if (typeof id !== "string") return error(400, "bad_request", id.problem);
       const key = `${user}\u0000${id}`;
       if (push) {
         if (request.method !== "POST") return error(405, "bad_request", "Use POST /sessions/:id/push.");
@@ -179,14 +183,18 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
         if (body === tooLarge) return error(413, "too_large", `A push is at most ${MAX_PUSH_BYTES} bytes.`);
         const problem = checkPush(body);
         if (problem) return error(400, "bad_request", problem);
-        return await serial(key, () => applyPush(user!, store, id, body as PushRequest));
+        return await serial(key, () => applyPush(user, store, id, body as PushRequest));
       }
       if (request.method === "GET") {
         const session = await store.load(id);
-        return session ? json(200, { session }) : error(404, "not_found", "No such session.");
+        return session
+          ? json(200, { session: outwardSession(session) })
+          : error(404, "not_found", "No such session.");
       }
       if (request.method === "DELETE") {
-        return await serial(key, () => applyDelete(user!, store, id, url.searchParams));
+        const at = deleteCondition(url.searchParams);
+        if (typeof at === "string") return error(400, "bad_request", at);
+        return await serial(key, () => applyDelete(user, store, id, at));
       }
       return error(405, "bad_request", `${request.method} is not allowed here.`);
     } catch (failure) {
@@ -203,36 +211,54 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
   ): Promise<Response> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = await store.load(id);
+      // The records, by the rule every store keeps (once: the kind of a session never changes).
+      const kind = current?.header.kind ?? push.create?.kind;
+      const bad = attempt === 0 && kind ? checkPushItems(push, kind) : undefined;
+      if (bad) return error(400, "bad_request", bad);
+      if (push.id !== undefined) {
+        const applied = await findApplied(store, id, current, push as PushRequest & { id: string });
+        if (applied) {
+          const session = applied.session;
+          const body: PushResponse = {
+            result: "duplicate",
+            header: session ? outwardHeader(session.header) : null,
+            seqs: seqsNow(session, push.append),
+            session: session ? outwardSession(session) : null,
+          };
+          return json(200, body);
+        }
+      }
       const decision = decidePush(current, push);
       if (decision.kind === "conflict") {
         return json(409, {
           result: "conflict",
-          session: current ?? null,
+          session: current ? outwardSession(current) : null,
           reason: decision.reason,
         } satisfies ConflictResponse);
       }
       if (decision.kind === "duplicate") {
         const body: PushResponse = {
           result: "duplicate",
-          header: current!.header,
+          header: outwardHeader(current!.header),
           seqs: decision.seqs,
-          session: current!,
+          session: outwardSession(current!),
         };
         return json(200, body);
       }
-      const committed = await commitAt(store, id, decision.revision, decision.change);
+      const change = push.id === undefined ? decision.change : { ...decision.change, pushes: [push.id] };
+      const committed = await commitAt(store, id, decision.revision, change);
       if (!committed) continue; // another process committed in between: decide again
       const seqs = decision.appends.map((a) => ("seq" in a ? a.seq : committed.seqs[a.index]!));
-      const body: PushResponse = { result: decision.outcome, header: committed.header, seqs };
+      const body: PushResponse = { result: decision.outcome, header: outwardHeader(committed.header), seqs };
       if (decision.moved.length) body.moved = decision.moved.map((m) => [m.seq, committed.seqs[m.index]!]);
       if (decision.outcome !== "applied") {
         const session = await store.load(id);
         if (session) {
-          body.session = session;
-          body.header = session.header;
+          body.session = outwardSession(session);
+          body.header = body.session.header;
         }
       }
-      await feed.publish(user, { id, revision: committed.header.revision });
+      await announce(user, { id, revision: committed.header.revision });
       return json(200, body);
     }
     return error(503, "failed", "The session kept changing; try again.", { "retry-after": "1" });
@@ -242,61 +268,60 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     user: string,
     store: SessionStore,
     id: string,
-    query: URLSearchParams,
+    at: { revision: number; createdAt?: number } | undefined,
   ): Promise<Response> {
     const current = await store.load(id);
     if (!current) return json(200, { result: "deleted" });
-    const revision = query.get("revision");
-    const createdAt = query.get("createdAt");
     if (
-      revision !== null &&
-      (Number(revision) !== current.header.revision ||
-        (createdAt !== null && Number(createdAt) !== current.header.createdAt))
+      at &&
+      (at.revision !== current.header.revision ||
+        (at.createdAt !== undefined && at.createdAt !== current.header.createdAt))
     ) {
       // Changes the deleting device has not seen: the session stays (no message is lost to a delete).
       return json(409, {
         result: "conflict",
-        session: current,
+        session: outwardSession(current),
         reason: "the session changed since that revision",
       } satisfies ConflictResponse);
     }
+    await keepTombstone(store, current);
     await store.delete(id);
-    await feed.publish(user, { id, revision: 0 });
+    await announce(user, { id, revision: 0 });
     return json(200, { result: "deleted" });
   }
 
   function events(user: string): Response {
-    const encoder = new TextEncoder();
-    let cleanup = () => {};
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        const send = (text: string) => {
-          try {
-            controller.enqueue(encoder.encode(text));
-          } catch {
-            cleanup();
-          }
-        };
-        send(`retry: 2000\nevent: ready\ndata: {"protocol":${SYNC_PROTOCOL}}\n\n`);
-        const unsubscribe = feed.subscribe(user, (notice) =>
-          send(`event: change\ndata: ${JSON.stringify(notice)}\n\n`),
-        );
-        // A client that goes away cancels the stream (or makes the next write fail): both clean up.
-        const timer = setInterval(() => send(": keep-alive\n\n"), options.heartbeatMs ?? 15_000);
-        cleanup = () => {
-          unsubscribe();
-          clearInterval(timer);
-        };
-      },
-      cancel() {
-        cleanup();
-      },
-    });
-    return new Response(stream, {
+    return new Response(streams.stream(user), {
       status: 200,
       headers: { "content-type": "text/event-stream", "cache-control": "no-store", ...cors },
     });
   }
+}
+
+/** The session id of a path segment, or what is wrong with it (bad %-encoding, the session-id rule). */
+function sessionIdOf(segment: string): string | { problem: string } {
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    return { problem: "The session id is not valid %-encoding (encode it with encodeURIComponent)." };
+  }
+  const problem = sessionIdProblem(id);
+  return problem ? { problem: `The session id ${problem}.` } : id;
+}
+
+/** A delete's `?revision=R&createdAt=T` (both optional), or what is wrong with them. */
+function deleteCondition(
+  query: URLSearchParams,
+): { revision: number; createdAt?: number } | undefined | string {
+  const revision = query.get("revision");
+  const createdAt = query.get("createdAt");
+  if (revision === null) return undefined;
+  if (!/^\d{1,15}$/.test(revision)) return "revision must be a revision number.";
+  if (createdAt === null) return { revision: Number(revision) };
+  const time = Number(createdAt);
+  if (createdAt.trim() === "" || !Number.isFinite(time)) return "createdAt must be a number.";
+  return { revision: Number(revision), createdAt: time };
 }
 
 function randomId(): string {
@@ -372,81 +397,6 @@ async function readJson(request: Request, limit: number): Promise<unknown> {
   } catch {
     return undefined;
   }
-}
-
-const STATUSES = new Set(["complete", "partial", "incomplete"]);
-const REASONS = new Set(["error", "aborted", "truncated"]);
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-const isSeq = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
-
-/** Checks a push body's shape; returns what is wrong, or undefined. */
-export function checkPush(value: unknown): string | undefined {
-  if (!isObject(value)) return "The body must be a JSON object (a push).";
-  const p = value as Partial<PushRequest> & Record<string, unknown>;
-  if (p.base !== null && !isBase(p.base))
-    return "base must be null or { revision, nextSeq, createdAt, count, tail, title }.";
-  if (p.force !== undefined && typeof p.force !== "boolean") return "force must be a boolean.";
-  if (p.create !== undefined) {
-    if (!isObject(p.create) || (p.create.kind !== "chat" && p.create.kind !== "responses")) {
-      return 'create.kind must be "chat" or "responses".';
-    }
-    if (p.create.title !== undefined && typeof p.create.title !== "string")
-      return "create.title must be a string.";
-    if (p.create.createdAt !== undefined && !Number.isFinite(p.create.createdAt))
-      return "create.createdAt must be a number.";
-  }
-  if (p.truncateFrom !== undefined && !isSeq(p.truncateFrom)) return "truncateFrom must be a seq.";
-  if (p.put !== undefined) {
-    if (!Array.isArray(p.put)) return "put must be an array.";
-    for (const put of p.put) {
-      if (!isObject(put) || !isSeq(put.seq)) return "every put needs a seq.";
-      const bad = checkBody(put.body);
-      if (bad) return `put ${String(put.seq)}: ${bad}`;
-      if (put.prev !== undefined && typeof put.prev !== "string") return "put.prev must be a string.";
-    }
-  }
-  if (p.append !== undefined) {
-    if (!Array.isArray(p.append)) return "append must be an array.";
-    for (const [i, body] of p.append.entries()) {
-      const bad = checkBody(body);
-      if (bad) return `append[${i}]: ${bad}`;
-    }
-  }
-  if (p.set !== undefined) {
-    if (!isObject(p.set)) return "set must be an object.";
-    if (p.set.title !== undefined && typeof p.set.title !== "string") return "set.title must be a string.";
-    const r = p.set.currentResponseId;
-    if (r !== undefined && r !== null && typeof r !== "string")
-      return "set.currentResponseId must be a string or null.";
-    if (p.set.updatedAt !== undefined && !Number.isFinite(p.set.updatedAt))
-      return "set.updatedAt must be a number.";
-  }
-  return undefined;
-}
-
-function isBase(b: unknown): b is PushBase {
-  return (
-    isObject(b) &&
-    isSeq(b.revision) &&
-    isSeq(b.nextSeq) &&
-    Number.isFinite(b.createdAt) &&
-    isSeq(b.count) &&
-    typeof b.title === "string" &&
-    Array.isArray(b.tail) &&
-    b.tail.every((t) => isObject(t) && isSeq(t.seq) && typeof t.hash === "string")
-  );
-}
-
-function checkBody(body: unknown): string | undefined {
-  if (!isObject(body)) return "a record body must be an object.";
-  const b = body as Partial<RecordBody>;
-  if (!STATUSES.has(b.status as string)) return 'status must be "complete", "partial" or "incomplete".';
-  if (b.reason !== undefined && !REASONS.has(b.reason as string))
-    return 'reason must be "error", "aborted" or "truncated".';
-  if (!Number.isFinite(b.at)) return "at must be a number.";
-  if (!isObject(b.item)) return "item must be an object.";
-  return undefined;
 }
 
 export type { StoredSession };

@@ -49,6 +49,14 @@ export function decidePush(current: StoredSession | undefined, push: PushRequest
 
   if (push.force) {
     if (!current && !push.create) return { kind: "conflict", reason: "the session does not exist" };
+    // A put overwrites a record: one that is not there (never was, or truncated first) is refused.
+    if (push.put?.length) {
+      const cut = push.truncateFrom ?? Number.POSITIVE_INFINITY;
+      const seqs = new Set(current?.records.map((r) => r.seq).filter((seq) => seq < cut));
+      const missing = push.put.find((put) => !seqs.has(put.seq));
+      if (missing)
+        return { kind: "conflict", reason: `put ${missing.seq}: no such record (append new records)` };
+    }
     return plain("applied", asSent());
   }
   if (!current) {
@@ -96,12 +104,16 @@ export function decidePush(current: StoredSession | undefined, push: PushRequest
 
   let ownEdit = push.truncateFrom !== undefined;
   const puts = new Map<number, RecordBody>();
+  let byHash: Map<string, Indexed> | undefined; // built on the first put that needs it: one pass, not one per put
   for (const put of push.put ?? []) {
     if (put.prev === undefined)
       return { kind: "conflict", reason: `put ${put.seq} does not say which version it replaces` };
     let target = bySeq.get(put.seq);
     // A record a merge moved keeps its content: follow it by hash.
-    if (!target || target.hash !== put.prev) target = indexed.find((x) => x.hash === put.prev);
+    if (!target || target.hash !== put.prev) {
+      byHash ??= firstByHash(indexed);
+      target = byHash.get(put.prev);
+    }
     if (!target) return { kind: "conflict", reason: `record ${put.seq} changed since the push's base` };
     if (target.record.status !== "partial") ownEdit = true;
     puts.set(target.record.seq, put.body);
@@ -143,7 +155,11 @@ export function decidePush(current: StoredSession | undefined, push: PushRequest
 
   // Appends (and continuation puts): merge the pushed records with the foreign ones by timestamp.
   const unmatched = new Map<string, number[]>();
-  for (const x of foreign) unmatched.set(x.hash, [...(unmatched.get(x.hash) ?? []), x.record.seq]);
+  for (const x of foreign) {
+    const seqs = unmatched.get(x.hash);
+    if (seqs) seqs.push(x.record.seq);
+    else unmatched.set(x.hash, [x.record.seq]);
+  }
   const plan: ({ index: number } | { seq: number })[] = [];
   const fresh: { body: RecordBody; slot: number }[] = [];
   append.forEach((body, slot) => {
@@ -158,7 +174,11 @@ export function decidePush(current: StoredSession | undefined, push: PushRequest
   }));
   const order = mergeByTime(foreignBodies, fresh);
   // The first pushed record that goes before a foreign one: from there on, records are appended again.
-  const firstOurs = order.findIndex((x, i) => !("seq" in x) && order.slice(i + 1).some((y) => "seq" in y));
+  // (One pass for the last foreign record, one for the first pushed record before it: linear in the records.)
+  let lastForeign = -1;
+  for (let i = order.length - 1; i >= 0 && lastForeign < 0; i--) if ("seq" in order[i]!) lastForeign = i;
+  let firstOurs = -1;
+  for (let i = 0; i < lastForeign && firstOurs < 0; i++) if (!("seq" in order[i]!)) firstOurs = i;
   const tail = firstOurs < 0 ? order.filter((x) => !("seq" in x)) : order.slice(firstOurs);
   const moved: { seq: number; index: number }[] = [];
   const newAppends: RecordBody[] = [];
@@ -202,6 +222,12 @@ export function mergeByTime<A extends { body: RecordBody }, B extends { body: Re
   return out;
 }
 
+function firstByHash(indexed: Indexed[]): Map<string, Indexed> {
+  const map = new Map<string, Indexed>();
+  for (const x of indexed) if (!map.has(x.hash)) map.set(x.hash, x);
+  return map;
+}
+
 /**
  * Whether everything `push` asks for is already in the store (a retry of a push whose answer was lost):
  * its appends are there (by hash, in order, after the base), the records it truncates are gone, its puts
@@ -226,9 +252,9 @@ function alreadyApplied(
   const cut = push.truncateFrom;
   if (cut !== undefined && indexed.some((x) => x.record.seq >= cut && x.record.seq < base.nextSeq))
     return undefined;
-  for (const put of push.put ?? []) {
-    const hash = recordHash(put.body);
-    if (!indexed.some((x) => x.hash === hash)) return undefined;
+  if (push.put?.length) {
+    const hashes = new Set(indexed.map((x) => x.hash));
+    for (const put of push.put) if (!hashes.has(recordHash(put.body))) return undefined;
   }
   const set = push.set;
   if (set?.title !== undefined && header.title !== set.title) return undefined;

@@ -1,4 +1,5 @@
 import type { RecordBody, SessionHeader, SessionKind, SessionRecord, StoredSession } from "../schema.js";
+import { MAX_SESSION_ID_LENGTH } from "../session-id.js";
 
 /**
  * The oaikit session sync protocol, version 1: the wire types shared by the server handler
@@ -35,6 +36,13 @@ export interface PushBase {
  * Applied in the order of a `SessionChange`: truncate, put, append, set.
  */
 export interface PushRequest {
+  /**
+   * The push's own id (any short string, random: the browser client sends 20 characters), the same when the
+   * client resends the push after a lost answer. The server remembers the ids of the pushes it applied (the
+   * last 128 per session, and those of a deleted session), and answers a resent one `duplicate` without
+   * writing anything, even if what it carried was removed since.
+   */
+  id?: string;
   /** What the client last saw of the session; `null`: the client believes the session is new. */
   base: PushBase | null;
   /** Apply unconditionally, like a local store's commit (`createRemoteStore().commit`); no merge, no conflict. */
@@ -55,19 +63,26 @@ export type PushOutcome =
   | "applied"
   /** The store had moved on; the push was mergeable and was merged (see docs/sync.md). */
   | "merged"
-  /** The push had already been applied (a retry after a lost answer): nothing was written. */
+  /**
+   * The push had already been applied (a retry after a lost answer): nothing was written. With `session:
+   * null` (and `header: null`), the session it was applied to was deleted since.
+   */
   | "duplicate";
 
 /** The answer to a push (HTTP 200). */
 export interface PushResponse {
   result: PushOutcome;
-  header: SessionHeader;
-  /** The store's seq of each appended record, in request order. */
+  /** The session's header after the push; `null` only for a `duplicate` whose session was deleted since. */
+  header: SessionHeader | null;
+  /** The store's seq of each appended record, in request order (-1: a `duplicate` whose record was removed since). */
   seqs: number[];
   /** Records that a merge moved to new seqs: `[oldSeq, newSeq]` pairs. */
   moved?: [number, number][];
-  /** For `merged` and `duplicate`: the whole session after the push, so the client can mirror it. */
-  session?: StoredSession;
+  /**
+   * For `merged` and `duplicate`: the whole session after the push, so the client can mirror it (`null`: a
+   * `duplicate` whose session was deleted since).
+   */
+  session?: StoredSession | null;
 }
 
 /** The answer to a push that conflicts (HTTP 409): the store's session, which the push did not change. */
@@ -124,20 +139,66 @@ export function recordHash(body: RecordBody | SessionRecord): string {
   return `${cyrb53(text).toString(16)}:${text.length.toString(16)}`;
 }
 
-/** JSON with object keys sorted, so equal values give equal text whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal values give equal text whatever their key order: the text of
+ * `JSON.stringify` on a copy with sorted keys (undefined members and functions left out, `null` for them in
+ * arrays). Written without recursion: a stored record nested thousands of levels deep (accepted before the
+ * depth rule) is hashed like any other instead of overflowing the stack on every later push.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  const out: string[] = [];
+  // A stack of work: a value to write, or a literal piece of text (separators, closing brackets).
+  const stack: ({ value: unknown; inArray: boolean } | string)[] = [{ value, inArray: false }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (typeof next === "string") {
+      out.push(next);
+      continue;
+    }
+    const v = next.value;
+    if (v === null || typeof v !== "object") {
+      const text = typeof v === "function" || typeof v === "symbol" ? undefined : JSON.stringify(v);
+      out.push(text ?? (next.inArray ? "null" : ""));
+      continue;
+    }
+    const pieces: ({ value: unknown; inArray: boolean } | string)[] = [];
+    if (Array.isArray(v)) {
+      pieces.push("[");
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) pieces.push(",");
+        pieces.push({ value: v[i], inArray: true }); // a hole, like undefined: null
+      }
+      pieces.push("]");
+    } else {
+      pieces.push("{");
+      let first = true;
+      for (const key of sortedKeys(v)) {
+        const member = (v as Record<string, unknown>)[key];
+        if (member === undefined || typeof member === "function" || typeof member === "symbol") continue;
+        if (key === "__proto__") continue; // the copy assigned it as its prototype: never written
+        pieces.push(`${first ? "" : ","}${JSON.stringify(key)}:`, { value: member, inArray: false });
+        first = false;
+      }
+      pieces.push("}");
+    }
+    for (let i = pieces.length - 1; i >= 0; i--) stack.push(pieces[i]!);
+  }
+  return out.join("");
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value as object).sort()) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = sortKeys(v);
-  }
-  return out;
+/**
+ * The keys in the order `JSON.stringify` writes an object built by inserting them sorted: integer-like keys
+ * (array indexes) first, in numeric order, as JavaScript enumerates them; then the others, sorted.
+ */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value).sort();
+  const indexes = keys.filter(isIndex);
+  if (indexes.length === 0) return keys;
+  return [...indexes.sort((a, b) => Number(a) - Number(b)), ...keys.filter((key) => !isIndex(key))];
+}
+
+function isIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4_294_967_295;
 }
 
 /** cyrb53 (public domain, bryc): a fast 53-bit string hash, the same in every JavaScript runtime. */
@@ -185,8 +246,8 @@ export function tailEntry(record: SessionRecord): TailEntry {
   return entry;
 }
 
-/** Session ids travel as one URL path segment; these limits keep them (and keys built from them) small. */
-export const MAX_ID_LENGTH = 512;
+/** The longest session id (the whole rule: `sessionIdProblem` in `session-id.ts`, shared with the local stores). */
+export const MAX_ID_LENGTH = MAX_SESSION_ID_LENGTH;
 
 /** Largest push body the handler reads (bytes). */
 export const MAX_PUSH_BYTES = 32 * 1024 * 1024;

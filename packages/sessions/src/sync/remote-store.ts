@@ -146,6 +146,8 @@ export function createRemoteStore(options: RemoteStoreOptions): RemoteStore {
       if (answer.result === "conflict") {
         throw new RemoteStoreError("failed", `commit "${id}"`, 409, answer.reason);
       }
+      if (!answer.header)
+        throw new RemoteStoreError("failed", `commit "${id}"`, 200, "the session was deleted");
       return { header: answer.header, seqs: answer.seqs };
     },
     async delete(id) {

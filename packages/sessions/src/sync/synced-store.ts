@@ -1,6 +1,7 @@
 import { publish } from "../broadcast.js";
 import { SessionStoreError, toStoreError } from "../errors.js";
 import type { CommitResult, RecordBody, SessionChange, SessionHeader, StoredSession } from "../schema.js";
+import { MAX_SESSION_ID_LENGTH, shortenId } from "../session-id.js";
 import type { SessionStore } from "../store.js";
 import { rewriteChange } from "./merge.js";
 import {
@@ -490,7 +491,8 @@ class SyncedSessionStore implements SyncedStore {
       st.pending = hasPending(rest) ? rest : undefined;
       return;
     }
-    const push: PushRequest = { base: st.base ? sendBase(st.base) : null };
+    // A new id per push; a resend of the in-flight push carries the same (see PushRequest.id).
+    const push: PushRequest = { id: newPushId(), base: st.base ? sendBase(st.base) : null };
     if (!st.base) {
       const create = p.create ?? (await this.createFromLocal(id));
       if (create) push.create = create;
@@ -592,6 +594,10 @@ class SyncedSessionStore implements SyncedStore {
   private async acknowledged(id: string, st: SessionSyncState, answer: PushResponse): Promise<void> {
     const inflight = st.inflight!;
     const push = inflight.push!;
+    if (answer.session === null) {
+      await this.appliedThenDeleted(id, st);
+      return;
+    }
     let pairs: [number, number][] | undefined;
     if (inflight.cutLocal !== undefined || answer.moved?.length) {
       const moved = new Map(answer.moved ?? []);
@@ -599,7 +605,10 @@ class SyncedSessionStore implements SyncedStore {
         .filter(([l]) => inflight.cutLocal === undefined || l < inflight.cutLocal)
         .map(([l, r]) => [l, moved.get(r) ?? r]);
     }
-    const added = inflight.appendLocal.map((l, i): [number, number] => [l, answer.seqs[i]!]);
+    // -1: a resent push's record that was removed since (the mirror that follows removes it here too).
+    const added = inflight.appendLocal
+      .map((l, i): [number, number] => [l, answer.seqs[i] ?? -1])
+      .filter(([, r]) => r >= 0);
     st.runs = pairs ? runsOf([...pairs, ...added]) : addPairs(st.runs, added);
     const entries = [
       ...(push.put ?? []).map((p) => ({
@@ -613,7 +622,7 @@ class SyncedSessionStore implements SyncedStore {
         partial: body.status === "partial",
       })),
     ];
-    if (answer.result === "applied" && !st.unseen) {
+    if (answer.result === "applied" && !st.unseen && answer.header) {
       const header = answer.header;
       let tail = (st.base?.tail ?? []).filter(
         (t) => push.truncateFrom === undefined || t.seq < push.truncateFrom,
@@ -635,6 +644,27 @@ class SyncedSessionStore implements SyncedStore {
       if (answer.session) this.fresh.set(id, answer.session);
     }
     st.inflight = undefined;
+    await this.writeState(st);
+  }
+
+  /**
+   * A resent push that the server had applied, to a session deleted since by a device that saw it: the
+   * delete stands here too. Changes made here after that push were not seen by the deleting device: as for
+   * any push refused because its session was deleted (docs/sync.md, rule 4), the whole copy goes back.
+   */
+  private async appliedThenDeleted(id: string, st: SessionSyncState): Promise<void> {
+    st.inflight = undefined;
+    if (!hasPending(st.pending)) {
+      await this.mirrorLocked(id, st, null);
+      return;
+    }
+    const local = await this.local.load(id);
+    st.base = undefined;
+    st.runs = [];
+    st.unseen = false;
+    st.known = undefined;
+    st.pending = local ? fullPending(local) : undefined;
+    if (local) st.localRevision = local.header.revision;
     await this.writeState(st);
   }
 
@@ -664,7 +694,8 @@ class SyncedSessionStore implements SyncedStore {
   /** Saves `session` (the losing version) as a new local session, pending its first push. */
   private async saveCopy(session: StoredSession): Promise<void> {
     const { header } = session;
-    const copyId = `${header.id}~conflict-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const stamp = `~conflict-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const copyId = `${shortenId(header.id, MAX_SESSION_ID_LENGTH - stamp.length)}${stamp}`; // an id that syncs
     const title = `${header.title || "Untitled"} (conflicted copy)`;
     const set: NonNullable<SessionChange["set"]> = { title, updatedAt: Date.now() };
     if (header.currentResponseId) set.currentResponseId = header.currentResponseId;
@@ -866,6 +897,13 @@ class SyncedSessionStore implements SyncedStore {
 }
 
 // ---------------------------------------------------------------------------------------------------
+
+/** A random push id (20 characters). */
+function newPushId(): string {
+  const uuid = globalThis.crypto?.randomUUID?.();
+  if (uuid) return uuid.replaceAll("-", "").slice(0, 20);
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`.slice(0, 20);
+}
 
 function fresh(id: string): SessionSyncState {
   return { id, runs: [], localRevision: 0 };

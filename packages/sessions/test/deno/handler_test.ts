@@ -3,6 +3,7 @@
 // ../sync-scenarios.mjs, shared with the workerd suite). Two servers on two KV connections to one file
 // stand for two Deno Deploy isolates: one device talks to each.
 import { bearerAuthorizer, createDenoSyncHandler } from "../../dist/deno/index.js";
+import { attacks } from "../sync-attacks.mjs";
 import { scenarios, TOKENS } from "../sync-scenarios.mjs";
 
 async function servers(fn: (urls: { url: string; otherUrl: string }) => Promise<void>) {
@@ -27,5 +28,11 @@ async function servers(fn: (urls: { url: string; otherUrl: string }) => Promise<
 for (const [name, scenario] of Object.entries(scenarios)) {
   Deno.test(`Deno KV handler: ${name}`, { sanitizeOps: false, sanitizeResources: false }, () =>
     servers((urls) => scenario(urls)),
+  );
+}
+
+for (const [name, attack] of Object.entries(attacks)) {
+  Deno.test(`Deno KV handler, attack: ${name}`, { sanitizeOps: false, sanitizeResources: false }, () =>
+    servers(({ url }) => attack({ url })),
   );
 }

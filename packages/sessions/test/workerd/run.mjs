@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startService } from "../../../../tests/lib/service.mjs";
+import { attacks } from "../sync-attacks.mjs";
 import { scenarios } from "../sync-scenarios.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,6 +68,9 @@ try {
   for (const r of lab.results) results.push({ ...r, name: `Durable Object store: ${r.name}` });
   for (const [name, scenario] of Object.entries(scenarios)) {
     await attempt(`Worker + Durable Objects: ${name}`, () => scenario({ url: `${origin}/sync` }));
+  }
+  for (const [name, attack] of Object.entries(attacks)) {
+    await attempt(`Worker + Durable Objects, attack: ${name}`, () => attack({ url: `${origin}/sync` }));
   }
 } catch (error) {
   results.push({

@@ -13,7 +13,8 @@ import { SessionStoreError } from "../../dist/errors.js";
 
 export { SessionsDurableObject };
 
-export const TOKENS = { "tok-alice": "alice", "tok-alice-phone": "alice", "tok-bob": "bob" };
+import { TOKENS } from "../sync-tokens.mjs";
+
 const sync = sessionsHandler({ authorize: bearerAuthorizer(TOKENS), basePath: "/sync" });
 
 export default {

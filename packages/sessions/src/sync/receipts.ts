@@ -1,0 +1,77 @@
+import type { RecordBody, SessionHeader, StoredSession } from "../schema.js";
+import type { SessionStore } from "../store.js";
+import { type PushRequest, recordHash } from "./protocol.js";
+
+/**
+ * How the sync server recognises a push it already applied, by the id the push carries (`PushRequest.id`):
+ * each commit adds its push id to the session header's `pushes` (the last 128, in the same atomic commit),
+ * and deleting a session leaves a tombstone with them, under an id no client can name (it starts with
+ * U+0000, a control character the session-id rule refuses). A resent push whose id is there is answered
+ * `duplicate` and writes nothing, even when the records it carried were removed since, or the whole session
+ * was: what a device removed stays removed, whatever another device resends.
+ */
+
+const TOMBSTONE = "\u0000deleted\u0000";
+
+/** The id of the tombstone of session `id`. */
+export function tombstoneId(id: string): string {
+  return `${TOMBSTONE}${id}`;
+}
+
+/** Whether `id` is the server's own bookkeeping (never listed, never reachable by a request). */
+export function isInternalId(id: string): boolean {
+  return id.startsWith("\u0000");
+}
+
+/** A header as the server sends it: without its bookkeeping. */
+export function outwardHeader(header: SessionHeader): SessionHeader {
+  if (header.pushes === undefined) return header;
+  const { pushes: _pushes, ...rest } = header;
+  return rest;
+}
+
+/** A session as the server sends it (see {@link outwardHeader}). */
+export function outwardSession(session: StoredSession): StoredSession {
+  return { header: outwardHeader(session.header), records: session.records };
+}
+
+/**
+ * Whether `push` (which has an id) was applied before: the session it was applied to, as it is now, or
+ * `null` when that session was deleted since; undefined when the id is unknown (a new push, or one so old
+ * that its id fell out: then the content check of `decidePush` still sees most retries).
+ */
+export async function findApplied(
+  store: SessionStore,
+  id: string,
+  current: StoredSession | undefined,
+  push: PushRequest & { id: string },
+): Promise<{ session: StoredSession | null } | undefined> {
+  if (current?.header.pushes?.includes(push.id)) return { session: current };
+  // Deleted since, or deleted and created again (another createdAt): the tombstone remembers.
+  if (current && push.base && current.header.createdAt === push.base.createdAt) return undefined;
+  const tombstone = await store.load(tombstoneId(id));
+  if (tombstone?.header.pushes?.includes(push.id)) return { session: current ?? null };
+  return undefined;
+}
+
+/** Before deleting session `current`: keeps its push ids in its tombstone. */
+export async function keepTombstone(store: SessionStore, current: StoredSession): Promise<void> {
+  const pushes = current.header.pushes;
+  if (!pushes?.length) return;
+  await store.commit(tombstoneId(current.header.id), { create: { kind: current.header.kind }, pushes });
+}
+
+/**
+ * The seqs to answer a recognised resend with: for each appended record, the seq of an equal record (by
+ * hash) still in the session, else -1 (removed since).
+ */
+export function seqsNow(session: StoredSession | null, append: RecordBody[] | undefined): number[] {
+  const byHash = new Map<string, number[]>();
+  for (const record of session?.records ?? []) {
+    const hash = recordHash(record);
+    const seqs = byHash.get(hash);
+    if (seqs) seqs.push(record.seq);
+    else byHash.set(hash, [record.seq]);
+  }
+  return (append ?? []).map((body) => byHash.get(recordHash(body))?.shift() ?? -1);
+}

@@ -1,0 +1,1 @@
+export declare const TOKENS: Record<string, string>;
