@@ -8,3 +8,14 @@ export const TOKENS = {
   "tok-newline": "eve\nline two",
   "tok-unicode": "ünï€ ✓",
 };
+
+/**
+ * The test servers' `authorize`: the tokens above, and any token `model-<run id>` as a user of its own, so
+ * that each run of the model-based test (sync-model.mjs) starts with an empty store on a shared server.
+ */
+export function authorizeForTests(request) {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (!token) return undefined;
+  if (Object.hasOwn(TOKENS, token)) return TOKENS[token];
+  return /^model-[a-z0-9-]{1,40}$/.test(token) ? token : undefined;
+}
