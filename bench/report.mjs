@@ -653,6 +653,26 @@ function sessionOverheadSection(data, out) {
   );
 }
 
+function syncSection(data, out) {
+  const s = data.sync;
+  const body = s.status === "ok" ? s.lines.join("\n") : `Failed: ${s.message}`;
+  out.console.push(`Sync server: merge time and another user's latency\n${body}`);
+  if (s.status !== "ok") out.misses.push("Sync server bench: it failed.");
+  out.md.push(
+    "## Sync server: merge time and another user's latency",
+    "",
+    "The sync handler over memory stores, called in-process: a push with base null (a device that believes the",
+    "session is new, or a hostile one) of N records onto a session holding N/10 records whose timestamps",
+    "interleave with them, so the merge orders every record and moves every stored one. The time must grow",
+    "linearly with N (the time ratio follows the size ratio; it was quadratic before issue 17: 100k records",
+    "took 48 s). Then another user lists their sessions every 2 ms during the largest push: the slowest answer",
+    "is the longest stretch the push held the event loop.",
+    "",
+    ...(s.status === "ok" ? [`Source: ${s.message}.`, "", "```", ...s.lines, "```"] : [body]),
+    "",
+  );
+}
+
 function profileSection(data, out) {
   const blocks = [];
   for (const p of data.profiles) {
@@ -875,6 +895,7 @@ export function buildReport(data) {
   if (data.shortRequests) shortRequestsSection(data, out);
   if (data.sessions) sessionsSection(data, out);
   if (data.sessionOverhead) sessionOverheadSection(data, out);
+  if (data.sync) syncSection(data, out);
 
   // The README's bench-summary block gets this summary; docs/benchmarks.md has it too, so the figures
   // are complete without the README (or when the README has no markers).

@@ -9,13 +9,13 @@
 //   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
 //   pnpm bench --no-build      use the packages' dist/ as they are
 //   pnpm bench --only=size     some parts (comma-separated): size, streams, profile, cold-import,
-//                              short-requests, sessions, sessions-overhead
+//                              short-requests, sessions, sessions-overhead, sync
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { buildReport } from "./report.mjs";
-import { pnpmCommand, runSessionOverhead, runSessionsBench } from "./sessions.mjs";
+import { pnpmCommand, runSessionOverhead, runSessionsBench, runSyncBench } from "./sessions.mjs";
 import { checkBudgets } from "./size/budgets.mjs";
 import { measureSizes } from "./size/measure.mjs";
 import { runColdImport, runShortRequests } from "./startup/run.mjs";
@@ -34,6 +34,7 @@ const ALL_PARTS = [
   "short-requests",
   "sessions",
   "sessions-overhead",
+  "sync",
 ];
 const parts = new Set(onlyArg ? onlyArg.slice(7).split(",") : ALL_PARTS);
 const unknown = [...parts].filter((part) => !ALL_PARTS.includes(part));
@@ -154,6 +155,11 @@ if (parts.has("sessions")) {
 if (parts.has("sessions-overhead")) {
   log("session overhead per chunk (durable session vs bare stream), when its bench exists");
   data.sessionOverhead = await runSessionOverhead();
+}
+
+if (parts.has("sync")) {
+  log("sync server: merge time by records, another user's latency during the largest push");
+  data.sync = await runSyncBench();
 }
 
 env.loadEnd = os.loadavg()[0];

@@ -74,6 +74,33 @@ export async function runSessionsBench({ timeoutMs = 150_000 } = {}) {
 }
 
 /**
+ * The sync server's work per push (packages/sessions/bench/sync-merge.mjs: merge time at 10k, 50k and 100k
+ * records, another user's latency during the largest push), its printed lines as they are.
+ * @returns {Promise<{ status: "ok" | "failed", message: string, lines?: string[] }>}
+ */
+export async function runSyncBench({ timeoutMs = 300_000 } = {}) {
+  const script = "packages/sessions/bench/sync-merge.mjs";
+  const started = Date.now();
+  const { code, output, stdout } = await run(process.execPath, [`${root}${script}`], timeoutMs);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  if (code !== 0) {
+    const lines = output
+      .trim()
+      .split("\n")
+      .filter((line) => !/^\s+at /.test(line) && line.trim());
+    return {
+      status: "failed",
+      message: `\`node ${script}\` exited with ${code}:\n${lines.slice(-8).join("\n")}`,
+    };
+  }
+  return {
+    status: "ok",
+    message: `\`node ${script}\` (${seconds} s)`,
+    lines: stdout.replace(/\s+$/, "").split("\n"),
+  };
+}
+
+/**
  * Where the session-overhead bench may live (durable session vs bare stream, 40,000 chunks and 20,000
  * tool-call deltas; written by the sessions engineer): the path issue 10 names first.
  */

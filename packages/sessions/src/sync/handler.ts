@@ -16,12 +16,14 @@ import {
   SYNC_PROTOCOL,
 } from "./protocol.js";
 import {
-  findApplied,
+  appliedBefore,
+  createdAfter,
   isInternalId,
   keepTombstone,
   outwardHeader,
   outwardSession,
   seqsNow,
+  tombstoneFor,
 } from "./receipts.js";
 
 export { type ChangeFeed, checkPush, createChangeHub };
@@ -215,8 +217,9 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
       const kind = current?.header.kind ?? push.create?.kind;
       const bad = attempt === 0 && kind ? checkPushItems(push, kind) : undefined;
       if (bad) return error(400, "bad_request", bad);
+      const tombstone = await tombstoneFor(store, id, current, push);
       if (push.id !== undefined) {
-        const applied = await findApplied(store, id, current, push as PushRequest & { id: string });
+        const applied = appliedBefore(current, tombstone, push as PushRequest & { id: string });
         if (applied) {
           const session = applied.session;
           const body: PushResponse = {
@@ -246,6 +249,9 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
         return json(200, body);
       }
       const change = push.id === undefined ? decision.change : { ...decision.change, pushes: [push.id] };
+      if (!current && change.create) {
+        change.create = { ...change.create, createdAt: createdAfter(tombstone, change.create.createdAt) };
+      }
       const committed = await commitAt(store, id, decision.revision, change);
       if (!committed) continue; // another process committed in between: decide again
       const seqs = decision.appends.map((a) => ("seq" in a ? a.seq : committed.seqs[a.index]!));

@@ -30,8 +30,12 @@ describe("canonicalJson", () => {
     });
     fc.assert(
       fc.property(value, (v) => {
-        // Records are objects: the value is a member of one.
+        // Records are objects: the value is a member of one. Also past the recursion's depth: the writer
+        // that takes over there must give the same text.
         expect(canonicalJson({ v })).toBe(JSON.stringify(sortKeys({ v })));
+        let deep: unknown = { v };
+        for (let i = 0; i < 300; i++) deep = [deep];
+        expect(canonicalJson(deep)).toBe(JSON.stringify(sortKeys(deep)));
       }),
       { numRuns: 2_000 },
     );

@@ -6,7 +6,8 @@ import { type PushRequest, recordHash } from "./protocol.js";
  * How the sync server recognises a push it already applied, by the id the push carries (`PushRequest.id`):
  * each commit adds its push id to the session header's `pushes` (the last 128, in the same atomic commit),
  * and deleting a session leaves a tombstone with them, under an id no client can name (it starts with
- * U+0000, a control character the session-id rule refuses). A resent push whose id is there is answered
+ * U+0000, a control character the session-id rule refuses). The tombstone also keeps a session created
+ * again from reusing the deleted one's identity (see {@link createdAfter}). A resent push whose id is there is answered
  * `duplicate` and writes nothing, even when the records it carried were removed since, or the whole session
  * was: what a device removed stays removed, whatever another device resends.
  */
@@ -36,29 +37,56 @@ export function outwardSession(session: StoredSession): StoredSession {
 }
 
 /**
+ * The tombstone a delete left for session `id`, when the push may need it: the session is missing, or the
+ * push has an id and is not based on the session there now (null base, or another incarnation).
+ */
+export async function tombstoneFor(
+  store: SessionStore,
+  id: string,
+  current: StoredSession | undefined,
+  push: PushRequest,
+): Promise<StoredSession | undefined> {
+  const sameIncarnation = push.base && current && current.header.createdAt === push.base.createdAt;
+  if (current && (push.id === undefined || sameIncarnation)) return undefined;
+  return store.load(tombstoneId(id));
+}
+
+/**
  * Whether `push` (which has an id) was applied before: the session it was applied to, as it is now, or
  * `null` when that session was deleted since; undefined when the id is unknown (a new push, or one so old
  * that its id fell out: then the content check of `decidePush` still sees most retries).
  */
-export async function findApplied(
-  store: SessionStore,
-  id: string,
+export function appliedBefore(
   current: StoredSession | undefined,
+  tombstone: StoredSession | undefined,
   push: PushRequest & { id: string },
-): Promise<{ session: StoredSession | null } | undefined> {
+): { session: StoredSession | null } | undefined {
   if (current?.header.pushes?.includes(push.id)) return { session: current };
-  // Deleted since, or deleted and created again (another createdAt): the tombstone remembers.
-  if (current && push.base && current.header.createdAt === push.base.createdAt) return undefined;
-  const tombstone = await store.load(tombstoneId(id));
   if (tombstone?.header.pushes?.includes(push.id)) return { session: current ?? null };
   return undefined;
 }
 
-/** Before deleting session `current`: keeps its push ids in its tombstone. */
+/**
+ * A session created again after a delete is another incarnation, and devices tell incarnations apart by
+ * `createdAt` (with `revision`, which starts again at 1): the new one must not reuse the old one's, as a
+ * device that pushes its copy back after the delete would (docs/sync.md, rule 4). Returns the `createdAt`
+ * to create with: the pushed one, or just after the last delete when that is later.
+ */
+export function createdAfter(tombstone: StoredSession | undefined, createdAt: number | undefined): number {
+  const pushed = createdAt ?? Date.now();
+  return tombstone ? Math.max(pushed, tombstone.header.updatedAt + 1) : pushed;
+}
+
+/**
+ * Before deleting session `current`: writes its tombstone (a header without records under an id no client
+ * can name), with its push ids and the time of the delete (`updatedAt`). One per deleted id, kept.
+ */
 export async function keepTombstone(store: SessionStore, current: StoredSession): Promise<void> {
-  const pushes = current.header.pushes;
-  if (!pushes?.length) return;
-  await store.commit(tombstoneId(current.header.id), { create: { kind: current.header.kind }, pushes });
+  const pushes = current.header.pushes ?? [];
+  await store.commit(tombstoneId(current.header.id), {
+    create: { kind: current.header.kind },
+    ...(pushes.length ? { pushes } : {}),
+  });
 }
 
 /**

@@ -11,7 +11,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startService } from "../../../../tests/lib/service.mjs";
+import { createMemoryStore } from "../../dist/index.js";
+import { createRemoteStore, createSyncedStore, memorySyncState } from "../../dist/sync/index.js";
 import { attacks } from "../sync-attacks.mjs";
+import { runSyncModel } from "../sync-model.mjs";
 import { scenarios } from "../sync-scenarios.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,6 +75,14 @@ try {
   for (const [name, attack] of Object.entries(attacks)) {
     await attempt(`Worker + Durable Objects, attack: ${name}`, () => attack({ url: `${origin}/sync` }));
   }
+  await attempt("Worker + Durable Objects: the sync protocol model (random schedules of three devices)", () =>
+    runSyncModel({
+      pkg: { createMemoryStore, createRemoteStore, createSyncedStore, memorySyncState },
+      // Each schedule is a user of its own (token model-<run>): its own Durable Object.
+      target: () => ({ urls: [`${origin}/sync`] }),
+      runs: Number(process.env.SYNC_MODEL_RUNS ?? 25),
+    }),
+  );
 } catch (error) {
   results.push({
     name: "wrangler dev --local started and answered",

@@ -2,7 +2,6 @@
 // tokens below); `/__lab` runs the store cases inside a fresh StoreLab Durable Object and answers with
 // their results as JSON.
 import {
-  bearerAuthorizer,
   createDurableObjectStore,
   DO_PART_BYTES,
   DURABLE_OBJECT_LIMITS,
@@ -13,9 +12,9 @@ import { SessionStoreError } from "../../dist/errors.js";
 
 export { SessionsDurableObject };
 
-import { TOKENS } from "../sync-tokens.mjs";
+import { authorizeForTests } from "../sync-tokens.mjs";
 
-const sync = sessionsHandler({ authorize: bearerAuthorizer(TOKENS), basePath: "/sync" });
+const sync = sessionsHandler({ authorize: authorizeForTests, basePath: "/sync" });
 
 export default {
   async fetch(request, env) {
