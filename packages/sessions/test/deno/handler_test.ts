@@ -2,10 +2,11 @@
 // createRemoteStore / createSyncedStore devices over real HTTP on 127.0.0.1 (the scenarios in
 // ../sync-scenarios.mjs, shared with the workerd suite). Two servers on two KV connections to one file
 // stand for two Deno Deploy isolates: one device talks to each.
+import assert from "node:assert/strict";
 import { createDenoSyncHandler } from "../../dist/deno/index.js";
 import { createMemoryStore } from "../../dist/index.js";
 import { createRemoteStore, createSyncedStore, memorySyncState } from "../../dist/sync/index.js";
-import { attacks } from "../sync-attacks.mjs";
+import { attacks, client } from "../sync-attacks.mjs";
 import { runSyncModel } from "../sync-model.mjs";
 import { scenarios } from "../sync-scenarios.mjs";
 import { authorizeForTests } from "../sync-tokens.mjs";
@@ -51,5 +52,39 @@ Deno.test(
       // One pair of servers for every schedule: each schedule is a user of its own (token model-<run>).
       const summary = await runSyncModel({ pkg, target: () => ({ urls: [url, otherUrl] }), runs });
       console.log(`sync model (Deno KV): ${summary}`);
+    }),
+);
+
+Deno.test(
+  "Deno KV handler: pushes through two servers on one KV file never answer 500 for a notice they could not publish",
+  { sanitizeOps: false, sanitizeResources: false },
+  () =>
+    servers(async ({ url, otherUrl }) => {
+      // Both servers watch the user's notice log (an open event stream each), and four devices push at once
+      // through both: every push also appends to that one log, so the two connections contend for the file.
+      const streams = await Promise.all(
+        [url, otherUrl].map((base) =>
+          fetch(`${base}/events`, { headers: { authorization: "Bearer tok-alice" } }),
+        ),
+      );
+      const statuses = new Map<number, number>();
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, writer) => {
+          const device = client(writer % 2 ? otherUrl : url, "tok-alice") as {
+            push(id: string, push: unknown): Promise<{ status: number }>;
+          };
+          for (let i = 0; i < 40; i++) {
+            const { status } = await device.push(`contended-${writer}`, {
+              base: null,
+              force: true,
+              create: { kind: "chat" },
+              append: [{ status: "complete", at: i, item: { role: "user", content: `${writer}-${i}` } }],
+            });
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          }
+        }),
+      );
+      for (const stream of streams) await stream.body?.cancel();
+      assert.deepEqual(Object.fromEntries(statuses), { 200: 160 });
     }),
 );
