@@ -47,7 +47,7 @@ Deno.test(
   { sanitizeOps: false, sanitizeResources: false },
   () =>
     servers(async ({ url, otherUrl }) => {
-      const runs = Number(Deno.env.get("SYNC_MODEL_RUNS") ?? 25);
+      const runs = Number(Deno.env.get("SYNC_MODEL_RUNS") ?? 60);
       const pkg = { createMemoryStore, createRemoteStore, createSyncedStore, memorySyncState };
       // One pair of servers for every schedule: each schedule is a user of its own (token model-<run>).
       const summary = await runSyncModel({ pkg, target: () => ({ urls: [url, otherUrl] }), runs });

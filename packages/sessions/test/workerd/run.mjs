@@ -80,7 +80,7 @@ try {
       pkg: { createMemoryStore, createRemoteStore, createSyncedStore, memorySyncState },
       // Each schedule is a user of its own (token model-<run>): its own Durable Object.
       target: () => ({ urls: [`${origin}/sync`] }),
-      runs: Number(process.env.SYNC_MODEL_RUNS ?? 25),
+      runs: Number(process.env.SYNC_MODEL_RUNS ?? 40),
     }),
   );
 } catch (error) {
