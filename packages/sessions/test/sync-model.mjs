@@ -1,8 +1,8 @@
 // A model-based test of the sync protocol, shared by the memory suite (src/sync/model.test.ts), the Deno KV
 // suite (test/deno/handler_test.ts) and the Durable Object suite (test/workerd/run.mjs).
 //
-// fast-check draws schedules: three devices (createSyncedStore over a memory store each) append, edit,
-// truncate and delete messages of two sessions, sync, go offline and back, and lose the answers of their
+// fast-check draws schedules: three devices (createSyncedStore over a memory store each) append, stream
+// (a partial record, then its completion), edit, truncate and delete messages of two sessions, sync, go offline and back, and lose the answers of their
 // pushes and deletes (the server applied the request, the device never heard: it resends). Every request
 // goes through the model's network, one at a time, and the model reads the server's sessions after each
 // one. It checks, as the schedule runs:
@@ -33,6 +33,8 @@ const action = fc.oneof(
     arbitrary: fc.record({ t: fc.constant("append"), d: dev(), s: ses(), n: fc.integer({ min: 1, max: 2 }) }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("edit"), d: dev(), s: ses(), k: fc.nat(20) }) },
+  // A streamed reply: a partial record, then (unless cut off) its continuation, a put that completes it.
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("stream"), d: dev(), s: ses(), finish: fc.boolean() }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -228,6 +230,18 @@ async function runSchedule(pkg, target, schedule, stats) {
           append: Array.from({ length: a.n }, () => message(text(a.d))),
         });
         return;
+      case "stream": {
+        const content = text(a.d);
+        const partial = { ...message(content, "assistant"), status: "partial" };
+        const { seqs } = await device.store.commit(id, { ...create, append: [partial] });
+        if (a.finish) {
+          await new Promise((resolve) => setTimeout(resolve, 25)); // the partial may be pushed first
+          await device.store.commit(id, {
+            put: [{ seq: seqs[0], body: message(`${content}-done`, "assistant") }],
+          });
+        }
+        return;
+      }
       case "edit": {
         if (!current?.records.length) return;
         const record = current.records[a.k % current.records.length];
