@@ -211,8 +211,14 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
     id: string,
     push: PushRequest,
   ): Promise<Response> {
+    // A large push is long synchronous work (checks, loads and copies, hashes): between its steps it lets
+    // the event loop serve other requests, so that one user's 100k-record push does not stall everyone.
+    const large = (push.append?.length ?? 0) + (push.put?.length ?? 0) > LARGE_PUSH;
+    const breathe = () => (large ? new Promise((resolve) => setTimeout(resolve, 0)) : undefined);
     for (let attempt = 0; attempt < 8; attempt++) {
+      await breathe();
       const current = await store.load(id);
+      await breathe();
       // The records, by the rule every store keeps (once: the kind of a session never changes).
       const kind = current?.header.kind ?? push.create?.kind;
       const bad = attempt === 0 && kind ? checkPushItems(push, kind) : undefined;
@@ -231,6 +237,7 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
           return json(200, body);
         }
       }
+      await breathe();
       const decision = decidePush(current, push);
       if (decision.kind === "conflict") {
         return json(409, {
@@ -252,8 +259,10 @@ export function createSyncHandler(options: SyncHandlerOptions): (request: Reques
       if (!current && change.create) {
         change.create = { ...change.create, createdAt: createdAfter(tombstone, change.create.createdAt) };
       }
+      await breathe();
       const committed = await commitAt(store, id, decision.revision, change);
       if (!committed) continue; // another process committed in between: decide again
+      await breathe();
       const seqs = decision.appends.map((a) => ("seq" in a ? a.seq : committed.seqs[a.index]!));
       const body: PushResponse = { result: decision.outcome, header: outwardHeader(committed.header), seqs };
       if (decision.moved.length) body.moved = decision.moved.map((m) => [m.seq, committed.seqs[m.index]!]);
@@ -329,6 +338,9 @@ function deleteCondition(
   if (createdAt.trim() === "" || !Number.isFinite(time)) return "createdAt must be a number.";
   return { revision: Number(revision), createdAt: time };
 }
+
+/** Records in one push from which the handler yields to the event loop between its steps. */
+const LARGE_PUSH = 1_000;
 
 function randomId(): string {
   return (
