@@ -1,0 +1,142 @@
+/**
+ * The live view of a session: `subscribe(listener)` and `getSnapshot()`, the pair React's
+ * `useSyncExternalStore` takes and that Vue, Svelte, Solid or plain DOM code can use as it is.
+ *
+ * A snapshot is immutable and structurally shared: `messages` is a frozen array that is replaced only
+ * when the history changed (the messages in it are the history's own objects, so an unchanged message
+ * keeps its identity), and `getSnapshot()` returns the same object until something changed. Snapshots
+ * are built lazily, when read: a chunk only marks the view dirty (O(1), whatever the history's length),
+ * and the frozen copy of the history is made once per change of the history, not per chunk.
+ *
+ * Listeners hear of a change at most once per animation frame while a reply streams (or once per
+ * `notifyIntervalMs`), and on the next microtask for everything else (a send, its end, an error, an
+ * edit), so a burst of changes is one notification. This module knows no framework.
+ */
+
+/** Whether the session is idle, generating a reply (`pending` then holds what arrived), or failed. */
+export type SessionStatus = "ready" | "streaming" | "error";
+
+/** What a UI reads from a session: one immutable object, replaced when something changes. */
+export interface SessionSnapshot<Item, Pending> {
+  /** The history (a Responses session: its turns), frozen; a new array only when the history changed. */
+  readonly messages: readonly Item[];
+  /** The reply being streamed (its text and tool calls so far), or `null`. */
+  readonly pending: Pending | null;
+  /** `streaming` from a send until its reply ends; `error` when the last one failed; else `ready`. */
+  readonly status: SessionStatus;
+  /** The error of the last send (`undefined` unless `status` is `error`; a stop is not an error). */
+  readonly error: Error | undefined;
+}
+
+/** What a session tells its live view when a snapshot is built. */
+export interface LiveSource<Item, Pending> {
+  /** The history as it is now (the session's own array: copied here when it changed). */
+  items(): readonly Item[];
+  /** A fresh immutable copy of the reply being streamed, or `null`. */
+  pending(): Pending | null;
+  busy(): boolean;
+  error(): Error | undefined;
+  /** Fields added by a subclass (a durable session's message states), given the new history. */
+  extras?(messages: readonly Item[]): object | undefined;
+  /** Called when the first listener subscribes (`true`) and when the last one leaves (`false`). */
+  watched?(active: boolean): void;
+}
+
+const raf = (globalThis as { requestAnimationFrame?: (callback: () => void) => number })
+  .requestAnimationFrame;
+
+/** Dirty flags and the scheduling of notifications for one session (made on first use). */
+export class LiveView<Item, Pending, Snapshot extends SessionSnapshot<Item, Pending>> {
+  readonly #source: LiveSource<Item, Pending>;
+  readonly #intervalMs: number | undefined;
+  readonly #listeners = new Set<() => void>();
+  #snapshot: Snapshot | undefined;
+  #messages: readonly Item[] | undefined;
+  #historyChanged = true;
+  #emitted: Snapshot | undefined;
+  #urgentQueued = false;
+  #frameQueued = false;
+
+  constructor(source: LiveSource<Item, Pending>, intervalMs: number | undefined) {
+    this.#source = source;
+    this.#intervalMs = intervalMs;
+  }
+
+  /**
+   * Something changed. `history`: the history itself (else only the pending reply, the status or an
+   * extra field). `urgent`: notify on the next microtask; else at the next frame (a streamed chunk).
+   */
+  changed(history: boolean, urgent: boolean): void {
+    this.#snapshot = undefined;
+    if (history) this.#historyChanged = true;
+    if (this.#listeners.size === 0) return;
+    if (urgent) {
+      if (this.#urgentQueued) return;
+      this.#urgentQueued = true;
+      queueMicrotask(() => {
+        this.#urgentQueued = false;
+        this.#emit();
+      });
+    } else if (!this.#frameQueued) {
+      this.#frameQueued = true;
+      const run = () => {
+        this.#frameQueued = false;
+        this.#emit();
+      };
+      if (this.#intervalMs === undefined && raf) raf(run);
+      else setTimeout(run, this.#intervalMs ?? 16);
+    }
+  }
+
+  subscribe(listener: () => void): () => void {
+    if (typeof listener !== "function") {
+      throw new TypeError("session.subscribe(listener): listener must be a function.");
+    }
+    if (this.#listeners.size === 0) {
+      // Listeners hear of changes made after they subscribed, measured from the snapshot as it is now.
+      this.#emitted = this.get();
+      this.#listeners.add(listener);
+      this.#source.watched?.(true);
+    } else {
+      this.#listeners.add(listener);
+    }
+    return () => {
+      if (this.#listeners.delete(listener) && this.#listeners.size === 0) this.#source.watched?.(false);
+    };
+  }
+
+  get(): Snapshot {
+    if (this.#snapshot) return this.#snapshot;
+    const source = this.#source;
+    if (this.#historyChanged || !this.#messages) {
+      this.#messages = Object.freeze(source.items().slice());
+      this.#historyChanged = false;
+    }
+    const busy = source.busy();
+    const error = busy ? undefined : source.error();
+    const snapshot = {
+      messages: this.#messages,
+      pending: busy ? source.pending() : null,
+      status: busy ? "streaming" : error ? "error" : "ready",
+      error,
+      ...source.extras?.(this.#messages),
+    };
+    this.#snapshot = Object.freeze(snapshot) as unknown as Snapshot;
+    return this.#snapshot;
+  }
+
+  /** Calls every listener once if the snapshot differs from the one they last heard of. */
+  #emit(): void {
+    const snapshot = this.get();
+    if (snapshot === this.#emitted) return;
+    this.#emitted = snapshot;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        // A rethrow would end a Node, Deno or Worker process; the other listeners still hear of it.
+        console.error("oaikit: a session listener threw:", error);
+      }
+    }
+  }
+}
