@@ -245,9 +245,9 @@ export class ChatSession<Snapshot extends ChatSnapshot = ChatSnapshot> {
     }
   }
 
-  /** Whether a reply is being generated (a second `send` meanwhile is refused). */
+  /** Whether a reply is being generated, or a tool run holds the session (a `send` meanwhile is refused). */
   get busy(): boolean {
-    return this.#busy;
+    return this.#occupied();
   }
 
   /**

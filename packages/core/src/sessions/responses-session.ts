@@ -193,9 +193,9 @@ export class ResponsesChatSession<Snapshot extends ResponsesSnapshot = Responses
     this.currentResponseId = currentResponseId ?? lastInTurns ?? opts.previous_response_id;
   }
 
-  /** Whether a response is being generated. */
+  /** Whether a response is being generated, or a tool run holds the session. */
   get busy(): boolean {
-    return this.#busy;
+    return this.#busy || holdOf(this) !== undefined;
   }
 
   /** Stops the response being generated (and a tool run on this session); see `ChatSession.stop`. */
