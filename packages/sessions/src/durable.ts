@@ -271,7 +271,7 @@ export function createDurable(
     fieldsDirty = true;
     notify();
   };
-  const unwatchPresence = presence.watch(id, fieldsChanged);
+  const unwatchPresence = presence.watch(fieldsChanged);
   /** Following other tabs: loading is coalesced, and waits while a reply is being generated. */
   let following: (() => void) | undefined;
   let loading: Promise<unknown> | undefined;

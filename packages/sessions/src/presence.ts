@@ -10,57 +10,68 @@ import type { SessionStore } from "./store.js";
  * interrupted. Why the channel: a reload of the streaming tab then reads as "interrupted" at once (no
  * heartbeat comes from the new page), a model that pauses for a minute between two chunks stays live
  * (the heartbeat does not wait for chunks), and nothing extra is written to the store. A tab that opens
- * a session with a recent `partial` record asks who streams it and waits for an answer briefly
- * (`ASK_MS`), so it does not show "interrupted" for a reply another tab is streaming.
+ * a session with a recent `partial` record asks who streams it and gives the tabs `ASK_MS` to answer,
+ * so it does not show "interrupted" for a reply another tab is streaming.
  * Handles in the same page see each other's replies directly; a store without a channel (memory) has
  * only those.
  */
 export const HEARTBEAT_MS = 1_000;
 /** How long after its last heartbeat a reply streamed elsewhere counts as live. */
 export const ALIVE_MS = 3 * HEARTBEAT_MS;
-/** How long opening a session with a recent partial record waits for a streaming tab to answer. */
+/** How long opening a session with a recent partial record waits for the streaming tabs to answer. */
 export const ASK_MS = 150;
 
 interface Beat {
+  /** `beat`: handle `source` streams the record `seq` of session `id` (again); `end`: it ended; `ask`: who streams session `id`? */
+  type: "beat" | "end" | "ask";
   id: string;
   seq?: number;
-  /** The streaming handle's random id. */
   source?: string;
-  /** `beat`: streaming (again); `end`: it ended; `ask`: who streams session `id`? */
-  type: "beat" | "end" | "ask";
 }
-
-const key = (id: string, seq: number) => `${seq}\n${id}`;
 
 /** One page's view of the replies streaming in one store (one per store, see {@link presenceOf}). */
 export class Presence {
   /** Replies this page streams, by handle. */
   private readonly own = new Map<string, { id: string; seq: number }>();
-  /** Replies other pages stream: when each was last heard of, and the timer that expires it. */
-  private readonly heard = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
-  private readonly watchers = new Map<string, Set<() => void>>();
-  private readonly answered = new Map<string, Set<() => void>>();
-  private channel: BroadcastChannel | undefined;
+  /** Replies other pages stream (`seq id`), and when each was last heard of. */
+  private readonly heard = new Map<string, number>();
+  /** Called when a reply starts or stops being live, whatever its session (they recompute: cheap). */
+  private readonly watchers = new Set<() => void>();
+  private readonly channel: BroadcastChannel | undefined;
   private beating: ReturnType<typeof setInterval> | undefined;
 
   constructor(name: string | undefined) {
     if (!name || typeof BroadcastChannel === "undefined") return;
     this.channel = new BroadcastChannel(`${name}:live`);
     // Node keeps a process alive while a channel is open; this one should not.
-    (this.channel as { unref?: () => void }).unref?.();
-    this.channel.onmessage = (message: MessageEvent<Beat>) => this.receive(message.data);
+    unref(this.channel);
+    this.channel.onmessage = ({ data }: MessageEvent<Beat>) => {
+      if (data?.type === "ask") {
+        for (const [source, reply] of this.own) if (reply.id === data.id) this.beat(source, reply);
+      } else if (data) {
+        const key = `${data.seq} ${data.id}`;
+        const known = this.heard.delete(key);
+        if (data.type === "beat") {
+          this.heard.set(key, Date.now());
+          // When no later heartbeat comes, the reply is no longer live: let the watchers recompute.
+          unref(setTimeout(() => this.changed(), ALIVE_MS + 10));
+        }
+        if (!known || data.type === "end") this.changed();
+      }
+    };
   }
 
   /** Handle `source` streams the reply stored at `seq` of session `id` (until {@link ended}). */
   streaming(id: string, seq: number, source: string): void {
-    this.own.set(source, { id, seq });
-    this.post({ type: "beat", id, seq, source });
+    const reply = { id, seq };
+    this.own.set(source, reply);
+    this.beat(source, reply);
     this.beating ??= unref(
       setInterval(() => {
-        for (const [source, reply] of this.own) this.post({ type: "beat", ...reply, source });
+        for (const [source, reply] of this.own) this.beat(source, reply);
       }, HEARTBEAT_MS),
     );
-    this.changed(id);
+    this.changed();
   }
 
   /** Handle `source` streams nothing any more. */
@@ -73,7 +84,7 @@ export class Presence {
       this.beating = undefined;
     }
     this.post({ type: "end", ...reply, source });
-    this.changed(reply.id);
+    this.changed();
   }
 
   /** Whether the reply at `seq` of session `id` streams in another handle or tab than `except`. */
@@ -81,62 +92,24 @@ export class Presence {
     for (const [source, reply] of this.own) {
       if (source !== except && reply.id === id && reply.seq === seq) return true;
     }
-    return this.heard.has(key(id, seq));
+    return Date.now() - (this.heard.get(`${seq} ${id}`) ?? 0) < ALIVE_MS;
   }
 
-  /** Calls `callback` when a reply of session `id` starts or stops being live. Returns the unwatch function. */
-  watch(id: string, callback: () => void): () => void {
-    const set = this.watchers.get(id) ?? new Set();
-    this.watchers.set(id, set);
-    set.add(callback);
-    return () => {
-      set.delete(callback);
-      if (set.size === 0) this.watchers.delete(id);
-    };
+  /** Calls `callback` when a reply starts or stops being live. Returns the unwatch function. */
+  watch(callback: () => void): () => void {
+    this.watchers.add(callback);
+    return () => this.watchers.delete(callback);
   }
 
-  /** Asks the other tabs who streams session `id`; resolves at the first answer, or after {@link ASK_MS}. */
-  ask(id: string): Promise<void> {
-    if (!this.channel) return Promise.resolve();
-    return new Promise((resolve) => {
-      const set = this.answered.get(id) ?? new Set();
-      this.answered.set(id, set);
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ASK_MS);
-      set.add(done);
-      this.post({ type: "ask", id });
-    });
+  /** Asks the other tabs who streams session `id`, and gives them {@link ASK_MS} to answer. */
+  async ask(id: string): Promise<void> {
+    if (!this.channel) return;
+    this.post({ type: "ask", id });
+    await new Promise((resolve) => setTimeout(resolve, ASK_MS));
   }
 
-  private receive(beat: Beat | undefined): void {
-    if (!beat || typeof beat.id !== "string") return;
-    if (beat.type === "ask") {
-      for (const [source, reply] of this.own) {
-        if (reply.id === beat.id) this.post({ type: "beat", ...reply, source });
-      }
-      return;
-    }
-    if (typeof beat.seq !== "number") return;
-    const k = key(beat.id, beat.seq);
-    const known = this.heard.get(k);
-    if (known) clearTimeout(known.timer);
-    if (beat.type === "end") {
-      this.heard.delete(k);
-    } else {
-      const timer = unref(
-        setTimeout(() => {
-          this.heard.delete(k);
-          this.changed(beat.id);
-        }, ALIVE_MS),
-      );
-      this.heard.set(k, { at: Date.now(), timer });
-      for (const done of [...(this.answered.get(beat.id) ?? [])]) done();
-    }
-    if (!known || beat.type === "end") this.changed(beat.id);
+  private beat(source: string, reply: { id: string; seq: number }): void {
+    this.post({ type: "beat", ...reply, source });
   }
 
   private post(beat: Beat): void {
@@ -147,14 +120,14 @@ export class Presence {
     }
   }
 
-  private changed(id: string): void {
-    for (const callback of [...(this.watchers.get(id) ?? [])]) callback();
+  private changed(): void {
+    for (const callback of [...this.watchers]) callback();
   }
 }
 
-function unref<T>(timer: T): T {
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
+function unref<T>(value: T): T {
+  (value as { unref?: () => void }).unref?.();
+  return value;
 }
 
 const hubs = new WeakMap<SessionStore, Presence>();

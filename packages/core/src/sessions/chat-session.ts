@@ -21,7 +21,7 @@ import type {
   ChatToolCall,
 } from "../types/chat.js";
 import type { SessionClient, SessionRequestOptions } from "./client-contract.js";
-import { LiveView, type SessionSnapshot } from "./live.js";
+import { LiveView, type SessionSnapshot, statusOf } from "./live.js";
 import { contentText } from "./message-text.js";
 import type { ChatSessionObserver } from "./observer.js";
 import { holdOf, watchHold } from "./run-hold.js";
@@ -147,12 +147,10 @@ function streamedMessage(text: string, completion: ChatCompletion | undefined): 
 
 /** An immutable copy of the reply being streamed (its live tool calls are grown in place). */
 function pendingCopy(partial: AssistantMessage): AssistantMessage {
-  const copy: AssistantMessage = { role: "assistant" };
-  if (partial.content !== undefined) copy.content = partial.content;
-  if (partial.tool_calls) {
-    copy.tool_calls = partial.tool_calls.map((call) => ({ ...call, function: { ...call.function } }));
-  }
-  if (partial.function_call) copy.function_call = { ...partial.function_call };
+  const copy = { ...partial };
+  if (copy.tool_calls)
+    copy.tool_calls = copy.tool_calls.map((call) => ({ ...call, function: { ...call.function } }));
+  if (copy.function_call) copy.function_call = { ...copy.function_call };
   return Object.freeze(copy);
 }
 
@@ -191,7 +189,7 @@ export class ChatSession<Snapshot extends ChatSnapshot = ChatSnapshot> {
   #error: Error | undefined;
   /** Aborts the reply being generated (`stop()`). */
   #stopper: AbortController | undefined;
-  #live: LiveView<ChatMessage, AssistantMessage, Snapshot> | undefined;
+  #live: LiveView<ChatMessage, Snapshot> | undefined;
   readonly #notifyIntervalMs: number | undefined;
 
   /**
@@ -378,15 +376,20 @@ export class ChatSession<Snapshot extends ChatSnapshot = ChatSnapshot> {
     this.#live?.changed(false, true);
   }
 
-  #view(): LiveView<ChatMessage, AssistantMessage, Snapshot> {
+  #view(): LiveView<ChatMessage, Snapshot> {
     if (this.#live) return this.#live;
-    this.#live = new LiveView(
+    this.#live = new LiveView<ChatMessage, Snapshot>(
       {
         items: () => this.messages,
-        pending: () => (this.#pending ? pendingCopy(this.#pending) : null),
-        busy: () => this.#busy || holdOf(this) !== undefined,
-        error: () => this.#error,
-        extras: (messages) => this.snapshotExtras(messages),
+        snapshot: (messages) => {
+          const busy = this.busy;
+          return Object.freeze({
+            messages,
+            pending: busy && this.#pending ? pendingCopy(this.#pending) : null,
+            ...statusOf(busy, this.#error),
+            ...this.snapshotExtras(messages),
+          }) as Snapshot;
+        },
         watched: (active) => this.snapshotWatched(active),
       },
       this.#notifyIntervalMs,

@@ -10,7 +10,8 @@
  *
  * Listeners hear of a change at most once per animation frame while a reply streams (or once per
  * `notifyIntervalMs`), and on the next microtask for everything else (a send, its end, an error, an
- * edit), so a burst of changes is one notification. This module knows no framework.
+ * edit), so a burst of changes is one notification; a listener is called only when the snapshot it
+ * would read differs from the one it last heard of. This module knows no framework.
  */
 
 /** Whether the session is idle, generating a reply (`pending` then holds what arrived), or failed. */
@@ -28,64 +29,52 @@ export interface SessionSnapshot<Item, Pending> {
   readonly error: Error | undefined;
 }
 
-/** What a session tells its live view when a snapshot is built. */
-export interface LiveSource<Item, Pending> {
-  /** The history as it is now (the session's own array: copied here when it changed). */
+/** What a session gives its live view. */
+export interface LiveSource<Item, Snapshot> {
+  /** The history as it is now (the session's own array: copied and frozen here when it changed). */
   items(): readonly Item[];
-  /** A fresh immutable copy of the reply being streamed, or `null`. */
-  pending(): Pending | null;
-  busy(): boolean;
-  error(): Error | undefined;
-  /** Fields added by a subclass (a durable session's message states), given the new history. */
-  extras?(messages: readonly Item[]): object | undefined;
+  /** A new snapshot around `messages` (the frozen copy). */
+  snapshot(messages: readonly Item[]): Snapshot;
   /** Called when the first listener subscribes (`true`) and when the last one leaves (`false`). */
-  watched?(active: boolean): void;
+  watched(active: boolean): void;
 }
 
 const raf = (globalThis as { requestAnimationFrame?: (callback: () => void) => number })
   .requestAnimationFrame;
 
-/** Dirty flags and the scheduling of notifications for one session (made on first use). */
-export class LiveView<Item, Pending, Snapshot extends SessionSnapshot<Item, Pending>> {
-  readonly #source: LiveSource<Item, Pending>;
+/** The snapshot cache and the scheduling of notifications for one session (made on first use). */
+export class LiveView<Item, Snapshot> {
+  readonly #source: LiveSource<Item, Snapshot>;
   readonly #intervalMs: number | undefined;
   readonly #listeners = new Set<() => void>();
   #snapshot: Snapshot | undefined;
+  /** The frozen copy of the history; `undefined` once the history changed. */
   #messages: readonly Item[] | undefined;
-  #historyChanged = true;
   #emitted: Snapshot | undefined;
-  #urgentQueued = false;
-  #frameQueued = false;
+  #queued = false;
 
-  constructor(source: LiveSource<Item, Pending>, intervalMs: number | undefined) {
+  constructor(source: LiveSource<Item, Snapshot>, intervalMs: number | undefined) {
     this.#source = source;
     this.#intervalMs = intervalMs;
   }
 
   /**
-   * Something changed. `history`: the history itself (else only the pending reply, the status or an
-   * extra field). `urgent`: notify on the next microtask; else at the next frame (a streamed chunk).
+   * Something changed. `history`: the history itself (else the pending reply, the status or an extra
+   * field). `urgent`: notify on the next microtask; else at the next frame (a streamed chunk). A
+   * notification already queued carries every change made before it runs.
    */
   changed(history: boolean, urgent: boolean): void {
     this.#snapshot = undefined;
-    if (history) this.#historyChanged = true;
-    if (this.#listeners.size === 0) return;
-    if (urgent) {
-      if (this.#urgentQueued) return;
-      this.#urgentQueued = true;
-      queueMicrotask(() => {
-        this.#urgentQueued = false;
-        this.#emit();
-      });
-    } else if (!this.#frameQueued) {
-      this.#frameQueued = true;
-      const run = () => {
-        this.#frameQueued = false;
-        this.#emit();
-      };
-      if (this.#intervalMs === undefined && raf) raf(run);
-      else setTimeout(run, this.#intervalMs ?? 16);
-    }
+    if (history) this.#messages = undefined;
+    if (this.#listeners.size === 0 || this.#queued) return;
+    this.#queued = true;
+    const run = () => {
+      this.#queued = false;
+      this.#emit();
+    };
+    if (urgent) queueMicrotask(run);
+    else if (this.#intervalMs === undefined && raf) raf(run);
+    else setTimeout(run, this.#intervalMs ?? 16);
   }
 
   subscribe(listener: () => void): () => void {
@@ -93,35 +82,19 @@ export class LiveView<Item, Pending, Snapshot extends SessionSnapshot<Item, Pend
       throw new TypeError("session.subscribe(listener): listener must be a function.");
     }
     if (this.#listeners.size === 0) {
-      // Listeners hear of changes made after they subscribed, measured from the snapshot as it is now.
+      // Listeners hear of the changes made after they subscribed.
       this.#emitted = this.get();
-      this.#listeners.add(listener);
-      this.#source.watched?.(true);
-    } else {
-      this.#listeners.add(listener);
+      this.#source.watched(true);
     }
+    this.#listeners.add(listener);
     return () => {
-      if (this.#listeners.delete(listener) && this.#listeners.size === 0) this.#source.watched?.(false);
+      if (this.#listeners.delete(listener) && this.#listeners.size === 0) this.#source.watched(false);
     };
   }
 
   get(): Snapshot {
-    if (this.#snapshot) return this.#snapshot;
-    const source = this.#source;
-    if (this.#historyChanged || !this.#messages) {
-      this.#messages = Object.freeze(source.items().slice());
-      this.#historyChanged = false;
-    }
-    const busy = source.busy();
-    const error = busy ? undefined : source.error();
-    const snapshot = {
-      messages: this.#messages,
-      pending: busy ? source.pending() : null,
-      status: busy ? "streaming" : error ? "error" : "ready",
-      error,
-      ...source.extras?.(this.#messages),
-    };
-    this.#snapshot = Object.freeze(snapshot) as unknown as Snapshot;
+    this.#messages ??= Object.freeze(this.#source.items().slice());
+    this.#snapshot ??= this.#source.snapshot(this.#messages);
     return this.#snapshot;
   }
 
@@ -139,4 +112,12 @@ export class LiveView<Item, Pending, Snapshot extends SessionSnapshot<Item, Pend
       }
     }
   }
+}
+
+/** The status and error fields of a snapshot: `busy` wins, a stopped reply is no error. */
+export function statusOf(
+  busy: boolean,
+  error: Error | undefined,
+): Pick<SessionSnapshot<unknown, unknown>, "status" | "error"> {
+  return busy ? { status: "streaming", error: undefined } : { status: error ? "error" : "ready", error };
 }

@@ -2,35 +2,20 @@
  * `messageText(message)`: the text to show for one message of a session, whatever its shape. One
  * implementation for the UIs, the durable sessions' titles and the snapshots' readers.
  */
-import { responseOutputText } from "../stream/responses-accumulator.js";
 import type { ChatMessage } from "../types/chat.js";
-import type { ResponseInput } from "../types/responses.js";
 import type { ResponsesTurn } from "./observer.js";
 
-/** The text parts of a content value joined, or the string itself (`""` for anything else). */
-export function contentText(content: unknown): string {
+/**
+ * The text of a content value: the string itself, or its parts' `text` (chat `text`, Responses
+ * `input_text` / `output_text`) joined; the items of a Responses input are joined one per line.
+ */
+export function contentText(content: unknown, separator = ""): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  let text = "";
-  for (const part of content) {
-    // Chat parts are `text`; Responses input and output parts are `input_text` / `output_text`.
-    if (part && typeof part.text === "string" && /^(?:text|input_text|output_text)$/.test(part.type)) {
-      text += part.text;
-    }
-  }
-  return text;
-}
-
-/** The text of a Responses input: a string, or its message items' text, one line per item. */
-function inputText(input: ResponseInput): string {
-  if (typeof input === "string") return input;
-  if (!Array.isArray(input)) return "";
-  const lines: string[] = [];
-  for (const item of input) {
-    const text = contentText((item as { content?: unknown } | null)?.content);
-    if (text !== "") lines.push(text);
-  }
-  return lines.join("\n");
+  return content
+    .map((part) => (typeof part?.text === "string" ? part.text : contentText(part?.content)))
+    .filter((text) => text !== "")
+    .join(separator);
 }
 
 /**
@@ -45,12 +30,11 @@ function inputText(input: ResponseInput): string {
  * ```
  */
 export function messageText(message: ChatMessage | ResponsesTurn | null | undefined): string {
-  if (!message || typeof message !== "object") return "";
-  const turn = message as Partial<Record<"kind" | "text", unknown>> & Partial<ResponsesTurn>;
-  if (turn.kind === "input") return inputText((turn as { input: ResponseInput }).input);
-  if (turn.kind === "response") return responseOutputText((turn as { response: unknown }).response);
-  if (turn.kind === "partial") return typeof turn.text === "string" ? turn.text : "";
-  const chat = message as ChatMessage & { refusal?: unknown };
-  const text = contentText(chat.content);
-  return text === "" && typeof chat.refusal === "string" ? chat.refusal : text;
+  const m = (message ?? {}) as Record<string, unknown>;
+  // A response's output items hold their text parts in `content` (`output_text`).
+  if (m.kind === "response") return contentText((m.response as { output?: unknown } | undefined)?.output);
+  if (m.kind === "partial") return typeof m.text === "string" ? m.text : "";
+  if (m.kind === "input") return contentText(m.input, "\n");
+  const text = contentText(m.content);
+  return text === "" && typeof m.refusal === "string" ? m.refusal : text;
 }

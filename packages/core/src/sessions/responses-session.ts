@@ -17,7 +17,7 @@ import type {
   ResponseStreamEvent,
 } from "../types/responses.js";
 import type { SessionClient, SessionRequestOptions } from "./client-contract.js";
-import { LiveView, type SessionSnapshot } from "./live.js";
+import { LiveView, type SessionSnapshot, statusOf } from "./live.js";
 import type { ResponsesSessionObserver, ResponsesTurn } from "./observer.js";
 import { type ResponseWithHelpers, withResponseHelpers } from "./response-helpers.js";
 import { holdOf, watchHold } from "./run-hold.js";
@@ -147,7 +147,7 @@ export class ResponsesChatSession<Snapshot extends ResponsesSnapshot = Responses
   #pendingText: string | undefined;
   #error: Error | undefined;
   #stopper: AbortController | undefined;
-  #live: LiveView<ResponsesTurn, PartialTurn, Snapshot> | undefined;
+  #live: LiveView<ResponsesTurn, Snapshot> | undefined;
   readonly #notifyIntervalMs: number | undefined;
 
   /** Calls `listener` after something changed (see `ChatSession.subscribe`). Returns the unsubscribe function. */
@@ -354,18 +354,21 @@ export class ResponsesChatSession<Snapshot extends ResponsesSnapshot = Responses
     this.#live?.changed(false, true);
   }
 
-  #view(): LiveView<ResponsesTurn, PartialTurn, Snapshot> {
+  #view(): LiveView<ResponsesTurn, Snapshot> {
     if (this.#live) return this.#live;
-    this.#live = new LiveView(
+    this.#live = new LiveView<ResponsesTurn, Snapshot>(
       {
         items: () => this.turns,
-        pending: () =>
-          this.#pendingText === undefined
-            ? null
-            : Object.freeze({ kind: "partial", text: this.#pendingText }),
-        busy: () => this.#busy || holdOf(this) !== undefined,
-        error: () => this.#error,
-        extras: (turns) => this.snapshotExtras(turns),
+        snapshot: (messages) => {
+          const busy = this.busy;
+          const text = this.#pendingText;
+          return Object.freeze({
+            messages,
+            pending: busy && text !== undefined ? Object.freeze({ kind: "partial" as const, text }) : null,
+            ...statusOf(busy, this.#error),
+            ...this.snapshotExtras(messages),
+          }) as Snapshot;
+        },
         watched: (active) => this.snapshotWatched(active),
       },
       this.#notifyIntervalMs,
