@@ -362,7 +362,11 @@ export function createDurable(
       }
       await holder.writer.flush();
       const fresh = await store.load(id);
-      if ((fresh?.header.revision ?? 0) === holder.writer.revision && fresh) return false;
+      // Unchanged, or still not stored (and nothing here either: a deleted session with messages reloads).
+      const unchanged = fresh
+        ? fresh.header.revision === holder.writer.revision
+        : binding.items().length === 0;
+      if (unchanged) return false;
       // The load was asynchronous: a reply may have started meanwhile.
       if (binding.busy()) {
         throw new TypeError("refresh(): a reply started while the session was loading; refresh again.");

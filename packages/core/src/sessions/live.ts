@@ -48,6 +48,8 @@ export class LiveView<Item, Snapshot> {
   readonly #intervalMs: number | undefined;
   readonly #listeners = new Set<() => void>();
   #snapshot: Snapshot | undefined;
+  /** Something changed since `#snapshot` was built. */
+  #stale = true;
   /** The frozen copy of the history; `undefined` once the history changed. */
   #messages: readonly Item[] | undefined;
   #emitted: Snapshot | undefined;
@@ -64,7 +66,7 @@ export class LiveView<Item, Snapshot> {
    * notification already queued carries every change made before it runs.
    */
   changed(history: boolean, urgent: boolean): void {
-    this.#snapshot = undefined;
+    this.#stale = true;
     if (history) this.#messages = undefined;
     if (this.#listeners.size === 0 || this.#queued) return;
     this.#queued = true;
@@ -93,9 +95,20 @@ export class LiveView<Item, Snapshot> {
   }
 
   get(): Snapshot {
-    this.#messages ??= Object.freeze(this.#source.items().slice());
-    this.#snapshot ??= this.#source.snapshot(this.#messages);
-    return this.#snapshot;
+    if (this.#stale || !this.#snapshot) {
+      this.#stale = false;
+      this.#messages ??= Object.freeze(this.#source.items().slice());
+      const next = this.#source.snapshot(this.#messages);
+      // A change that changed no field (a status set back, a state recomputed the same) keeps the object.
+      const last = this.#snapshot as Record<string, unknown> | undefined;
+      const keys = Object.keys(next as object);
+      const same =
+        last &&
+        keys.length === Object.keys(last).length &&
+        keys.every((key) => (next as Record<string, unknown>)[key] === last[key]);
+      if (!same) this.#snapshot = next;
+    }
+    return this.#snapshot as Snapshot;
   }
 
   /** Calls every listener once if the snapshot differs from the one they last heard of. */
