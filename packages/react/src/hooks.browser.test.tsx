@@ -2,14 +2,16 @@
 // words model and IndexedDB: streaming renders (each render caused by a change), Stop keeps the partial,
 // a remount restores from the store, switching ids closes the old session, StrictMode's double mount
 // opens one writer, a tool run shows its steps, and the session list follows commits.
-import { ChatSession, createClient, messageText } from "@oaikit/core";
+import { type ChatMessage, ChatSession, type Client, createClient, messageText } from "@oaikit/core";
 import { runTools, tool } from "@oaikit/core/tools";
 import { createIndexedDbStore, type DurableChatSession, type SessionStore } from "@oaikit/sessions";
 import { StrictMode, useState } from "react";
 import { describe, expect, inject, it } from "vitest";
 import { render } from "vitest-browser-react";
 import * as z from "zod";
-import { useChat, useChatSession, useSessionList } from "./index.js";
+import { type UseChatResult, useChat, useChatSession, useSessionList } from "./index.js";
+
+type ChatHook = UseChatResult<DurableChatSession, DurableChatSnapshot, ChatMessage, string | ChatMessage>;
 
 /** A client on a fresh scenario of the words model. */
 async function wordsClient(words: { words?: string[]; delayMs?: number; hangAfter?: number }) {
@@ -34,10 +36,10 @@ function countingStore(): SessionStore & { loads: number } {
 }
 
 function Chat(props: {
-  client: ReturnType<typeof createClient>;
+  client: Client;
   id: string;
   store: SessionStore;
-  onRender?: (state: ReturnType<typeof useChat>) => void;
+  onRender?: (state: ChatHook) => void;
   sessions?: DurableChatSession[];
 }) {
   const state = useChat({ client: props.client, id: props.id, store: props.store });
@@ -67,11 +69,38 @@ function Chat(props: {
   );
 }
 
+function Switcher(props: { client: Client; store: SessionStore; sessions: DurableChatSession[] }) {
+  const [id, setId] = useState("first");
+  return (
+    <>
+      <button type="button" onClick={() => setId("second")}>
+        Switch
+      </button>
+      <Chat client={props.client} id={id} store={props.store} sessions={props.sessions} />
+    </>
+  );
+}
+
+function Roles({ chat }: { chat: ChatSession }) {
+  const { messages, status } = useChatSession(chat);
+  return (
+    <div>
+      <p data-testid="status">{status}</p>
+      <p data-testid="roles">{messages.map((m) => m.role).join(" ")}</p>
+    </div>
+  );
+}
+
+function List({ store }: { store: SessionStore }) {
+  const sessions = useSessionList(store);
+  return <p data-testid="list">{sessions.map((s) => `${s.id}:${s.title}:${s.messageCount}`).join(" | ")}</p>;
+}
+
 describe("useChat", () => {
   it("renders the reply as it streams, each render caused by a change, and restores after a remount", async () => {
     const client = await wordsClient({ words: words(20), delayMs: 10 });
     const store = countingStore();
-    const seen: ReturnType<typeof useChat>[] = [];
+    const seen: ChatHook[] = [];
     const screen = await render(<Chat client={client} id="a" store={store} onRender={(s) => seen.push(s)} />);
     await expect.element(screen.getByTestId("status")).toHaveTextContent("ready");
     await screen.getByRole("button", { name: "Send" }).click();
@@ -114,20 +143,9 @@ describe("useChat", () => {
     const client = await wordsClient({ words: ["Hi"] });
     const store = countingStore();
     const sessions: DurableChatSession[] = [];
-    function Switcher() {
-      const [id, setId] = useState("first");
-      return (
-        <>
-          <button type="button" onClick={() => setId("second")}>
-            Switch
-          </button>
-          <Chat client={client} id={id} store={store} sessions={sessions} />
-        </>
-      );
-    }
     const screen = await render(
       <StrictMode>
-        <Switcher />
+        <Switcher client={client} store={store} sessions={sessions} />
       </StrictMode>,
     );
     await expect.element(screen.getByTestId("status")).toHaveTextContent("ready");
@@ -174,16 +192,7 @@ describe("useChatSession", () => {
       parameters: z.object({ city: z.string() }),
       execute: () => "noon",
     });
-    function View() {
-      const { messages, status } = useChatSession(chat);
-      return (
-        <div>
-          <p data-testid="status">{status}</p>
-          <p data-testid="roles">{messages.map((m) => m.role).join(" ")}</p>
-        </div>
-      );
-    }
-    const screen = await render(<View />);
+    const screen = await render(<Roles chat={chat} />);
     const run = runTools(client, {
       session: chat,
       input: "What are the weather and the time in Paris?",
@@ -204,15 +213,9 @@ describe("useSessionList", () => {
   it("lists the stored sessions newest first and follows commits", async () => {
     const client = await wordsClient({ words: ["Hi"] });
     const store = countingStore();
-    function List() {
-      const sessions = useSessionList(store);
-      return (
-        <p data-testid="list">{sessions.map((s) => `${s.id}:${s.title}:${s.messageCount}`).join(" | ")}</p>
-      );
-    }
     const screen = await render(
       <>
-        <List />
+        <List store={store} />
         <Chat client={client} id="listed" store={store} />
       </>,
     );
