@@ -4,7 +4,12 @@
 // opens one writer, a tool run shows its steps, and the session list follows commits.
 import { type ChatMessage, ChatSession, type Client, createClient, messageText } from "@oaikit/core";
 import { runTools, tool } from "@oaikit/core/tools";
-import { createIndexedDbStore, type DurableChatSession, type SessionStore } from "@oaikit/sessions";
+import {
+  createIndexedDbStore,
+  type DurableChatSession,
+  type DurableChatSnapshot,
+  type SessionStore,
+} from "@oaikit/sessions";
 import { StrictMode, useState } from "react";
 import { describe, expect, inject, it } from "vitest";
 import { render } from "vitest-browser-react";
