@@ -99,6 +99,21 @@ export const cases = [
     budget: 10_400,
     budgetLabel: "@oaikit/sessions + idb-keyval, on top of core",
   },
+  {
+    group: "react",
+    id: "oaikit-react-page",
+    label: "oaikit: a React chat page (useChat: durable session in IndexedDB, one send, Stop)",
+    file: entry("oaikit-react-page"),
+    budget: 113_600,
+    budgetLabel: "oaikit: React chat page (React included)",
+  },
+  {
+    group: "react",
+    id: "aisdk-react-page",
+    label: "@ai-sdk/react + ai + @ai-sdk/openai: the same page (no storage)",
+    file: entry("aisdk-react-page"),
+  },
+  { group: "react", id: "react-floor", label: "floor: react + react-dom alone", file: entry("react-floor") },
 ];
 
 /**
