@@ -21,10 +21,10 @@ function Chat({ transport }) {
     ),
     createElement(
       "button",
-      { onClick: () => sendMessage({ text: "Hi" }), disabled: status === "streaming" },
+      { type: "button", onClick: () => sendMessage({ text: "Hi" }), disabled: status === "streaming" },
       "Send",
     ),
-    createElement("button", { onClick: stop }, "Stop"),
+    createElement("button", { type: "button", onClick: stop }, "Stop"),
   );
 }
 

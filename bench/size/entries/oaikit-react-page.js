@@ -12,8 +12,12 @@ function Chat({ client }) {
     null,
     ...messages.map((m, i) => createElement("p", { key: i }, messageText(m))),
     pending && createElement("p", null, messageText(pending)),
-    createElement("button", { onClick: () => send("Hi"), disabled: status === "streaming" }, "Send"),
-    createElement("button", { onClick: stop }, "Stop"),
+    createElement(
+      "button",
+      { type: "button", onClick: () => send("Hi"), disabled: status === "streaming" },
+      "Send",
+    ),
+    createElement("button", { type: "button", onClick: stop }, "Stop"),
   );
 }
 
