@@ -53,7 +53,9 @@ export class LiveView<Item, Snapshot> {
   /** The frozen copy of the history; `undefined` once the history changed. */
   #messages: readonly Item[] | undefined;
   #emitted: Snapshot | undefined;
-  #queued = false;
+  /** A notification is queued: on the next microtask (urgent), at the next frame. */
+  #microtask = false;
+  #frame = false;
 
   constructor(source: LiveSource<Item, Snapshot>, intervalMs: number | undefined) {
     this.#source = source;
@@ -63,20 +65,28 @@ export class LiveView<Item, Snapshot> {
   /**
    * Something changed. `history`: the history itself (else the pending reply, the status or an extra
    * field). `urgent`: notify on the next microtask; else at the next frame (a streamed chunk). A
-   * notification already queued carries every change made before it runs.
+   * notification already queued carries every change made before it runs (a frame that finds nothing
+   * new since an urgent one notifies nobody).
    */
   changed(history: boolean, urgent: boolean): void {
     this.#stale = true;
     if (history) this.#messages = undefined;
-    if (this.#listeners.size === 0 || this.#queued) return;
-    this.#queued = true;
-    const run = () => {
-      this.#queued = false;
-      this.#emit();
-    };
-    if (urgent) queueMicrotask(run);
-    else if (this.#intervalMs === undefined && raf) raf(run);
-    else setTimeout(run, this.#intervalMs ?? 16);
+    if (this.#listeners.size === 0) return;
+    if (urgent && !this.#microtask) {
+      this.#microtask = true;
+      queueMicrotask(() => {
+        this.#microtask = false;
+        this.#emit();
+      });
+    } else if (!urgent && !this.#frame) {
+      this.#frame = true;
+      const run = () => {
+        this.#frame = false;
+        this.#emit();
+      };
+      if (this.#intervalMs === undefined && raf) raf(run);
+      else setTimeout(run, this.#intervalMs ?? 16);
+    }
   }
 
   subscribe(listener: () => void): () => void {
