@@ -74,6 +74,21 @@ function Chat(props: {
   );
 }
 
+function Opened(props: { client: Client; id: string; store: SessionStore; kind: "chat" | "responses" }) {
+  const state = useChat({
+    client: props.client,
+    id: props.id,
+    store: props.store,
+    kind: props.kind as "chat",
+  });
+  return (
+    <p data-testid="opened">
+      {state.status} {state.error?.message ?? ""} {state.session ? "open" : "closed"}{" "}
+      {state.session && "turns" in state.session ? "responses" : "chat"}
+    </p>
+  );
+}
+
 function Switcher(props: { client: Client; store: SessionStore; sessions: DurableChatSession[] }) {
   const [id, setId] = useState("first");
   return (
@@ -173,6 +188,22 @@ describe("useChat", () => {
       )
       .toMatch(/closed/);
     await expect(sessions[1]!.refresh()).resolves.toBe(false);
+  });
+});
+
+describe("useChat: opening", () => {
+  it("a failed open is an error state (no session); a Responses session opens with kind", async () => {
+    const client = await wordsClient({ words: ["Hi"] });
+    const failing = countingStore();
+    failing.load = () => Promise.reject(new Error("the disk is on fire"));
+    const screen = await render(<Opened client={client} id="x" store={failing} kind="chat" />);
+    await expect
+      .element(screen.getByTestId("opened"))
+      .toHaveTextContent("error the disk is on fire closed chat");
+    await screen.unmount();
+    const store = countingStore();
+    const ok = await render(<Opened client={client} id="r" store={store} kind="responses" />);
+    await expect.element(ok.getByTestId("opened")).toHaveTextContent("ready open responses");
   });
 });
 
