@@ -30,104 +30,99 @@ interface Beat {
 }
 
 /** One page's view of the replies streaming in one store (one per store, see {@link presenceOf}). */
-export class Presence {
-  /** Replies this page streams, by handle. */
-  private readonly own = new Map<string, { id: string; seq: number }>();
-  /** Replies other pages stream (`seq id`), and when each was last heard of. */
-  private readonly heard = new Map<string, number>();
-  /** Called when a reply starts or stops being live, whatever its session (they recompute: cheap). */
-  private readonly watchers = new Set<() => void>();
-  private readonly channel: BroadcastChannel | undefined;
-  private beating: ReturnType<typeof setInterval> | undefined;
-
-  constructor(name: string | undefined) {
-    if (!name || typeof BroadcastChannel === "undefined") return;
-    this.channel = new BroadcastChannel(`${name}:live`);
-    // Node keeps a process alive while a channel is open; this one should not.
-    unref(this.channel);
-    this.channel.onmessage = ({ data }: MessageEvent<Beat>) => {
-      if (data?.type === "ask") {
-        for (const [source, reply] of this.own) if (reply.id === data.id) this.beat(source, reply);
-      } else if (data) {
-        const key = `${data.seq} ${data.id}`;
-        const known = this.heard.delete(key);
-        if (data.type === "beat") {
-          this.heard.set(key, Date.now());
-          // When no later heartbeat comes, the reply is no longer live: let the watchers recompute.
-          unref(setTimeout(() => this.changed(), ALIVE_MS + 10));
-        }
-        if (!known || data.type === "end") this.changed();
-      }
-    };
-  }
-
-  /** Handle `source` streams the reply stored at `seq` of session `id` (until {@link ended}). */
-  streaming(id: string, seq: number, source: string): void {
-    const reply = { id, seq };
-    this.own.set(source, reply);
-    this.beat(source, reply);
-    this.beating ??= unref(
-      setInterval(() => {
-        for (const [source, reply] of this.own) this.beat(source, reply);
-      }, HEARTBEAT_MS),
-    );
-    this.changed();
-  }
-
+export interface Presence {
+  /** Handle `source` streams the reply stored at `seq` of session `id` (until {@link Presence.ended}). */
+  streaming(id: string, seq: number, source: string): void;
   /** Handle `source` streams nothing any more. */
-  ended(source: string): void {
-    const reply = this.own.get(source);
-    if (!reply) return;
-    this.own.delete(source);
-    if (this.own.size === 0) {
-      clearInterval(this.beating);
-      this.beating = undefined;
-    }
-    this.post({ type: "end", ...reply, source });
-    this.changed();
-  }
-
+  ended(source: string): void;
   /** Whether the reply at `seq` of session `id` streams in another handle or tab than `except`. */
-  isLive(id: string, seq: number, except: string): boolean {
-    for (const [source, reply] of this.own) {
-      if (source !== except && reply.id === id && reply.seq === seq) return true;
-    }
-    return Date.now() - (this.heard.get(`${seq} ${id}`) ?? 0) < ALIVE_MS;
-  }
-
-  /** Calls `callback` when a reply starts or stops being live. Returns the unwatch function. */
-  watch(callback: () => void): () => void {
-    this.watchers.add(callback);
-    return () => this.watchers.delete(callback);
-  }
-
+  isLive(id: string, seq: number, except: string): boolean;
+  /** Calls `callback` when a reply starts or stops being live (any session: it recomputes). Returns the unwatch function. */
+  watch(callback: () => void): () => void;
   /** Asks the other tabs who streams session `id`, and gives them {@link ASK_MS} to answer. */
-  async ask(id: string): Promise<void> {
-    if (!this.channel) return;
-    this.post({ type: "ask", id });
-    await new Promise((resolve) => setTimeout(resolve, ASK_MS));
-  }
-
-  private beat(source: string, reply: { id: string; seq: number }): void {
-    this.post({ type: "beat", ...reply, source });
-  }
-
-  private post(beat: Beat): void {
-    try {
-      this.channel?.postMessage(beat);
-    } catch {
-      // A closed channel (the page is going away): the other tabs will see the heartbeat stop.
-    }
-  }
-
-  private changed(): void {
-    for (const callback of [...this.watchers]) callback();
-  }
+  ask(id: string): Promise<void>;
 }
 
 function unref<T>(value: T): T {
   (value as { unref?: () => void }).unref?.();
   return value;
+}
+
+/** The presence of the pages that share the BroadcastChannel `name` (none: this page's handles only). */
+function createPresence(name: string | undefined): Presence {
+  /** Replies this page streams, by handle. */
+  const own = new Map<string, { id: string; seq: number }>();
+  /** Replies other pages stream (`seq id`), and when each was last heard of. */
+  const heard = new Map<string, number>();
+  const watchers = new Set<() => void>();
+  const channel =
+    name && typeof BroadcastChannel !== "undefined" ? new BroadcastChannel(`${name}:live`) : undefined;
+  let beating: ReturnType<typeof setInterval> | undefined;
+  const changed = () => {
+    for (const callback of [...watchers]) callback();
+  };
+  const post = (beat: Beat) => {
+    try {
+      channel?.postMessage(beat);
+    } catch {
+      // A closed channel (the page is going away): the other tabs will see the heartbeat stop.
+    }
+  };
+  const beat = (source: string, reply: { id: string; seq: number }) =>
+    post({ type: "beat", ...reply, source });
+  if (channel) {
+    // Node keeps a process alive while a channel is open; this one should not.
+    unref(channel);
+    channel.onmessage = ({ data }: MessageEvent<Beat>) => {
+      if (data?.type === "ask") {
+        for (const [source, reply] of own) if (reply.id === data.id) beat(source, reply);
+      } else if (data) {
+        const key = `${data.seq} ${data.id}`;
+        const known = heard.delete(key);
+        if (data.type === "beat") {
+          heard.set(key, Date.now());
+          // When no later heartbeat comes, the reply is no longer live: let the watchers recompute.
+          unref(setTimeout(changed, ALIVE_MS + 10));
+        }
+        if (!known || data.type === "end") changed();
+      }
+    };
+  }
+  return {
+    streaming(id, seq, source) {
+      const reply = { id, seq };
+      own.set(source, reply);
+      beat(source, reply);
+      beating ??= unref(setInterval(() => own.forEach((reply, source) => beat(source, reply)), HEARTBEAT_MS));
+      changed();
+    },
+    ended(source) {
+      const reply = own.get(source);
+      if (!reply) return;
+      own.delete(source);
+      if (own.size === 0) {
+        clearInterval(beating);
+        beating = undefined;
+      }
+      post({ type: "end", ...reply, source });
+      changed();
+    },
+    isLive(id, seq, except) {
+      for (const [source, reply] of own) {
+        if (source !== except && reply.id === id && reply.seq === seq) return true;
+      }
+      return Date.now() - (heard.get(`${seq} ${id}`) ?? 0) < ALIVE_MS;
+    },
+    watch(callback) {
+      watchers.add(callback);
+      return () => watchers.delete(callback);
+    },
+    async ask(id) {
+      if (!channel) return;
+      post({ type: "ask", id });
+      await new Promise((resolve) => setTimeout(resolve, ASK_MS));
+    },
+  };
 }
 
 const hubs = new WeakMap<SessionStore, Presence>();
@@ -136,7 +131,7 @@ const hubs = new WeakMap<SessionStore, Presence>();
 export function presenceOf(store: SessionStore): Presence {
   let presence = hubs.get(store);
   if (!presence) {
-    presence = new Presence(store.channelName);
+    presence = createPresence(store.channelName);
     hubs.set(store, presence);
   }
   return presence;
