@@ -192,6 +192,49 @@ describe("following another handle", () => {
   });
 });
 
+describe("edits and Responses sessions", () => {
+  it("setMessages on a durable session is stored as a truncation and appends", async () => {
+    server.state.words = ["Hi"];
+    server.state.delayMs = 0;
+    server.state.hangAfter = undefined;
+    const store = createMemoryStore();
+    const chat = await openChatSession(client, { id: "edit", store });
+    await chat.send("First");
+    await chat.send("Second");
+    const kept = chat.messages.slice(0, 2);
+    chat.setMessages([...kept, { role: "user", content: "Second, edited" }]);
+    await chat.flush();
+    const again = await openChatSession(client, { id: "edit", store });
+    expect(again.messages.map(messageText)).toEqual(["First", "Hi", "Second, edited"]);
+    await Promise.all([chat.close(), again.close()]);
+  });
+
+  it("a Responses reader follows the writer's turns and keeps its unchanged turns by identity", async () => {
+    server.state.words = ["Hello", " you"];
+    server.state.delayMs = 0;
+    server.state.hangAfter = undefined;
+    const store = createMemoryStore();
+    const writer = await openResponsesChatSession(client, { id: "resp", store });
+    const reader = await openResponsesChatSession(client, { id: "resp", store, notifyIntervalMs: 0 });
+    const unsubscribe = reader.subscribe(() => {});
+    await writer.send("One");
+    await writer.flush();
+    await until(() => reader.getSnapshot().messages.length === 2, "the first exchange");
+    const first = reader.getSnapshot();
+    await writer.send("Two");
+    await writer.flush();
+    await until(() => reader.getSnapshot().messages.length === 4, "the second exchange");
+    const second = reader.getSnapshot();
+    expect(second.messages.map(messageText)).toEqual(["One", "Hello you", "Two", "Hello you"]);
+    expect(second.messages[0]).toBe(first.messages[0]);
+    expect(second.messages[1]).toBe(first.messages[1]);
+    expect(reader.currentResponseId).toBe(writer.currentResponseId);
+    expect(second.states).toEqual(Array(4).fill({ status: "complete" }));
+    unsubscribe();
+    await Promise.all([writer.close(), reader.close()]);
+  });
+});
+
 describe("presence", () => {
   it("a tab that stops beating (closed, crashed) is no longer live after ALIVE_MS", async () => {
     const store = { channelName: `presence-test-${Math.random()}` } as SessionStore;
