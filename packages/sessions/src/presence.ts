@@ -93,7 +93,11 @@ function createPresence(name: string | undefined): Presence {
       const reply = { id, seq };
       own.set(source, reply);
       beat(source, reply);
-      beating ??= unref(setInterval(() => own.forEach((reply, source) => beat(source, reply)), HEARTBEAT_MS));
+      beating ??= unref(
+        setInterval(() => {
+          for (const [source, reply] of own) beat(source, reply);
+        }, HEARTBEAT_MS),
+      );
       changed();
     },
     ended(source) {
