@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
  * Test naming:
  *   *.test.ts          runs in Node only (may use node: built-ins)
  *   *.shared.test.ts   runs in Node AND in Chromium (same cases, both runtimes)
- *   *.browser.test.ts  runs in Chromium only (IndexedDB, BroadcastChannel, ...)
+ *   *.browser.test.ts  runs in Chromium only (IndexedDB, BroadcastChannel, ...); .tsx for React
  * Every project gets the one fake server (apps/demo/server, test routes on) on 127.0.0.1 from
  * tests/global-setup.ts, read in tests through `inject("testServerUrl")` (`<server>/__test`).
  */
@@ -25,7 +25,8 @@ export default defineConfig({
   // belong here (ky and eventsource-parser are root devDependencies for the benchmarks). idb-keyval
   // is a dependency of @oaikit/sessions alone: named here it only printed "Failed to resolve
   // dependency"; the dependency scan of the test files finds it from packages/sessions instead.
-  // The structured-output tests add the partial-JSON parser and the schema libraries they try.
+  // The structured-output tests add the partial-JSON parser and the schema libraries they try; the
+  // React hooks' tests (packages/react, *.browser.test.tsx) add React and vitest-browser-react.
   optimizeDeps: {
     include: [
       "ky",
@@ -35,6 +36,12 @@ export default defineConfig({
       "valibot",
       "@valibot/to-json-schema",
       "arktype",
+      "react",
+      "react/jsx-runtime",
+      "react/jsx-dev-runtime",
+      "react-dom",
+      "react-dom/client",
+      "vitest-browser-react",
     ],
   },
   test: {
@@ -60,6 +67,7 @@ export default defineConfig({
           include: [
             "packages/*/src/**/*.shared.test.ts",
             "packages/*/src/**/*.browser.test.ts",
+            "packages/*/src/**/*.browser.test.tsx",
             "packages/*/test/**/*.shared.test.ts",
             "packages/*/test/**/*.browser.test.ts",
           ],

@@ -56,6 +56,25 @@ function sizeSection(data, out) {
     sizes.filter((s) => s.group === "sessions").map((s) => row(s).slice(0, 4)),
     align,
   );
+  // The React pages: the whole page (React included), and what each library adds to React alone.
+  const reactFloor = sizes.find((s) => s.id === "react-floor");
+  const react = table(
+    ["page", "minified", "gzip", "brotli", "gzip over React alone"],
+    sizes
+      .filter((s) => s.group === "react")
+      .map((s) =>
+        s.error
+          ? [s.label, "n/a", "n/a", "n/a", "n/a"]
+          : [
+              s.label,
+              kB(s.raw),
+              kB(s.gzip),
+              kB(s.brotli),
+              reactFloor?.gzip ? kB(s.gzip - reactFloor.gzip) : "",
+            ],
+      ),
+    ["l", "r", "r", "r", "r"],
+  );
   const errors = sizes.filter((s) => s.error).map((s) => `- ${s.label}: did not build: ${s.error}`);
 
   const budgetRows = data.budgets.map((b) => [
@@ -122,6 +141,7 @@ function sizeSection(data, out) {
   out.console.push(`Bundle size: whole core\n${core}`);
   out.console.push(`What oaikit's bundles are made of (minified bytes)\n${parts}`);
   out.console.push(`Bundle size: @oaikit/sessions on top of core\n${sessions}`);
+  out.console.push(`Bundle size: a React chat page\n${react}`);
   out.console.push(`Size budgets (size-limit, enforced by pnpm test)\n${budgets}`);
 
   out.md.push(
@@ -147,6 +167,15 @@ function sizeSection(data, out) {
     "### @oaikit/sessions (with idb-keyval), on top of core",
     "",
     sessions,
+    "",
+    "### A React chat page",
+    "",
+    "One page, one chat: messages and the streamed reply rendered, one send, Stop, React 19 included. oaikit's",
+    "is `useChat` from `@oaikit/react` (a durable session in IndexedDB, its snapshot store); the AI SDK's is",
+    "`useChat` from `@ai-sdk/react` calling the model from the page (`ai`'s `DirectChatTransport` with",
+    "`@ai-sdk/openai`), which keeps nothing across a reload. The last column is the page minus React alone.",
+    "",
+    react,
     "",
     ...(errors.length ? [...errors, ""] : []),
     "### What oaikit's bundles are made of",
@@ -814,6 +843,59 @@ function sessionsSection(data, out) {
   );
 }
 
+/** The live view in React (bench/live): renders per second and CPU per chunk against the history's length. */
+function liveSection(data, out) {
+  const live = data.live;
+  if (live.error) {
+    out.misses.push(`Live view bench: did not run (${live.error}).`);
+    out.md.push("## Live sessions in React", "", `Did not run: ${live.error}`, "");
+    return;
+  }
+  const rows = live.rows.map((r) => [
+    r.variant,
+    n0(r.history),
+    n0(r.chunks),
+    String(r.renders),
+    r.rendersPerSecond.toFixed(0),
+    `${r.cpuPerChunkUs.toFixed(1)} µs`,
+    ms(r.wallMs),
+  ]);
+  const text = table(["view", "history", "chunks", "renders", "renders/s", "CPU per chunk", "wall"], rows, [
+    "l",
+    "r",
+    "r",
+    "r",
+    "r",
+    "r",
+    "r",
+  ]);
+  const ratios = live.ratios.map((r) => `${r.variant}: ${ratio(r.ratio)}`).join("; ");
+  out.console.push(
+    `Live sessions in React (Chromium): CPU per chunk, 10 vs 10,000 messages of history\n${text}\n${ratios}`,
+  );
+  const store = live.ratios.find((r) => r.variant === "useChatSession");
+  if (store) {
+    (store.ratio <= 1.5 ? out.met : out.misses).push(
+      `Live view: CPU per chunk with 10,000 messages of history is ${ratio(store.ratio)} that with 10 (target: flat, ≤ 1.5×).`,
+    );
+  }
+  out.md.push(
+    "## Live sessions in React",
+    "",
+    "`bench/live/run.mjs`: a React page in Chromium (production React) renders a `ChatSession` with `useChatSession`",
+    "while a reply of many small chunks streams from a local server, with 10 and with 10,000 messages of history.",
+    "The history is rendered by a memoised component (it re-renders only when `messages` is a new array), the",
+    "streamed reply by another. CPU per chunk is Chromium's main-thread task time (CDP `Performance.getMetrics`,",
+    "`TaskDuration`) over the stream, divided by its chunks: SSE decoding, the session and React included.",
+    "`copy per chunk` is the pattern the live view replaces: `setState([...messages, partial])` on every chunk.",
+    "",
+    text,
+    "",
+    `History 10,000 over 10, CPU per chunk: ${ratios}.`,
+    "",
+  );
+}
+
 /** A few lines for docs/benchmarks.md (its bench-summary block): the headline figures of the run. */
 function summary(data, out) {
   const lines = [`Run ${data.env.date} UTC (${data.env.cpu}, Node ${data.env.node}):`, ""];
@@ -823,6 +905,7 @@ function summary(data, out) {
     lines.push(
       `- Bundle, one streaming chat call (gzip): oaikit ${gz("oaikit-stream-lean")} (createClient + @oaikit/core/chat; through new OpenAI: ${gz("oaikit-stream")}), openai ${gz("openai-stream")}, ai + @ai-sdk/openai ${gz("ai-stream")}; floors: ky + eventsource-parser ${gz("floor-ky")}, fetch + eventsource-parser ${gz("floor-fetch")}.`,
       `- Bundle, whole core (gzip): oaikit ${gz("oaikit-core")}, openai ${gz("openai-core")}, ai + @ai-sdk/openai ${gz("ai-core")}; @oaikit/sessions on top of core ${gz("sessions")}; a durable chat page (client + IndexedDB session + one streamed send) ${gz("oaikit-durable-page")}.`,
+      `- Bundle, a React chat page (gzip, React included): oaikit (@oaikit/react, IndexedDB) ${gz("oaikit-react-page")}, @ai-sdk/react + ai + @ai-sdk/openai ${gz("aisdk-react-page")}; React alone ${gz("react-floor")}.`,
     );
   }
   if (data.streams) {
@@ -896,6 +979,7 @@ export function buildReport(data) {
   if (data.sessions) sessionsSection(data, out);
   if (data.sessionOverhead) sessionOverheadSection(data, out);
   if (data.sync) syncSection(data, out);
+  if (data.live) liveSection(data, out);
 
   // The README's bench-summary block gets this summary; docs/benchmarks.md has it too, so the figures
   // are complete without the README (or when the README has no markers).

@@ -9,11 +9,12 @@
 //   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
 //   pnpm bench --no-build      use the packages' dist/ as they are
 //   pnpm bench --only=size     some parts (comma-separated): size, streams, profile, cold-import,
-//                              short-requests, sessions, sessions-overhead, sync
+//                              short-requests, sessions, sessions-overhead, sync, live
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { runLive } from "./live/run.mjs";
 import { buildReport } from "./report.mjs";
 import { pnpmCommand, runSessionOverhead, runSessionsBench, runSyncBench } from "./sessions.mjs";
 import { checkBudgets } from "./size/budgets.mjs";
@@ -35,6 +36,7 @@ const ALL_PARTS = [
   "sessions",
   "sessions-overhead",
   "sync",
+  "live",
 ];
 const parts = new Set(onlyArg ? onlyArg.slice(7).split(",") : ALL_PARTS);
 const unknown = [...parts].filter((part) => !ALL_PARTS.includes(part));
@@ -70,7 +72,7 @@ const env = {
 const data = { env, quick, notes: [] };
 
 if (!args.includes("--no-build")) {
-  log("building @oaikit/core and @oaikit/sessions (tsc)");
+  log("building @oaikit/core, @oaikit/sessions and @oaikit/react (tsc)");
   const pnpm = pnpmCommand();
   const built = spawnSync(pnpm[0], [...pnpm.slice(1), "run", "build"], { cwd: root, encoding: "utf8" });
   if (built.status !== 0) {
@@ -160,6 +162,13 @@ if (parts.has("sessions-overhead")) {
 if (parts.has("sync")) {
   log("sync server: merge time by records, another user's latency during the largest push");
   data.sync = await runSyncBench();
+}
+
+if (parts.has("live")) {
+  log("live sessions in React (Chromium): renders/s and CPU per chunk at 10 and 10,000 messages");
+  data.live = await runLive({ rounds: quick ? 1 : 3, chunks: quick ? 2_000 : 10_000, log }).catch(
+    (error) => ({ error: String(error?.message ?? error).split("\n")[0] }),
+  );
 }
 
 env.loadEnd = os.loadavg()[0];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm pack:packages`: a clean build of @oaikit/core and @oaikit/sessions, then `pnpm pack` of each
-// into dist-packages/ (oaikit-core-<version>.tgz, oaikit-sessions-<version>.tgz), the tarballs that
+// `pnpm pack:packages`: a clean build of @oaikit/core, @oaikit/sessions and @oaikit/react, then
+// `pnpm pack` of each into dist-packages/ (oaikit-core-<version>.tgz, oaikit-sessions-<version>.tgz,
+// oaikit-react-<version>.tgz), the tarballs that
 // `npm publish <tarball>` would upload. pnpm pack turns `workspace:` ranges into real versions (npm
 // pack would not); this script fails if one is left. Prints one tarball path per line at the end.
 //
@@ -14,7 +15,7 @@ import { parseArgs } from "node:util";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The packages to publish, in dependency order. */
-export const packageDirs = ["packages/core", "packages/sessions"];
+export const packageDirs = ["packages/core", "packages/sessions", "packages/react"];
 
 /** pnpm, as the calling pnpm runs it (npm_execpath), else the one on PATH. */
 function pnpm(args, cwd) {
@@ -29,7 +30,7 @@ function pnpm(args, cwd) {
 }
 
 /**
- * Builds (from an empty dist/, so no stale file is packed) and packs both packages.
+ * Builds (from an empty dist/, so no stale file is packed) and packs every package.
  * @returns {string[]} absolute paths of the tarballs, in the order of `packageDirs`
  */
 export function packPackages({ outDir = join(root, "dist-packages"), build = true } = {}) {

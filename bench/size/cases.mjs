@@ -59,7 +59,8 @@ export const cases = [
     id: "oaikit-core",
     label: "oaikit (@oaikit/core root entry)",
     file: entry("oaikit-core"),
-    budget: 33_200,
+    // 33.2 kB until the sessions' live view (subscribe/getSnapshot, stop, setMessages, messageText).
+    budget: 34_800,
     target: 20_000,
     budgetLabel: "oaikit: whole @oaikit/core root entry",
   },
@@ -86,7 +87,9 @@ export const cases = [
     id: "oaikit-durable-page",
     label: "a durable chat page: createClient + openChatSession (IndexedDB) + one streamed send",
     file: entry("oaikit-durable-page"),
-    budget: 35_500,
+    // 35.5 kB until the live view: core's snapshot store (+0.9 kB gzip) and the durable part (message
+    // states, title, following other tabs, the heartbeat: +1.4 kB). See docs/sessions.md.
+    budget: 38_100,
     target: 20_000,
     budgetLabel: "oaikit: durable chat page",
   },
@@ -96,9 +99,25 @@ export const cases = [
     label: "@oaikit/sessions + idb-keyval, on top of core",
     file: entry("sessions"),
     external: ["@oaikit/core"],
-    budget: 10_400,
+    // 10.4 kB until the live view's durable part (message states, title, following tabs, heartbeat).
+    budget: 11_700,
     budgetLabel: "@oaikit/sessions + idb-keyval, on top of core",
   },
+  {
+    group: "react",
+    id: "oaikit-react-page",
+    label: "oaikit: a React chat page (useChat: durable session in IndexedDB, one send, Stop)",
+    file: entry("oaikit-react-page"),
+    budget: 113_600,
+    budgetLabel: "oaikit: React chat page (React included)",
+  },
+  {
+    group: "react",
+    id: "aisdk-react-page",
+    label: "@ai-sdk/react + ai + @ai-sdk/openai: the same page (no storage)",
+    file: entry("aisdk-react-page"),
+  },
+  { group: "react", id: "react-floor", label: "floor: react + react-dom alone", file: entry("react-floor") },
 ];
 
 /**

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Package checks on what would be published: `pnpm pack` of @oaikit/core and @oaikit/sessions, then
+// Package checks on what would be published: `pnpm pack` of @oaikit/core, @oaikit/sessions and
+// @oaikit/react, then
 //  - publint (strict: warnings count) on each tarball;
-//  - @arethetypeswrong/cli on each tarball, profile "esm-only" (both packages are ESM only, so the
+//  - @arethetypeswrong/cli on each tarball, profile "esm-only" (the packages are ESM only, so the
 //    CommonJS and node10 resolutions are out of scope; every ESM and bundler resolution must be clean);
 //  - the packed manifest has no `workspace:` ranges left;
 //  - the import graph of each main entry (the unpacked dist/index.js, its dependencies included)
@@ -37,6 +38,8 @@ const packages = [
     optionalPeers: { "@streamparser/json": ["./structured"] },
   },
   { name: "@oaikit/sessions", dir: "packages/sessions", deps: ["idb-keyval"] },
+  // React is a peer dependency: linked here as an app would have it.
+  { name: "@oaikit/react", dir: "packages/react", deps: ["react"] },
 ];
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
@@ -113,7 +116,7 @@ for (const pkg of packages) {
 
 const work = mkdtempSync(join(tmpdir(), "oaikit-package-checks-"));
 try {
-  // Pack both, then unpack them as an installed node_modules tree, with their dependencies linked in.
+  // Pack them all, then unpack them as an installed node_modules tree, with their dependencies linked in.
   const modules = join(work, "node_modules");
   mkdirSync(join(modules, "@oaikit"), { recursive: true });
   const tarballs = {};

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // "packed install": what a user gets from npm, checked on the tarballs themselves.
-//  1. scripts/pack-packages.mjs (as `pnpm pack:packages`): clean build and `pnpm pack` of both packages;
+//  1. scripts/pack-packages.mjs (as `pnpm pack:packages`): clean build and `pnpm pack` of the three
+//     packages (@oaikit/core, @oaikit/sessions, @oaikit/react);
 //  2. the tarballs: the files a published package needs and nothing else (no tests), real versions
 //     instead of `workspace:` ranges, `engines` >= 22.12, and every source map's sources inside the
 //     tarball (that is why `src/` is published);
-//  3. plain `npm install --no-audit --no-fund` of both tarballs into a fresh project outside the
-//     repository, on Node 22 (the `engines` floor): no "Unsupported engine" warning, one copy of
-//     @oaikit/core;
+//  3. plain `npm install --no-audit --no-fund` of the tarballs (and React, @oaikit/react's peer) into a
+//     fresh project outside the repository, on Node 22 (the `engines` floor): no "Unsupported engine"
+//     warning, one copy of @oaikit/core;
 //  4. a Node ESM snippet that imports both packages and streams a chat reply (core's stream, then a
 //     durable session from @oaikit/sessions) from the demo server (apps/demo/server) on 127.0.0.1, on
 //     Node 22 and Node 24;
-//  5. TypeScript: a consumer file type-checks against the installed .d.ts files (skipLibCheck off);
-//  6. esbuild bundles a browser snippet that imports both packages (platform "browser") and the bundle
-//     imports no `node:` module; a control bundle of @oaikit/core/node does.
+//  5. TypeScript: a consumer file type-checks against the installed .d.ts files (skipLibCheck off),
+//     the React hooks' included;
+//  6. esbuild bundles a browser snippet that imports the three packages (platform "browser") and the
+//     bundle imports no `node:` module; a control bundle of @oaikit/core/node does.
 // Every step is one counted test with its own deadline. Ends with one plain `N passed, N failed` line.
 import {
   existsSync,
@@ -170,7 +172,10 @@ mkdirSync(project, { recursive: true });
 const packages = [
   { name: "@oaikit/core", dir: "packages/core" },
   { name: "@oaikit/sessions", dir: "packages/sessions" },
+  { name: "@oaikit/react", dir: "packages/react" },
 ];
+/** What a React app installs next to @oaikit/react (its peer), and the types the consumer check reads. */
+const REACT = ["react@19.3.1", "@types/react@19.3.0"];
 /** @type {Record<string, string>} package name -> tarball path */
 let tarballs;
 let installed;
@@ -179,7 +184,7 @@ let server;
 try {
   console.log(`\npacked install (work folder ${work})`);
 
-  await step("pnpm pack:packages: clean build and pnpm pack of both packages", 120_000, async () => {
+  await step("pnpm pack:packages: clean build and pnpm pack of every package", 120_000, async () => {
     const { code, stdout, output } = await run(
       [process.execPath, "scripts/pack-packages.mjs", "--out-dir", join(work, "tarballs")],
       { timeoutMs: 110_000 },
@@ -188,7 +193,7 @@ try {
     const paths = stdout
       .trim()
       .split("\n")
-      .slice(-2)
+      .slice(-packages.length)
       .map((p) => resolve(root, p.trim()));
     assert(
       paths.every((p) => p.endsWith(".tgz") && existsSync(p)),
@@ -258,33 +263,38 @@ try {
     });
   }
 
-  await step("npm install of both tarballs into a fresh project (Node 22, no pnpm)", 120_000, async () => {
-    const paths = packages.map((pkg) => need(tarballs, "packing")[pkg.name]);
-    writeFileSync(
-      join(project, "package.json"),
-      `${JSON.stringify({ name: "packed-install-app", private: true, type: "module" }, null, 2)}\n`,
-    );
-    const npm = [
-      bin.node22,
-      findNpmCli(),
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--prefer-offline",
-      "--loglevel=warn",
-      ...paths,
-    ];
-    const result = await run(npm, { cwd: project, env: userEnv(), timeoutMs: 110_000 });
-    installed = result;
-    assert(result.code === 0, `exit ${result.code}:\n${result.output}`);
-    for (const pkg of packages) {
-      assert(
-        existsSync(join(project, "node_modules", pkg.name, "dist/index.js")),
-        `${pkg.name} not installed`,
+  await step(
+    "npm install of the tarballs and React into a fresh project (Node 22, no pnpm)",
+    120_000,
+    async () => {
+      const paths = packages.map((pkg) => need(tarballs, "packing")[pkg.name]);
+      writeFileSync(
+        join(project, "package.json"),
+        `${JSON.stringify({ name: "packed-install-app", private: true, type: "module" }, null, 2)}\n`,
       );
-    }
-    return result.output.split("\n").filter(Boolean).slice(-1)[0] || "installed";
-  });
+      const npm = [
+        bin.node22,
+        findNpmCli(),
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefer-offline",
+        "--loglevel=warn",
+        ...paths,
+        ...REACT,
+      ];
+      const result = await run(npm, { cwd: project, env: userEnv(), timeoutMs: 110_000 });
+      installed = result;
+      assert(result.code === 0, `exit ${result.code}:\n${result.output}`);
+      for (const pkg of packages) {
+        assert(
+          existsSync(join(project, "node_modules", pkg.name, "dist/index.js")),
+          `${pkg.name} not installed`,
+        );
+      }
+      return result.output.split("\n").filter(Boolean).slice(-1)[0] || "installed";
+    },
+  );
 
   await step("npm install printed no Unsupported engine warning", 5_000, async () => {
     const output = need(installed, "npm install").output;
@@ -370,8 +380,15 @@ try {
       join(project, "consumer.ts"),
       `import { type ApiResult, OpenAI } from "@oaikit/core";
 import { createMemoryStore, type DurableChatSession, openChatSession } from "@oaikit/sessions";
+import { type UseChatOptions, useChat, useChatSession, useSessionList } from "@oaikit/react";
 
 const client = new OpenAI(undefined, { baseURL: "http://127.0.0.1:8787/v1" });
+export const options: UseChatOptions<"chat"> = { client, id: "t", store: createMemoryStore() };
+export function useChatPage(): [string, number] {
+  const chat = useChat(options);
+  const same = useChatSession(chat.session as DurableChatSession);
+  return [chat.title, same.messages.length + useSessionList().length];
+}
 export const stream = client.streamChatCompletion([{ role: "user", content: "Say hello" }]);
 export const text: Promise<string> = stream.text();
 export const models: Promise<ApiResult<unknown>> = client.models();
@@ -415,40 +432,48 @@ export const chat: Promise<DurableChatSession> = openChatSession(client, { id: "
     return { result, nodeImports, code: result.outputFiles[0].text };
   };
 
-  await step("esbuild (platform browser) bundles both packages with no node: import", 30_000, async () => {
-    need(installed, "npm install");
-    writeFileSync(
-      join(project, "browser.mjs"),
-      `import { OpenAI } from "@oaikit/core";
+  await step(
+    "esbuild (platform browser) bundles the three packages with no node: import",
+    30_000,
+    async () => {
+      need(installed, "npm install");
+      writeFileSync(
+        join(project, "browser.mjs"),
+        `import { OpenAI } from "@oaikit/core";
 import { openChatSession } from "@oaikit/sessions";
+import { useChat } from "@oaikit/react";
 
 const client = new OpenAI(undefined, { baseURL: \`\${location.origin}/v1\` });
 const chat = await openChatSession(client, { id: "browser" });
 await chat.send("Say hello", (chunk) => document.body.append(String(chunk)));
+globalThis.useChat = useChat;
 `,
-    );
-    const { result, nodeImports, code } = await bundle("browser.mjs");
-    assert(result.errors.length === 0 && result.warnings.length === 0, JSON.stringify(result.warnings));
-    assert(nodeImports.length === 0, `node: imports:\n${nodeImports.join("\n")}`);
-    assert(
-      !/\bfrom\s*["']node:|\bimport\(\s*["']node:|require\(\s*["']node:/.test(code),
-      "node: in the bundle",
-    );
-    const inputs = Object.keys(result.metafile.inputs);
-    for (const dir of [
-      "node_modules/@oaikit/core/dist/",
-      "node_modules/@oaikit/sessions/dist/",
-      "node_modules/idb-keyval/",
-    ]) {
-      assert(
-        inputs.some((i) => i.startsWith(dir)),
-        `nothing bundled from ${dir}: ${inputs.join(", ")}`,
       );
-    }
-    const outside = inputs.filter((i) => !i.startsWith("node_modules/") && i !== "browser.mjs");
-    assert(outside.length === 0, `files from outside the installed project: ${outside.join(", ")}`);
-    return `${inputs.length} files, ${(code.length / 1024).toFixed(1)} KiB`;
-  });
+      const { result, nodeImports, code } = await bundle("browser.mjs");
+      assert(result.errors.length === 0 && result.warnings.length === 0, JSON.stringify(result.warnings));
+      assert(nodeImports.length === 0, `node: imports:\n${nodeImports.join("\n")}`);
+      assert(
+        !/\bfrom\s*["']node:|\bimport\(\s*["']node:|require\(\s*["']node:/.test(code),
+        "node: in the bundle",
+      );
+      const inputs = Object.keys(result.metafile.inputs);
+      for (const dir of [
+        "node_modules/@oaikit/core/dist/",
+        "node_modules/@oaikit/sessions/dist/",
+        "node_modules/@oaikit/react/dist/",
+        "node_modules/react/",
+        "node_modules/idb-keyval/",
+      ]) {
+        assert(
+          inputs.some((i) => i.startsWith(dir)),
+          `nothing bundled from ${dir}: ${inputs.join(", ")}`,
+        );
+      }
+      const outside = inputs.filter((i) => !i.startsWith("node_modules/") && i !== "browser.mjs");
+      assert(outside.length === 0, `files from outside the installed project: ${outside.join(", ")}`);
+      return `${inputs.length} files, ${(code.length / 1024).toFixed(1)} KiB`;
+    },
+  );
 
   await step("control: the same check sees the node: imports of @oaikit/core/node", 30_000, async () => {
     need(installed, "npm install");

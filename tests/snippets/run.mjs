@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The docs' snippets as tests: every ```ts / ```typescript block of README.md, packages/*/README.md and
-// docs/*.md is one counted test. Each block is type-checked under strict tsc (one program for all of
-// them: strict, noUncheckedIndexedAccess, verbatimModuleSyntax, DOM and Node types; `@oaikit/core` and
-// `@oaikit/sessions` are the workspace packages' built dist/, so run `pnpm build` first), and the ones
-// that can run do run, against the bundled demo server (apps/demo/server) on 127.0.0.1.
+// The docs' snippets as tests: every ```ts / ```typescript / ```tsx block of README.md,
+// packages/*/README.md and docs/*.md is one counted test. Each block is type-checked under strict tsc
+// (one program for all of them: strict, noUncheckedIndexedAccess, verbatimModuleSyntax, DOM and Node
+// types, React's automatic JSX for .tsx; `@oaikit/core`, `@oaikit/sessions` and `@oaikit/react` are the
+// workspace packages' built dist/, so run `pnpm build` first; React and its types are the repository's),
+// and the ones that can run do run, against the bundled demo server (apps/demo/server) on 127.0.0.1.
 //
 // How a snippet is written, so that it reads naturally and still runs here:
 // - It is a whole file: its own imports, no variable from another block (a `export {}` is appended, so
@@ -22,6 +23,8 @@
 //     ```ts deno | bun | worker   type-checked only (runtime globals: runtime-globals.d.ts); tests/runtimes
 //                            runs the matching examples in those runtimes
 //     ```ts no-run           type-checked only (a placeholder server, a file that does not exist, ...)
+//     ```tsx browser         a React component or page (.tsx): needs a DOM, so `browser` is required; with
+//                            `check=<name>` and an ```html block before it, built and driven in Chromium
 // Arguments: doc paths or `doc:line` ids run only those; SNIPPETS_VERBOSE=1 prints what each run printed.
 // - A run has a deadline (RUN_DEADLINE_MS) and is killed by its own pid after it.
 // Ends with one plain `N passed, N failed` line (scripts/suites.mjs reads it).
@@ -102,7 +105,7 @@ function snippets() {
   for (const doc of docs()) {
     const blocks = fences(doc);
     blocks.forEach((block, index) => {
-      if (block.lang !== "ts" && block.lang !== "typescript") return;
+      if (block.lang !== "ts" && block.lang !== "typescript" && block.lang !== "tsx") return;
       const flags = new Set();
       const options = {};
       const problems = [];
@@ -125,6 +128,10 @@ function snippets() {
       };
       if (snippet.check && !pageChecks[snippet.check]) problems.push(`unknown check "${snippet.check}"`);
       if (snippet.check && !snippet.html) problems.push("check= needs an ```html block just before it");
+      snippet.tsx = block.lang === "tsx";
+      if (snippet.tsx && !flags.has("browser") && !flags.has("no-run")) {
+        problems.push("a ```tsx block needs a DOM: mark it `browser` (or `no-run`)");
+      }
       found.push(snippet);
     });
   }
@@ -146,13 +153,17 @@ function writeProject(all) {
   const work = mkdtempSync(join(tmpdir(), "oaikit-snippets-"));
   writeFileSync(join(work, "package.json"), JSON.stringify({ private: true, type: "module" }));
   mkdirSync(join(work, "node_modules/@oaikit"), { recursive: true });
-  for (const name of ["core", "sessions"]) {
+  for (const name of ["core", "sessions", "react"]) {
     symlinkSync(join(root, "packages", name), join(work, "node_modules/@oaikit", name), "dir");
   }
-  // The schema library of the structured-output and tool examples (a user's own dependency).
-  symlinkSync(realpathSync(join(root, "node_modules/zod")), join(work, "node_modules/zod"), "dir");
+  // The schema library of the structured-output and tool examples, and React with its types for the
+  // React pages (a user's own dependencies).
+  mkdirSync(join(work, "node_modules/@types"), { recursive: true });
+  for (const name of ["zod", "react", "react-dom", "@types/react", "@types/react-dom"]) {
+    symlinkSync(realpathSync(join(root, "node_modules", name)), join(work, "node_modules", name), "dir");
+  }
   for (const snippet of all) {
-    const name = `${snippet.doc.replace(/[^a-z0-9]+/gi, "-")}-${snippet.line}.ts`;
+    const name = `${snippet.doc.replace(/[^a-z0-9]+/gi, "-")}-${snippet.line}.${snippet.tsx ? "tsx" : "ts"}`;
     // A repo snippet imports by path from the repository root, so it has to sit there while it runs.
     snippet.file = snippet.flags.has("repo") ? join(root, `.snippet-${name}`) : join(work, name);
     writeFileSync(snippet.file, `${snippet.code}\nexport {};\n`);
@@ -171,6 +182,7 @@ function writeProject(all) {
           verbatimModuleSyntax: true,
           isolatedModules: true,
           allowImportingTsExtensions: true,
+          jsx: "react-jsx",
           noEmit: true,
           skipLibCheck: true,
           types: ["node"],
@@ -315,6 +327,8 @@ async function runInChromium(snippet, browser, server) {
     format: "esm",
     platform: "browser",
     target: "es2022",
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"production"' },
     write: false,
     logLevel: "silent",
   });

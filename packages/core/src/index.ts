@@ -1,10 +1,10 @@
 /**
  * `@oaikit/core`: what application code uses. The client (`createClient`, or `OpenAI` with every
- * method), the stream classes, the sessions, the errors and the API types. Specialist parts live in
- * subpaths: one per API area (`/chat`, `/responses`, `/files`, `/images`, `/models`, `/embeddings`,
- * `/moderations`, `/completions`, `/audio`, `/vector-stores`, `/batches`, `/conversations`, `/uploads`,
- * `/realtime`), `paginate` (`/paginate`), the request builder (`/http`), the SSE decoder and
- * accumulators (`/stream`) and Node helpers (`/node`).
+ * method), the stream classes, the sessions (with their live snapshots and `messageText`), the errors
+ * and the API types. Specialist parts live in subpaths: one per API area (`/chat`, `/responses`,
+ * `/files`, `/images`, `/models`, `/embeddings`, `/moderations`, `/completions`, `/audio`,
+ * `/vector-stores`, `/batches`, `/conversations`, `/uploads`, `/realtime`), `paginate` (`/paginate`),
+ * the request builder (`/http`), the SSE decoder and accumulators (`/stream`) and Node helpers (`/node`).
  */
 
 /** The version of `@oaikit/core` (the same as its package.json). */
@@ -57,16 +57,21 @@ export type {
   ChatReply,
   ChatSendOptions,
   ChatSessionOptions,
+  ChatSnapshot,
 } from "./sessions/chat-session.js";
 export { ChatSession } from "./sessions/chat-session.js";
 export type { SessionClient, SessionRequestOptions } from "./sessions/client-contract.js";
+export type { SessionSnapshot, SessionStatus } from "./sessions/live.js";
+export { messageText } from "./sessions/message-text.js";
 export type { ChatSessionObserver, ResponsesSessionObserver, ResponsesTurn } from "./sessions/observer.js";
 export type { GeneratedImage, ResponseHelpers, ResponseWithHelpers } from "./sessions/response-helpers.js";
 export { getImages, getOutputText, withResponseHelpers } from "./sessions/response-helpers.js";
 export type {
+  PartialTurn,
   ResponsesChatSessionOptions,
   ResponsesChunkCallback,
   ResponsesSendOptions,
+  ResponsesSnapshot,
   StreamedSendOptions,
   UnstreamedSendOptions,
 } from "./sessions/responses-session.js";

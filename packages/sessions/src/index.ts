@@ -1,7 +1,7 @@
 export type { SessionChangeEvent } from "./broadcast.js";
 export { subscribe as watchSessions } from "./broadcast.js";
 export { defaultStore } from "./default-store.js";
-export type { DurableControls, DurableOptions, MessageState } from "./durable.js";
+export type { DurableControls, DurableOptions, DurableSnapshotFields, MessageState } from "./durable.js";
 export { titleFrom } from "./durable.js";
 export { SessionStoreError, type SessionStoreErrorCode } from "./errors.js";
 export { createIndexedDbStore, IndexedDbSessionStore, type IndexedDbStoreOptions } from "./idb-store.js";
@@ -9,9 +9,15 @@ export type { ImportOptions, SessionSummary, StoreOption } from "./manage.js";
 export { deleteSession, exportSessions, importSessions, listSessions, renameSession } from "./manage.js";
 export { createMemoryStore, MemorySessionStore } from "./memory-store.js";
 export { migrateV0, type SessionV0, V0_PREFIX } from "./migrate.js";
-export { type DurableChatSession, type OpenChatSessionOptions, openChatSession } from "./open-chat.js";
+export {
+  type DurableChatSession,
+  type DurableChatSnapshot,
+  type OpenChatSessionOptions,
+  openChatSession,
+} from "./open-chat.js";
 export {
   type DurableResponsesChatSession,
+  type DurableResponsesSnapshot,
   type OpenResponsesChatSessionOptions,
   openResponsesChatSession,
 } from "./open-responses.js";

@@ -34,7 +34,10 @@ export async function renameSession(id: string, title: string, options: StoreOpt
   const store = options.store ?? defaultStore();
   const existing = (await store.list()).find((h) => h.id === id);
   if (!existing)
-    throw new TypeError(`renameSession: no stored session "${id}". Check the id with listSessions().`);
+    throw new TypeError(
+      `renameSession: no stored session "${id}". Check the id with listSessions(); ` +
+        "a session you have open that has no stored message yet is renamed with session.rename(title).",
+    );
   const { header } = await store.commit(id, { set: { title } });
   publish(store, { id, type: "commit", revision: header.revision, source: "manage" });
 }

@@ -1,8 +1,17 @@
-import { type ChatMessage, ChatSession, type ChatSessionOptions, type SessionClient } from "@oaikit/core";
+import {
+  type ChatMessage,
+  ChatSession,
+  type ChatSessionOptions,
+  type ChatSnapshot,
+  messageText,
+  type SessionClient,
+} from "@oaikit/core";
 import {
   createDurable,
+  type Durable,
   type DurableControls,
   type DurableOptions,
+  type DurableSnapshotFields,
   openStored,
   withControls,
 } from "./durable.js";
@@ -13,8 +22,27 @@ export interface OpenChatSessionOptions
   extends Omit<ChatSessionOptions, "messages" | "observer">,
     DurableOptions {}
 
+/** A durable chat session's snapshot: the core one, with each message's stored state and the title. */
+export type DurableChatSnapshot = ChatSnapshot & DurableSnapshotFields;
+
 /** A core `ChatSession` whose history is restored from a store on open and saved as it changes. */
-export type DurableChatSession = ChatSession & DurableControls;
+export type DurableChatSession = ChatSession<DurableChatSnapshot> & DurableControls;
+
+/** The core session with the durable part in its snapshot. */
+class StoredChatSession extends ChatSession<DurableChatSnapshot> {
+  readonly #durable: Durable;
+  constructor(client: SessionClient, options: ChatSessionOptions, durable: Durable) {
+    super(client, options);
+    this.#durable = durable;
+    durable.attach(() => this.snapshotChanged());
+  }
+  protected override snapshotExtras(messages: readonly ChatMessage[]): DurableSnapshotFields {
+    return this.#durable.extras(messages);
+  }
+  protected override snapshotWatched(active: boolean): void {
+    this.#durable.watched(active);
+  }
+}
 
 /**
  * Opens (or creates) the stored Chat Completions session `id`: reads it first, builds a core
@@ -32,44 +60,37 @@ export async function openChatSession(
   options: OpenChatSessionOptions,
 ): Promise<DurableChatSession> {
   const { store, stored, sessionOptions } = await openStored(options, "chat");
-  let session: ChatSession | undefined;
+  let session: ChatSession<DurableChatSnapshot> | undefined;
   const durable = createDurable({ ...options, store }, stored, {
     kind: "chat",
     busy: () => session?.busy ?? false,
-    restore: (fresh) => {
-      session!.messages.splice(
-        0,
-        session!.messages.length,
-        ...fresh.records.map((r) => r.item as ChatMessage),
-      );
-    },
+    items: () => session!.messages,
+    restore: (_fresh, items) => session!.setMessages(items as ChatMessage[]),
   });
-  session = new ChatSession(client, {
-    ...sessionOptions,
-    messages: stored?.records.map((r) => r.item as ChatMessage) ?? [],
-    // The writer keeps references and copies them when it writes (a streamed reply: at the batching
-    // interval, not per chunk). Core builds a new message object per chunk, so a reference is a snapshot.
-    observer: {
-      onAppend: durable.guard((message: ChatMessage, index: number) => {
-        durable.writer().append(index, message);
-        if (message.role === "user") durable.autoTitle(textOf(message.content));
-      }),
-      onPartial: durable.guard((message: ChatMessage, index: number) => {
-        durable.writer().partial(index, message);
-      }),
-      onIncomplete: durable.guard((message: ChatMessage, index: number, reason: IncompleteReason) => {
-        durable.writer().incomplete(index, message, reason);
-      }),
-      onTruncate: durable.guard((length: number) => {
-        durable.writer().truncate(length);
-      }),
+  session = new StoredChatSession(
+    client,
+    {
+      ...sessionOptions,
+      messages: stored?.records.map((r) => r.item as ChatMessage) ?? [],
+      // The writer keeps references and copies them when it writes (a streamed reply: at the batching
+      // interval, not per chunk). Core builds a new message object per chunk, so a reference is a snapshot.
+      observer: {
+        onAppend: durable.guard((message: ChatMessage, index: number) => {
+          durable.writer().append(index, message);
+          if (message.role === "user") durable.autoTitle(messageText(message));
+        }),
+        onPartial: durable.guard((message: ChatMessage, index: number) => {
+          durable.writer().partial(index, message);
+        }),
+        onIncomplete: durable.guard((message: ChatMessage, index: number, reason: IncompleteReason) => {
+          durable.writer().incomplete(index, message, reason);
+        }),
+        onTruncate: durable.guard((length: number) => {
+          durable.writer().truncate(length);
+        }),
+      },
     },
-  });
+    durable,
+  );
   return withControls(session, durable.controls);
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.map((p) => (p && p.type === "text" && typeof p.text === "string" ? p.text : "")).join(" ");
 }

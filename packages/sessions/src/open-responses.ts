@@ -1,15 +1,17 @@
 import {
-  type ResponseInput,
+  messageText,
   ResponsesChatSession,
   type ResponsesChatSessionOptions,
+  type ResponsesSnapshot,
   type ResponsesTurn,
   type SessionClient,
-  withResponseHelpers,
 } from "@oaikit/core";
 import {
   createDurable,
+  type Durable,
   type DurableControls,
   type DurableOptions,
+  type DurableSnapshotFields,
   openStored,
   withControls,
 } from "./durable.js";
@@ -20,8 +22,27 @@ export interface OpenResponsesChatSessionOptions
   extends Omit<ResponsesChatSessionOptions, "turns" | "responseHistory" | "currentResponseId" | "observer">,
     DurableOptions {}
 
+/** A durable Responses session's snapshot: the core one, with each turn's stored state and the title. */
+export type DurableResponsesSnapshot = ResponsesSnapshot & DurableSnapshotFields;
+
 /** A core `ResponsesChatSession` whose turns are restored from a store on open and saved as they change. */
-export type DurableResponsesChatSession = ResponsesChatSession & DurableControls;
+export type DurableResponsesChatSession = ResponsesChatSession<DurableResponsesSnapshot> & DurableControls;
+
+/** The core session with the durable part in its snapshot. */
+class StoredResponsesSession extends ResponsesChatSession<DurableResponsesSnapshot> {
+  readonly #durable: Durable;
+  constructor(client: SessionClient, options: ResponsesChatSessionOptions, durable: Durable) {
+    super(client, options);
+    this.#durable = durable;
+    durable.attach(() => this.snapshotChanged());
+  }
+  protected override snapshotExtras(turns: readonly ResponsesTurn[]): DurableSnapshotFields {
+    return this.#durable.extras(turns);
+  }
+  protected override snapshotWatched(active: boolean): void {
+    this.#durable.watched(active);
+  }
+}
 
 /**
  * Opens (or creates) the stored Responses session `id`: its turns (inputs, responses, partial replies)
@@ -37,69 +58,65 @@ export async function openResponsesChatSession(
   options: OpenResponsesChatSessionOptions,
 ): Promise<DurableResponsesChatSession> {
   const { store, stored, sessionOptions } = await openStored(options, "responses");
-  let session: ResponsesChatSession | undefined;
+  let session: ResponsesChatSession<DurableResponsesSnapshot> | undefined;
   const durable = createDurable({ ...options, store }, stored, {
     kind: "responses",
     busy: () => session?.busy ?? false,
-    restore: (fresh) => {
+    items: () => session!.turns,
+    restore: (fresh, items) => {
       const s = session!;
-      const turns = turnsOf(fresh.records);
-      s.turns.splice(0, s.turns.length, ...turns);
-      s.responseHistory.splice(
-        0,
-        s.responseHistory.length,
-        ...turns.flatMap((t) => (t.kind === "response" ? [withResponseHelpers(t.response)] : [])),
+      // A partial record reads back as a partial turn marked "aborted" (see turnsOf), unless unchanged.
+      s.setMessages(
+        items.map((item, i) =>
+          item === fresh.records[i]!.item ? turnOf(fresh.records[i]!) : item,
+        ) as ResponsesTurn[],
       );
       s.currentResponseId = fresh.header.currentResponseId ?? sessionOptions.previous_response_id;
     },
   });
   const restored: ResponsesChatSessionOptions = { ...sessionOptions, turns: turnsOf(stored?.records ?? []) };
   if (stored?.header.currentResponseId) restored.currentResponseId = stored.header.currentResponseId;
-  session = new ResponsesChatSession(client, {
-    ...restored,
-    // The writer keeps references and copies them when it writes (see openChatSession); a turn that
-    // cannot be copied (a reply nested 20,000 levels deep) is reported through onError, not thrown.
-    observer: {
-      onAppend: durable.guard((turn: ResponsesTurn, index: number, currentResponseId: string | undefined) => {
-        durable.writer().append(index, turn);
-        durable.writer().setHeader({ currentResponseId: currentResponseId ?? null });
-        if (turn.kind === "input") durable.autoTitle(inputText(turn.input));
-      }),
-      onPartial: durable.guard((text: string, index: number) => {
-        durable.writer().partial(index, { kind: "partial", text });
-      }),
-      onIncomplete: durable.guard((text: string, index: number, reason: IncompleteReason) => {
-        durable.writer().incomplete(index, { kind: "partial", text, reason }, reason);
-      }),
-      onTruncate: durable.guard((length: number) => {
-        durable.writer().truncate(length);
-        // The core session has already moved currentResponseId back to the last kept response.
-        durable.writer().setHeader({ currentResponseId: session?.currentResponseId ?? null });
-      }),
+  session = new StoredResponsesSession(
+    client,
+    {
+      ...restored,
+      // The writer keeps references and copies them when it writes (see openChatSession); a turn that
+      // cannot be copied (a reply nested 20,000 levels deep) is reported through onError, not thrown.
+      observer: {
+        onAppend: durable.guard(
+          (turn: ResponsesTurn, index: number, currentResponseId: string | undefined) => {
+            durable.writer().append(index, turn);
+            durable.writer().setHeader({ currentResponseId: currentResponseId ?? null });
+            if (turn.kind === "input") durable.autoTitle(messageText(turn));
+          },
+        ),
+        onPartial: durable.guard((text: string, index: number) => {
+          durable.writer().partial(index, { kind: "partial", text });
+        }),
+        onIncomplete: durable.guard((text: string, index: number, reason: IncompleteReason) => {
+          durable.writer().incomplete(index, { kind: "partial", text, reason }, reason);
+        }),
+        onTruncate: durable.guard((length: number) => {
+          durable.writer().truncate(length);
+          // The core session has already moved currentResponseId back to the last kept response.
+          durable.writer().setHeader({ currentResponseId: session?.currentResponseId ?? null });
+        }),
+      },
     },
-  });
+    durable,
+  );
   return withControls(session, durable.controls);
 }
 
 /** Stored records as core turns; a reply cut off by a reload is a partial turn marked "aborted". */
 function turnsOf(records: SessionRecord[]): ResponsesTurn[] {
-  return records.map((r) => {
-    const turn = r.item as ResponsesTurn;
-    if (turn.kind === "partial" && r.status === "partial")
-      return { kind: "partial", text: turn.text, reason: "aborted" };
-    return turn;
-  });
+  return records.map(turnOf);
 }
 
-function inputText(input: ResponseInput): string {
-  if (typeof input === "string") return input;
-  for (const item of input) {
-    const content = (item as { content?: unknown }).content;
-    if (typeof content === "string") return content;
-    if (Array.isArray(content)) {
-      const text = content.find((c) => typeof c?.text === "string");
-      if (text) return text.text as string;
-    }
+function turnOf(record: SessionRecord): ResponsesTurn {
+  const turn = record.item as ResponsesTurn;
+  if (turn.kind === "partial" && record.status === "partial") {
+    return { kind: "partial", text: turn.text, reason: "aborted" };
   }
-  return "";
+  return turn;
 }

@@ -77,6 +77,8 @@ export class SessionWriter {
   private readonly dirty = new Set<Slot>();
   private truncateFrom: number | undefined;
   private headerSet: NonNullable<SessionChange["set"]> = {};
+  /** Header fields for whenever the next commit happens (a new session's title): they schedule none. */
+  private queuedSet: NonNullable<SessionChange["set"]> = {};
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | undefined;
@@ -142,6 +144,18 @@ export class SessionWriter {
     return Boolean(slot?.local && slot.body.status === "partial");
   }
 
+  /** What the store knows of the message at `index`: its seq (once committed), time and status. */
+  recordAt(index: number): { seq: number | undefined; at: number; status: RecordStatus } | undefined {
+    const slot = this.live[index];
+    return slot && { seq: slot.seq, at: slot.body.at, status: slot.body.status };
+  }
+
+  /** The seq of the reply this page streams (always the last message), once a commit gave it one. */
+  localPartialSeq(): number | undefined {
+    const slot = this.live[this.live.length - 1];
+    return slot && this.isLocalPartial(this.live.length - 1) ? slot.seq : undefined;
+  }
+
   /** A finished message at `index` (new, or the end of a streamed reply). */
   append(index: number, item: RecordItem): void {
     this.write(index, { status: "complete", at: Date.now(), item });
@@ -184,6 +198,14 @@ export class SessionWriter {
     Object.assign(this.headerSet, set);
     this.urgent = true;
     this.schedule(0);
+  }
+
+  /**
+   * Header fields to write with the next commit, whenever something else makes one: a session that
+   * has no message yet is not created just for them.
+   */
+  queueHeader(set: NonNullable<SessionChange["set"]>): void {
+    Object.assign(this.queuedSet, set);
   }
 
   /**
@@ -363,7 +385,8 @@ export class SessionWriter {
     const appends = sent.filter((s) => s.seq === undefined);
     const versions = sent.map((s) => s.version);
     const truncateFrom = this.truncateFrom;
-    const set = this.headerSet;
+    const queued = this.queuedSet;
+    const set = { ...queued, ...this.headerSet };
     const change: SessionChange = {
       create: { kind, title },
       put: puts.map((s) => ({ seq: s.seq!, body: s.body })),
@@ -374,6 +397,7 @@ export class SessionWriter {
     for (const slot of [...this.dirty]) if (slot.removed && slot.seq === undefined) this.dirty.delete(slot);
     this.truncateFrom = undefined;
     this.headerSet = {};
+    this.queuedSet = {};
     let result: Awaited<ReturnType<SessionStore["commit"]>>;
     try {
       result = await store.commit(id, change);
@@ -382,6 +406,7 @@ export class SessionWriter {
       if (truncateFrom !== undefined)
         this.truncateFrom = Math.min(truncateFrom, this.truncateFrom ?? truncateFrom);
       this.headerSet = { ...set, ...this.headerSet };
+      // The queued fields are in `set`: retried with the rest.
       for (const s of appends) if (s.removed) this.dirty.delete(s);
       throw error;
     }

@@ -2,8 +2,9 @@
  * `ChatSession`: lua-openai's Chat Completions conversation (lua-openai `ChatSession`), with the
  * DESIGN.md fixes: `developer` role and any content parts accepted, replies without `usage` accepted,
  * any 2xx is success, errors are thrown as `ChatSessionError` with lua-openai's texts. Beyond lua-openai:
- * an async-iterator form (`sendStream`), `truncate`/`regenerate` for chat UIs, and an observer that a
- * store (`@oaikit/sessions`) uses to persist every change as it happens.
+ * an async-iterator form (`sendStream`), `truncate`/`regenerate`/`setMessages`/`stop` for chat UIs, a
+ * live view for them (`subscribe`/`getSnapshot`, see `live.ts`), and an observer that a store
+ * (`@oaikit/sessions`) uses to persist every change as it happens.
  */
 
 import { createChatCompletion, streamChatCompletion } from "../api/chat.js";
@@ -20,15 +21,20 @@ import type {
   ChatToolCall,
 } from "../types/chat.js";
 import type { SessionClient, SessionRequestOptions } from "./client-contract.js";
+import { LiveView, type SessionSnapshot, statusOf } from "./live.js";
+import { contentText } from "./message-text.js";
 import type { ChatSessionObserver } from "./observer.js";
+import { holdOf, watchHold } from "./run-hold.js";
 import { SessionStream } from "./session-stream.js";
 import {
   apiErrorOf,
   assignDefined,
   chatStatusMessage,
+  checkInterval,
   checkOptions,
   checkTruncate,
   incompleteReason,
+  isStop,
   LOCAL_KEYS,
   notify,
   requestOptionsFor,
@@ -46,6 +52,9 @@ export type ChatChunkCallback = (chunk: ContentChunk, raw: ChatCompletionChunk) 
 
 /** What `send()` and `generateResponse()` return: the reply text, or the assistant message of a tool/function call. */
 export type ChatReply = string | AssistantMessage;
+
+/** A `ChatSession`'s snapshot: its messages, and the assistant message being streamed as `pending`. */
+export type ChatSnapshot = SessionSnapshot<ChatMessage, AssistantMessage>;
 
 /** Options of `new ChatSession(client, opts)`. */
 export interface ChatSessionOptions {
@@ -73,6 +82,11 @@ export interface ChatSessionOptions {
   observer?: ChatSessionObserver;
   /** Per-call options for every request (headers, timeouts, retries). */
   requestOptions?: SessionRequestOptions;
+  /**
+   * Minimum gap between two notifications of `subscribe`'s listeners while a reply streams, in ms.
+   * Default: one animation frame (`requestAnimationFrame` where there is one, else 16 ms).
+   */
+  notifyIntervalMs?: number;
 }
 
 /** Per-request options: API parameters that override the session's, plus the keys below (never sent). */
@@ -101,19 +115,10 @@ function historyMessage(reply: Record<string, unknown>): AssistantMessage {
   return message;
 }
 
-/** The text of a content value: the string, or the text parts of an array joined. */
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content
-    .map((part) => (part && typeof part.text === "string" && part.type === "text" ? part.text : ""))
-    .join("");
-}
-
 /** `send()`'s return value: the message for a tool or function call, else the text. */
 function replyValue(message: AssistantMessage): ChatReply {
   if (message.function_call || (message.tool_calls && message.tool_calls.length > 0)) return message;
-  return textOf(message.content);
+  return contentText(message.content);
 }
 
 /** lua-openai's `Bad status` error for an error status, with the body as `raw` and the `APIError` as `cause`. */
@@ -140,6 +145,15 @@ function streamedMessage(text: string, completion: ChatCompletion | undefined): 
   return reply;
 }
 
+/** An immutable copy of the reply being streamed (its live tool calls are grown in place). */
+function pendingCopy(partial: AssistantMessage): AssistantMessage {
+  const copy = { ...partial };
+  if (copy.tool_calls)
+    copy.tool_calls = copy.tool_calls.map((call) => ({ ...call, function: { ...call.function } }));
+  if (copy.function_call) copy.function_call = { ...copy.function_call };
+  return Object.freeze(copy);
+}
+
 /**
  * A Chat Completions conversation kept in memory: every `send` appends your message, sends the whole
  * history, and appends the reply.
@@ -150,11 +164,14 @@ function streamedMessage(text: string, completion: ChatCompletion | undefined): 
  * await chat.send("And one more", (chunk) => process.stdout.write(String(chunk)));
  * ```
  */
-export class ChatSession {
+export class ChatSession<Snapshot extends ChatSnapshot = ChatSnapshot> {
   /** The client requests go through. */
   readonly client: SessionClient;
   /** The session options (a copy of what was given; change `model` etc. here between sends). */
-  readonly options: Omit<ChatSessionOptions, "messages" | "functions" | "tools" | "observer">;
+  readonly options: Omit<
+    ChatSessionOptions,
+    "messages" | "functions" | "tools" | "observer" | "notifyIntervalMs"
+  >;
   /** The history, oldest first. Use `appendMessage`/`truncate` to change it so the observer hears of it. */
   readonly messages: ChatMessage[] = [];
   /** Legacy function declarations sent with every request (mutable between sends). */
@@ -167,6 +184,26 @@ export class ChatSession {
   lastCompletion: ChatCompletion | undefined;
 
   #busy = false;
+  /** The reply being streamed (grown in place per chunk), once its first chunk arrived. */
+  #pending: AssistantMessage | undefined;
+  #error: Error | undefined;
+  /** Aborts the reply being generated (`stop()`). */
+  #stopper: AbortController | undefined;
+  #live: LiveView<ChatMessage, Snapshot> | undefined;
+  readonly #notifyIntervalMs: number | undefined;
+
+  /**
+   * Calls `listener` after something changed (a send, each streamed chunk, its end, an error, an
+   * edit): at most once per animation frame while a reply streams. Returns the unsubscribe function.
+   * Made for React's `useSyncExternalStore(session.subscribe, session.getSnapshot)` (both are bound).
+   */
+  readonly subscribe = (listener: () => void): (() => void) => this.#view().subscribe(listener);
+
+  /**
+   * The session as one immutable object (`messages`, `pending`, `status`, `error`): the same object
+   * until something changed; unchanged messages keep their identity from one snapshot to the next.
+   */
+  readonly getSnapshot = (): Snapshot => this.#view().get();
 
   /**
    * @param client - the client: `createClient(...)`, `new OpenAI(...)` or a compat subclass.
@@ -179,7 +216,9 @@ export class ChatSession {
       );
     }
     checkOptions(opts, "new ChatSession(client, opts)");
-    const { messages, functions, tools, observer, ...rest } = opts ?? {};
+    const { messages, functions, tools, observer, notifyIntervalMs, ...rest } = opts ?? {};
+    checkInterval(notifyIntervalMs, "new ChatSession");
+    this.#notifyIntervalMs = notifyIntervalMs;
     this.client = client;
     this.options = { ...rest };
     this.observer = observer;
@@ -204,9 +243,36 @@ export class ChatSession {
     }
   }
 
-  /** Whether a reply is being generated (a second `send` meanwhile is refused). */
+  /** Whether a reply is being generated, or a tool run holds the session (a `send` meanwhile is refused). */
   get busy(): boolean {
-    return this.#busy;
+    return this.#occupied();
+  }
+
+  /**
+   * Stops the reply being generated (and a tool run on this session): the partial reply is kept,
+   * marked incomplete (`aborted`), and the status goes back to `ready`. Does nothing when idle.
+   */
+  stop(): void {
+    this.#stopper?.abort();
+    holdOf(this)?.controller.abort();
+  }
+
+  /**
+   * Replaces the history with `messages` (validated first; a TypeError names a malformed one). The
+   * messages both lists start with (the same objects) are kept; the rest is cut and appended again,
+   * so the observer and a store hear of exactly what changed. Refused while a reply is generated.
+   */
+  setMessages(messages: readonly ChatMessage[]): void {
+    if (!Array.isArray(messages)) throw new TypeError("ChatSession.setMessages: messages must be an array.");
+    messages.forEach((m, i) => {
+      assertChatMessage(m, `ChatSession.setMessages: messages[${i}]`);
+    });
+    let kept = 0;
+    while (kept < messages.length && kept < this.messages.length && messages[kept] === this.messages[kept]) {
+      kept++;
+    }
+    this.truncate(kept);
+    for (const message of messages.slice(kept)) this.#append(message);
   }
 
   /** Validates and appends messages (each fires `observer.onAppend`). Throws a TypeError on a malformed one. */
@@ -269,10 +335,11 @@ export class ChatSession {
    * delete (`truncate(i)`), edit (`truncate(i)` then `send(newText)`).
    */
   truncate(length: number): void {
-    checkTruncate("ChatSession.truncate", length, this.messages.length, this.#busy, "reply");
+    checkTruncate("ChatSession.truncate", length, this.messages.length, this.#occupied(), "reply");
     if (length === this.messages.length) return;
     this.messages.length = length;
     notify(this.observer, this.observer?.onTruncate, length);
+    this.#live?.changed(true, true);
   }
 
   /**
@@ -294,7 +361,49 @@ export class ChatSession {
     return this.#streamOf(options);
   }
 
+  // ---------------------------------------------------------------- live view
+
+  /** Extra snapshot fields of a subclass (`@oaikit/sessions` adds each message's stored state). */
+  protected snapshotExtras(_messages: readonly ChatMessage[]): object | undefined {
+    return undefined;
+  }
+
+  /** Called when the first snapshot listener subscribes (`true`) and when the last one leaves. */
+  protected snapshotWatched(_active: boolean): void {}
+
+  /** Tells the listeners that a subclass's extra fields changed (on the next microtask). */
+  protected snapshotChanged(): void {
+    this.#live?.changed(false, true);
+  }
+
+  #view(): LiveView<ChatMessage, Snapshot> {
+    if (this.#live) return this.#live;
+    this.#live = new LiveView<ChatMessage, Snapshot>(
+      {
+        items: () => this.messages,
+        snapshot: (messages) => {
+          const busy = this.busy;
+          return Object.freeze({
+            messages,
+            pending: busy && this.#pending ? pendingCopy(this.#pending) : null,
+            ...statusOf(busy, this.#error),
+            ...this.snapshotExtras(messages),
+          }) as Snapshot;
+        },
+        watched: (active) => this.snapshotWatched(active),
+      },
+      this.#notifyIntervalMs,
+    );
+    watchHold(this, () => this.#live?.changed(false, true));
+    return this.#live;
+  }
+
   // ---------------------------------------------------------------- internals
+
+  /** Generating a reply, or held by a tool run. */
+  #occupied(): boolean {
+    return this.#busy || holdOf(this) !== undefined;
+  }
 
   /** A claimed session's reply as a stream (the `*Stream` methods). */
   #streamOf(options: ChatSendOptions): SessionStream<ChatReply> {
@@ -309,12 +418,16 @@ export class ChatSession {
   }
 
   #claim(): void {
-    if (this.#busy) {
+    const hold = holdOf(this);
+    if (this.#busy || (hold && !hold.inside)) {
       throw new TypeError(
-        "ChatSession: a reply is already being generated; await it (or abort its stream) before sending again.",
+        "ChatSession: a reply is already being generated; await it (or stop it) before sending again.",
       );
     }
     this.#busy = true;
+    this.#error = undefined;
+    this.#stopper = new AbortController();
+    this.#live?.changed(false, true);
   }
 
   /** Claims the session, then appends the caller's message; a malformed one releases the claim. */
@@ -331,6 +444,7 @@ export class ChatSession {
   #append(message: ChatMessage): void {
     this.messages.push(message);
     notify(this.observer, this.observer?.onAppend, message, this.messages.length - 1);
+    this.#live?.changed(true, true);
   }
 
   #toMessage(message: string | ChatMessage, where: string): ChatMessage {
@@ -363,18 +477,43 @@ export class ChatSession {
     sink?: (chunk: ContentChunk) => void,
     streamSignal?: AbortSignal,
   ): Promise<ChatReply> {
+    let signal: AbortSignal | undefined;
     try {
       const callback = opts.stream_callback ?? opts.onChunk;
       const stream = Boolean(callback || sink || opts.stream === true);
       const params = this.#params(opts, stream);
-      const { signal, requestOptions } = requestOptionsFor(this.options.requestOptions, opts, streamSignal);
+      const request = requestOptionsFor(
+        this.options.requestOptions,
+        opts,
+        streamSignal,
+        this.#stopper?.signal,
+      );
+      signal = request.signal;
+      const { requestOptions } = request;
       // A copy: the request must not see the reply that will be appended to the live array.
       const history = [...this.messages];
       if (!stream) return await this.#complete(history, params, requestOptions, appendResponse);
       return await this.#stream(history, params, requestOptions, appendResponse, callback, sink, signal);
+    } catch (error) {
+      this.#finish(error, signal);
+      throw error;
     } finally {
-      this.#busy = false;
+      this.#finish();
     }
+  }
+
+  /**
+   * The end of a request (once: later calls do nothing): idle again, with `error` unless it was a stop.
+   * Called before the reply is appended, so that listeners never see the reply and a busy status.
+   */
+  #finish(error?: unknown, signal?: AbortSignal): void {
+    if (!this.#busy) return;
+    this.#busy = false;
+    this.#pending = undefined;
+    this.#stopper = undefined;
+    // A stop is not an error: the status goes back to ready.
+    if (error !== undefined && !isStop(error, signal)) this.#error = error as Error;
+    this.#live?.changed(false, true);
   }
 
   async #complete(
@@ -400,6 +539,7 @@ export class ChatSession {
     }
     this.lastCompletion = result.data;
     const message = historyMessage(parsed.message);
+    this.#finish();
     if (appendResponse) this.#append(message);
     return replyValue(message);
   }
@@ -434,6 +574,10 @@ export class ChatSession {
         if (live?.tool_calls) partial.tool_calls = live.tool_calls;
         if (live?.function_call) partial.function_call = live.function_call;
         if (onPartial) notify(observer, onPartial, partial, this.messages.length);
+        if (appendResponse) {
+          this.#pending = partial;
+          this.#live?.changed(false, false);
+        }
         callback?.(chunk, raw);
         sink?.(chunk);
       }
@@ -447,7 +591,9 @@ export class ChatSession {
       if (received && appendResponse) {
         // Keep what arrived (never lose a partial reply) and say why it is incomplete.
         const partial = streamedMessage(text, chunks.currentSnapshot());
+        this.#finish(error, signal);
         this.messages.push(partial);
+        this.#live?.changed(true, true);
         notify(
           observer,
           observer?.onIncomplete,
@@ -459,6 +605,7 @@ export class ChatSession {
       throw error;
     }
     const message = streamedMessage(text, this.lastCompletion);
+    this.#finish();
     if (appendResponse) this.#append(message);
     return replyValue(message);
   }

@@ -1,7 +1,8 @@
 /**
  * `ResponsesChatSession`: lua-openai's Responses API conversation. State lives on the server, chained by
  * `previous_response_id`; the session keeps the id, the response objects (`responseHistory`) and the
- * `turns` (inputs and responses, for display and persistence). DESIGN.md fixes: any 2xx is success,
+ * `turns` (inputs and responses, for display and persistence), with the same live view as `ChatSession`
+ * (`subscribe`/`getSnapshot`, `stop`, `setMessages`). DESIGN.md fixes: any 2xx is success,
  * any output item type is accepted (reasoning, image_generation_call, ...), errors are thrown as
  * `ResponsesSessionError` with lua-openai's texts.
  */
@@ -16,15 +17,19 @@ import type {
   ResponseStreamEvent,
 } from "../types/responses.js";
 import type { SessionClient, SessionRequestOptions } from "./client-contract.js";
+import { LiveView, type SessionSnapshot, statusOf } from "./live.js";
 import type { ResponsesSessionObserver, ResponsesTurn } from "./observer.js";
 import { type ResponseWithHelpers, withResponseHelpers } from "./response-helpers.js";
+import { holdOf, watchHold } from "./run-hold.js";
 import { SessionStream } from "./session-stream.js";
 import {
   apiErrorOf,
   assignDefined,
+  checkInterval,
   checkOptions,
   checkTruncate,
   incompleteReason,
+  isStop,
   LOCAL_KEYS,
   notify,
   requestOptionsFor,
@@ -34,6 +39,12 @@ import { assertResponseInput, assertResponsesTurn, responseShapeError } from "./
 
 /** Called for every text delta: `chunk.content` / `String(chunk)` is the text; `raw` the event as sent. */
 export type ResponsesChunkCallback = (chunk: ContentChunk, raw: ResponseStreamEvent) => void;
+
+/** The reply being streamed, as a Responses snapshot's `pending`: its output text so far. */
+export type PartialTurn = Extract<ResponsesTurn, { kind: "partial" }>;
+
+/** A `ResponsesChatSession`'s snapshot: `messages` are its turns; `pending` the reply being streamed. */
+export type ResponsesSnapshot = SessionSnapshot<ResponsesTurn, PartialTurn>;
 
 /** Options of `new ResponsesChatSession(client, opts)`. */
 export interface ResponsesChatSessionOptions {
@@ -57,6 +68,8 @@ export interface ResponsesChatSessionOptions {
   observer?: ResponsesSessionObserver;
   /** Per-call options for every request (headers, timeouts, retries). */
   requestOptions?: SessionRequestOptions;
+  /** Minimum gap between two notifications of `subscribe`'s listeners while a reply streams (see `ChatSession`). */
+  notifyIntervalMs?: number;
 }
 
 /** Per-request options: API parameters that override the session's, plus the keys below (never sent). */
@@ -110,13 +123,13 @@ function checkShape(data: ResponseObject, status?: number): ResponseObject {
  * const text = await session.send("Again, streamed", (chunk) => process.stdout.write(String(chunk)));
  * ```
  */
-export class ResponsesChatSession {
+export class ResponsesChatSession<Snapshot extends ResponsesSnapshot = ResponsesSnapshot> {
   /** The client requests go through. */
   readonly client: SessionClient;
   /** The session options (a copy; change `model` etc. here between sends). */
   readonly options: Omit<
     ResponsesChatSessionOptions,
-    "turns" | "responseHistory" | "currentResponseId" | "observer"
+    "turns" | "responseHistory" | "currentResponseId" | "observer" | "notifyIntervalMs"
   >;
   /** Every response received, oldest first, with the helpers attached. */
   readonly responseHistory: ResponseWithHelpers[] = [];
@@ -130,6 +143,18 @@ export class ResponsesChatSession {
   /** The id the conversation started from (before any response in `turns`). */
   #baseResponseId: string | undefined;
   #busy = false;
+  /** The output text of the reply being streamed, once its first delta arrived. */
+  #pendingText: string | undefined;
+  #error: Error | undefined;
+  #stopper: AbortController | undefined;
+  #live: LiveView<ResponsesTurn, Snapshot> | undefined;
+  readonly #notifyIntervalMs: number | undefined;
+
+  /** Calls `listener` after something changed (see `ChatSession.subscribe`). Returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => this.#view().subscribe(listener);
+
+  /** The session as one immutable object: `messages` (the turns), `pending`, `status`, `error`. */
+  readonly getSnapshot = (): Snapshot => this.#view().get();
 
   /**
    * @param client - the client: `createClient(...)`, `new OpenAI(...)` or a compat subclass.
@@ -142,7 +167,9 @@ export class ResponsesChatSession {
       );
     }
     checkOptions(opts, "new ResponsesChatSession(client, opts)");
-    const { turns, responseHistory, currentResponseId, observer, ...rest } = opts ?? {};
+    const { turns, responseHistory, currentResponseId, observer, notifyIntervalMs, ...rest } = opts ?? {};
+    checkInterval(notifyIntervalMs, "new ResponsesChatSession");
+    this.#notifyIntervalMs = notifyIntervalMs;
     this.client = client;
     this.options = { ...rest };
     this.observer = observer;
@@ -166,9 +193,39 @@ export class ResponsesChatSession {
     this.currentResponseId = currentResponseId ?? lastInTurns ?? opts.previous_response_id;
   }
 
-  /** Whether a response is being generated. */
+  /** Whether a response is being generated, or a tool run holds the session. */
   get busy(): boolean {
-    return this.#busy;
+    return this.#busy || holdOf(this) !== undefined;
+  }
+
+  /** Stops the response being generated (and a tool run on this session); see `ChatSession.stop`. */
+  stop(): void {
+    this.#stopper?.abort();
+    holdOf(this)?.controller.abort();
+  }
+
+  /**
+   * Replaces the turns with `turns` (validated first): the turns both lists start with (the same
+   * objects) are kept, the rest cut (`truncate`) and appended again; `responseHistory` and
+   * `currentResponseId` follow. Refused while a response is generated.
+   */
+  setMessages(turns: readonly ResponsesTurn[]): void {
+    if (!Array.isArray(turns))
+      throw new TypeError("ResponsesChatSession.setMessages: turns must be an array.");
+    turns.forEach((turn, i) => {
+      assertResponsesTurn(turn, `ResponsesChatSession.setMessages: turns[${i}]`);
+    });
+    let kept = 0;
+    while (kept < turns.length && kept < this.turns.length && turns[kept] === this.turns[kept]) kept++;
+    this.truncate(kept);
+    for (const turn of turns.slice(kept)) {
+      if (turn.kind === "response") {
+        const response = withResponseHelpers(turn.response);
+        this.currentResponseId = response.id;
+        this.responseHistory.push(response);
+      }
+      this.#appendTurn(turn);
+    }
   }
 
   /**
@@ -240,7 +297,13 @@ export class ResponsesChatSession {
    * the removed turns leave `responseHistory`, and `currentResponseId` goes back to the last kept one.
    */
   truncate(length: number): void {
-    checkTruncate("ResponsesChatSession.truncate", length, this.turns.length, this.#busy, "response");
+    checkTruncate(
+      "ResponsesChatSession.truncate",
+      length,
+      this.turns.length,
+      this.#busy || holdOf(this) !== undefined,
+      "response",
+    );
     if (length === this.turns.length) return;
     const removed = new Set(
       this.turns.slice(length).flatMap((turn) => (turn.kind === "response" ? [turn.response] : [])),
@@ -251,6 +314,7 @@ export class ResponsesChatSession {
     }
     this.currentResponseId = this.#lastResponseId(length) ?? this.#baseResponseId;
     notify(this.observer, this.observer?.onTruncate, length);
+    this.#live?.changed(true, true);
   }
 
   /**
@@ -273,6 +337,44 @@ export class ResponsesChatSession {
     const input = this.#rewindToLastInput();
     this.#claim();
     return this.#streamOf(input, options);
+  }
+
+  // ---------------------------------------------------------------- live view
+
+  /** Extra snapshot fields of a subclass (see `ChatSession`). */
+  protected snapshotExtras(_turns: readonly ResponsesTurn[]): object | undefined {
+    return undefined;
+  }
+
+  /** Called when the first snapshot listener subscribes (`true`) and when the last one leaves. */
+  protected snapshotWatched(_active: boolean): void {}
+
+  /** Tells the listeners that a subclass's extra fields changed. */
+  protected snapshotChanged(): void {
+    this.#live?.changed(false, true);
+  }
+
+  #view(): LiveView<ResponsesTurn, Snapshot> {
+    if (this.#live) return this.#live;
+    this.#live = new LiveView<ResponsesTurn, Snapshot>(
+      {
+        items: () => this.turns,
+        snapshot: (messages) => {
+          const busy = this.busy;
+          const text = this.#pendingText;
+          return Object.freeze({
+            messages,
+            pending: busy && text !== undefined ? Object.freeze({ kind: "partial" as const, text }) : null,
+            ...statusOf(busy, this.#error),
+            ...this.snapshotExtras(messages),
+          }) as Snapshot;
+        },
+        watched: (active) => this.snapshotWatched(active),
+      },
+      this.#notifyIntervalMs,
+    );
+    watchHold(this, () => this.#live?.changed(false, true));
+    return this.#live;
   }
 
   // ---------------------------------------------------------------- internals
@@ -306,21 +408,40 @@ export class ResponsesChatSession {
   }
 
   #claim(): void {
-    if (this.#busy) {
+    const hold = holdOf(this);
+    if (this.#busy || (hold && !hold.inside)) {
       throw new TypeError(
-        "ResponsesChatSession: a response is already being generated; await it (or abort its stream) before sending again.",
+        "ResponsesChatSession: a response is already being generated; await it (or stop it) before sending again.",
       );
     }
     this.#busy = true;
+    this.#error = undefined;
+    this.#stopper = new AbortController();
+    this.#live?.changed(false, true);
+  }
+
+  /**
+   * The end of a request (once: later calls do nothing): idle again, with `error` unless it was a stop.
+   * Called before the response is recorded, so that listeners never see it and a busy status.
+   */
+  #settle(error?: unknown, signal?: AbortSignal): void {
+    if (!this.#busy) return;
+    this.#busy = false;
+    this.#pendingText = undefined;
+    this.#stopper = undefined;
+    if (error !== undefined && !isStop(error, signal)) this.#error = error as Error;
+    this.#live?.changed(false, true);
   }
 
   #appendTurn(turn: ResponsesTurn): void {
     this.turns.push(turn);
     notify(this.observer, this.observer?.onAppend, turn, this.turns.length - 1, this.currentResponseId);
+    this.#live?.changed(true, true);
   }
 
   #record(response: ResponseObject): ResponseWithHelpers {
     const withHelpers = withResponseHelpers(response);
+    this.#settle();
     this.currentResponseId = response.id;
     this.responseHistory.push(withHelpers);
     this.#appendTurn({ kind: "response", response: withHelpers });
@@ -351,9 +472,13 @@ export class ResponsesChatSession {
       // lua-openai returns the streamed text, not the object (that one is in responseHistory).
       return (await this.#runStream(input, opts, callback)).text;
     }
+    let failure: unknown;
+    let signal: AbortSignal | undefined;
     try {
       const params = this.#params(opts, false);
-      const { requestOptions } = requestOptionsFor(this.options.requestOptions, opts);
+      const request = requestOptionsFor(this.options.requestOptions, opts, this.#stopper?.signal);
+      signal = request.signal;
+      const { requestOptions } = request;
       const result = await createResponse(this.client, input, params, undefined, requestOptions);
       if (!result.ok) {
         throw statusError(
@@ -363,8 +488,11 @@ export class ResponsesChatSession {
         );
       }
       return this.#record(checkShape(result.data, result.status));
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
-      this.#busy = false;
+      this.#settle(failure, signal);
     }
   }
 
@@ -383,7 +511,13 @@ export class ResponsesChatSession {
   ): Promise<{ response: ResponseWithHelpers; text: string }> {
     let text = "";
     let received = false;
-    const { signal, requestOptions } = requestOptionsFor(this.options.requestOptions, opts, streamSignal);
+    let failure: unknown;
+    const { signal, requestOptions } = requestOptionsFor(
+      this.options.requestOptions,
+      opts,
+      streamSignal,
+      this.#stopper?.signal,
+    );
     try {
       const params = this.#params(opts, true);
       const events = streamResponse(this.client, input, params, requestOptions);
@@ -392,6 +526,8 @@ export class ResponsesChatSession {
           text += raw.delta;
           received = true;
           notify(this.observer, this.observer?.onPartial, text, this.turns.length);
+          this.#pendingText = text;
+          this.#live?.changed(false, false);
           const chunk = new ContentChunk({ content: raw.delta });
           callback?.(chunk, raw);
           sink?.(chunk);
@@ -402,17 +538,17 @@ export class ResponsesChatSession {
       const completed = await events.final();
       return { response: this.#record(checkShape(completed)), text };
     } catch (error) {
-      if (error instanceof APIError) {
-        throw statusError(error.status, error.error.raw, error);
-      }
-      if (received) {
+      failure = error instanceof APIError ? statusError(error.status, error.error.raw, error) : error;
+      if (failure === error && received) {
         const reason = incompleteReason(error, signal);
+        this.#settle(error, signal);
         this.turns.push({ kind: "partial", text, reason });
+        this.#live?.changed(true, true);
         notify(this.observer, this.observer?.onIncomplete, text, this.turns.length - 1, reason);
       }
-      throw error;
+      throw failure;
     } finally {
-      this.#busy = false;
+      this.#settle(failure, signal);
     }
   }
 }

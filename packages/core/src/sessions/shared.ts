@@ -13,6 +13,18 @@ export function incompleteReason(error: unknown, signal: AbortSignal | undefined
   return "error";
 }
 
+/** Whether the error that ended a reply is a stop (an abort): the session is then ready, not in error. */
+export function isStop(error: unknown, signal: AbortSignal | undefined): boolean {
+  return incompleteReason(error, signal) === "aborted";
+}
+
+/** Checks the `notifyIntervalMs` option (undefined, or a number of ms from 0). */
+export function checkInterval(value: unknown, where: string): void {
+  if (value !== undefined && (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value))) {
+    throw new TypeError(`${where}: opts.notifyIntervalMs must be a number of milliseconds >= 0.`);
+  }
+}
+
 /**
  * Calls an observer callback. Observers must not throw; if one does, the session's state stays
  * consistent and the error goes to the observer's `onError`, else to `console.error`:
@@ -140,14 +152,15 @@ export function sendOptions<O extends LocalSendOptions>(
 
 /**
  * The client options of one request: the session's `requestOptions` under the call's, with one signal
- * that aborts when the stream, the call or either `requestOptions` does.
+ * that aborts when any of `signals` (the stream's, the session's stop), the call or either
+ * `requestOptions` does.
  */
 export function requestOptionsFor(
   session: SessionRequestOptions | undefined,
   call: LocalSendOptions,
-  streamSignal?: AbortSignal,
+  ...signals: (AbortSignal | undefined)[]
 ): { signal: AbortSignal | undefined; requestOptions: SessionRequestOptions } {
-  const signal = anySignal([streamSignal, call.signal, call.requestOptions?.signal, session?.signal]);
+  const signal = anySignal([...signals, call.signal, call.requestOptions?.signal, session?.signal]);
   const requestOptions: SessionRequestOptions = { ...session, ...call.requestOptions };
   if (signal) requestOptions.signal = signal;
   return { signal, requestOptions };

@@ -26,6 +26,6 @@ export type {
   ToolRunOptions,
   ToolStep,
 } from "./run.js";
-export { runTools } from "./run.js";
+export { runTools, ToolRunStream } from "./run.js";
 export type { Tool, ToolCall, ToolContext, ToolErrorMode, ToolResult } from "./tool.js";
 export { tool } from "./tool.js";

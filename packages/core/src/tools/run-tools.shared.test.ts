@@ -9,6 +9,7 @@ import { recordingClient } from "../../test/recording-client.js";
 import {
   type ChatCompletionChunk,
   ChatSession,
+  ContentChunk,
   createClient,
   RequestAbortedError,
   type ResponseStreamEvent,
@@ -342,5 +343,121 @@ describe("runTools: the Responses API", () => {
     expect(() => runTools(client, { input: "x", tools: [t, t] })).toThrow(/two tools are named/);
     expect(() => runTools(client, { input: 3 as never, tools: [t] })).toThrow(/input must be/);
     expect(() => runTools(client, { tools: [t] } as never)).toThrow(/messages.*input.*session/);
+  });
+});
+
+describe("runTools on a session: one chunk shape, a stream with abort(), steps in the snapshot", () => {
+  test("streams the session's ContentChunks of every step; the session stays streaming while tools run", async () => {
+    const { client } = recordingClient();
+    const chat = new ChatSession(client);
+    const during: { status: string; roles: string[]; refused: boolean }[] = [];
+    const weather = tool({
+      name: "get_weather",
+      parameters: z.object({ city: z.string() }),
+      execute: ({ city }) => {
+        const snapshot = chat.getSnapshot();
+        let refused = false;
+        try {
+          chat.sendStream("an interruption");
+        } catch (error) {
+          refused = error instanceof TypeError;
+        }
+        during.push({ status: snapshot.status, roles: snapshot.messages.map((m) => m.role), refused });
+        return `sunny in ${city}`;
+      },
+    });
+    const time = tool({
+      name: "get_time",
+      parameters: z.object({ city: z.string() }),
+      execute: () => "noon",
+    });
+    const onChunk: [ContentChunk, number][] = [];
+    const run = runTools(client, {
+      session: chat,
+      input: question,
+      tools: [weather, time],
+      onChunk: (chunk, step) => onChunk.push([chunk, step]),
+    });
+    expect(chat.getSnapshot().status).toBe("streaming");
+    expect(() => chat.sendStream("meanwhile")).toThrow(/already being generated/);
+    const iterated: ContentChunk[] = [];
+    for await (const chunk of run) iterated.push(chunk);
+    const result = await run;
+    expect(result.finish).toBe("answer");
+    expect(iterated).toEqual(onChunk.map(([chunk]) => chunk));
+    expect(iterated.every((chunk) => chunk instanceof ContentChunk)).toBe(true);
+    expect(iterated.some((chunk) => chunk.tool_calls)).toBe(true);
+    expect(
+      onChunk
+        .filter(([, step]) => step === 1)
+        .map(([chunk]) => String(chunk))
+        .join(""),
+    ).toBe(result.text);
+    // While the tools ran, the session was held: streaming, the assistant's calls already in the history.
+    expect(during).toEqual([{ status: "streaming", roles: ["user", "assistant"], refused: true }]);
+    expect(chat.getSnapshot()).toMatchObject({ status: "ready", pending: null });
+    expect(chat.getSnapshot().messages.map((m) => m.role)).toEqual([
+      "user",
+      "assistant",
+      "tool",
+      "tool",
+      "assistant",
+    ]);
+  });
+
+  test("the session's stop() ends the run while its tools run; abort() and break do too", async () => {
+    const { client } = recordingClient();
+    const chat = new ChatSession(client);
+    let signal: AbortSignal | undefined;
+    const slow = tool({
+      name: "get_weather",
+      parameters: z.object({ city: z.string() }),
+      execute: async (_args, context) => {
+        signal = context.signal;
+        chat.stop();
+        return "too late";
+      },
+    });
+    const time = tool({
+      name: "get_time",
+      parameters: z.object({ city: z.string() }),
+      execute: () => "noon",
+    });
+    const error = await runTools(client, { session: chat, input: question, tools: [slow, time] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(signal?.aborted).toBe(true);
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect(chat.getSnapshot()).toMatchObject({ status: "ready", error: undefined });
+    // The tool results are kept; the next call was never answered.
+    expect(chat.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool", "tool"]);
+
+    const other = new ChatSession(client);
+    const run = runTools(client, {
+      session: other,
+      input: question,
+      tools: meetingTools().tools,
+      stream: true,
+    });
+    for await (const _chunk of run) break; // leaving the loop aborts the run
+    await expect(run).rejects.toBeInstanceOf(RequestAbortedError);
+    expect(other.getSnapshot().status).toBe("ready");
+
+    const again = runTools(client, { session: chat, input: "and now?", tools: [time], stream: true });
+    again.abort();
+    await expect(again.final()).rejects.toBeInstanceOf(RequestAbortedError);
+    expect(chat.busy).toBe(false);
+  });
+
+  test("a session that is generating a reply is refused at the call", async () => {
+    const { client } = recordingClient();
+    const chat = new ChatSession(client);
+    const stream = chat.sendStream("Hello");
+    const t = tool({ name: "get_time", parameters: z.object({}), execute: () => "now" });
+    expect(() => runTools(client, { session: chat, input: "x", tools: [t] })).toThrow(
+      /session is generating a reply/,
+    );
+    await stream.final();
   });
 });

@@ -1,7 +1,10 @@
 /**
  * `runTools`: the tool loop for both APIs, on a client or on a session. Each step is one model call;
  * the calls it asks for run at once and their results go back in the next call, until the model
- * answers without a call or `maxSteps` calls were made.
+ * answers without a call or `maxSteps` calls were made. On a session, the run holds the session
+ * (`sessions/run-hold.ts`: its status stays `streaming` while the tools run, `stop()` ends the run)
+ * and returns a `ToolRunStream`: the same `ContentChunk`s as `sendStream`, `final()` (or `await`),
+ * `abort()`.
  */
 import { createChatCompletion, streamChatCompletion } from "../api/chat.js";
 import { createResponse, streamResponse } from "../api/responses.js";
@@ -12,6 +15,9 @@ import { ToolExecutionError } from "../errors/errors.js";
 import type { SchemaInput } from "../schema/standard.js";
 import type { ChatSession } from "../sessions/chat-session.js";
 import type { ResponsesChatSession } from "../sessions/responses-session.js";
+import { holdOf, holdSession } from "../sessions/run-hold.js";
+import { SessionStream } from "../sessions/session-stream.js";
+import type { ContentChunk } from "../stream/content-chunk.js";
 import type {
   AssistantMessage,
   ChatCompletion,
@@ -110,8 +116,8 @@ export interface ChatSessionToolRunOptions extends ToolRunOptions<ChatToolStep> 
   /** The user's message (a string or a message); without it, the session answers its history as it is. */
   input?: string | ChatMessage;
   params?: ChatCompletionCreateParams;
-  /** The raw chunks with text or tool calls (what the session's own callback gets), with the step index. */
-  onChunk?: (chunk: ChatCompletionChunk, step: number) => void;
+  /** Every chunk with text or tool calls (what the session's `sendStream` yields), with the step index. */
+  onChunk?: (chunk: ContentChunk, step: number) => void;
 }
 
 /** `runTools(client, { session, input, tools })` on a `ResponsesChatSession`: chained by the session. */
@@ -120,8 +126,24 @@ export interface ResponsesSessionToolRunOptions extends ToolRunOptions<Responses
   messages?: undefined;
   input: ResponseInput;
   params?: ResponseCreateParams;
-  /** The raw text delta events (what the session's own callback gets), with the step index. */
-  onChunk?: (event: ResponseStreamEvent, step: number) => void;
+  /** Every text chunk (what the session's `sendStream` yields), with the step index. */
+  onChunk?: (chunk: ContentChunk, step: number) => void;
+}
+
+/**
+ * A tool run on a session: `for await (const chunk of run)` gives every step's `ContentChunk`s as they
+ * stream (the session's `sendStream` chunks); `await run` or `await run.final()` gives the result;
+ * `run.abort()` (or the session's `stop()`) ends it: the request in flight is aborted (its partial
+ * reply kept), the tools get an aborted `context.signal`, and the run rejects.
+ */
+export class ToolRunStream<Run> extends SessionStream<Run> implements PromiseLike<Run> {
+  // biome-ignore lint/suspicious/noThenProperty: the stream is awaitable on purpose (`await runTools(...)`).
+  then<A = Run, B = never>(
+    onFulfilled?: ((run: Run) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.final().then(onFulfilled, onRejected);
+  }
 }
 
 /** The result of a Chat Completions run. */
@@ -172,8 +194,11 @@ export interface ResponsesToolRun {
  */
 export function runTools(client: Client, options: ChatToolRunOptions): Promise<ChatToolRun>;
 export function runTools(client: Client, options: ResponsesToolRunOptions): Promise<ResponsesToolRun>;
-export function runTools(client: Client, options: ChatSessionToolRunOptions): Promise<ChatToolRun>;
-export function runTools(client: Client, options: ResponsesSessionToolRunOptions): Promise<ResponsesToolRun>;
+export function runTools(client: Client, options: ChatSessionToolRunOptions): ToolRunStream<ChatToolRun>;
+export function runTools(
+  client: Client,
+  options: ResponsesSessionToolRunOptions,
+): ToolRunStream<ResponsesToolRun>;
 export function runTools(
   client: Client,
   options:
@@ -181,7 +206,7 @@ export function runTools(
     | ResponsesToolRunOptions
     | ChatSessionToolRunOptions
     | ResponsesSessionToolRunOptions,
-): Promise<ChatToolRun | ResponsesToolRun> {
+): Promise<ChatToolRun | ResponsesToolRun> | ToolRunStream<ChatToolRun | ResponsesToolRun> {
   const where = "runTools(client, options)";
   if (!isRecord(options))
     throw new TypeError(`${where}: options must be an object (got ${describeValue(options)}).`);
@@ -193,13 +218,16 @@ export function runTools(
         `${where}: options.session must be a ChatSession or ResponsesChatSession of this client.`,
       );
     }
-    if (Array.isArray(session.messages) && typeof session.generateResponse === "function") {
-      return chatSessionLoop(options as ChatSessionToolRunOptions, run);
+    const chat = Array.isArray(session.messages) && typeof session.generateStream === "function";
+    if (!chat && !(Array.isArray(session.turns) && Array.isArray(session.responseHistory))) {
+      throw new TypeError(`${where}: options.session must be a ChatSession or a ResponsesChatSession.`);
     }
-    if (Array.isArray(session.turns) && Array.isArray(session.responseHistory)) {
-      return responsesSessionLoop(options as ResponsesSessionToolRunOptions, run);
+    if (session.busy === true || holdOf(session)) {
+      throw new TypeError(`${where}: the session is generating a reply; await it (or stop it) first.`);
     }
-    throw new TypeError(`${where}: options.session must be a ChatSession or a ResponsesChatSession.`);
+    return chat
+      ? sessionRun(options as ChatSessionToolRunOptions, run, chatSessionLoop)
+      : sessionRun(options as ResponsesSessionToolRunOptions, run, responsesSessionLoop);
   }
   if ("messages" in options) {
     if (!Array.isArray(options.messages)) {
@@ -350,25 +378,84 @@ async function chatLoop(client: Client, options: ChatToolRunOptions, run: Run): 
   }
 }
 
-async function chatSessionLoop(options: ChatSessionToolRunOptions, run: Run): Promise<ChatToolRun> {
+/** What a session loop gets: the run (its signal is the hold's), the hold, and where chunks go. */
+interface SessionRun extends Run {
+  signal: AbortSignal;
+  /** Starts a model call on the session: the hold lets the run's own claim through. */
+  call<T>(start: () => T): T;
+  push(chunk: ContentChunk, step: number): void;
+}
+
+/**
+ * Holds the session for the run and returns its stream. The hold is taken at once (the session's
+ * status turns `streaming`, a send from elsewhere is refused) and released when the run ends.
+ */
+function sessionRun<O extends ChatSessionToolRunOptions | ResponsesSessionToolRunOptions, R>(
+  options: O,
+  run: Run,
+  loop: (options: O, run: SessionRun) => Promise<R>,
+): ToolRunStream<R> {
+  const controller = new AbortController();
+  const release = holdSession(options.session, controller);
+  const abort = () => controller.abort();
+  run.signal?.addEventListener("abort", abort, { once: true });
+  if (run.signal?.aborted) abort();
+  return new ToolRunStream<R>(async (push, streamSignal) => {
+    streamSignal.addEventListener("abort", abort, { once: true });
+    if (streamSignal.aborted) abort();
+    const hold = holdOf(options.session)!;
+    const { signal } = controller;
+    try {
+      return await loop(options, {
+        ...run,
+        signal,
+        requestOptions: { ...run.requestOptions, signal },
+        call: (start) => {
+          hold.inside = true;
+          try {
+            return start();
+          } finally {
+            hold.inside = false;
+          }
+        },
+        push: (chunk, step) => {
+          options.onChunk?.(chunk, step);
+          push(chunk);
+        },
+      });
+    } finally {
+      release();
+      run.signal?.removeEventListener("abort", abort);
+    }
+  });
+}
+
+async function chatSessionLoop(options: ChatSessionToolRunOptions, run: SessionRun): Promise<ChatToolRun> {
   const { session } = options;
   const steps: ChatToolStep[] = [];
-  let index = 0;
   const sendOptions = () => ({
     ...options.params,
     tools: chatTools(run),
     signal: run.signal,
     requestOptions: run.requestOptions,
-    ...(run.stream
-      ? {
-          stream: true,
-          onChunk: (_chunk: unknown, raw: ChatCompletionChunk) => options.onChunk?.(raw, index),
-        }
-      : {}),
   });
-  if (options.input !== undefined) await session.send(options.input, sendOptions());
-  else await session.generateResponse(true, sendOptions());
-  for (;;) {
+  const modelCall = async (index: number, input: string | ChatMessage | undefined) => {
+    if (!run.stream) {
+      await run.call(() =>
+        input !== undefined
+          ? session.send(input, sendOptions())
+          : session.generateResponse(true, sendOptions()),
+      );
+      return;
+    }
+    const stream = run.call(() =>
+      input !== undefined ? session.sendStream(input, sendOptions()) : session.generateStream(sendOptions()),
+    );
+    for await (const chunk of stream) run.push(chunk, index);
+    await stream.final();
+  };
+  await modelCall(0, options.input);
+  for (let index = 0; ; ) {
     const completion = session.lastCompletion as ChatCompletion;
     const last = session.lastMessage() as AssistantMessage;
     const { calls, text } = chatReply({
@@ -383,7 +470,7 @@ async function chatSessionLoop(options: ChatSessionToolRunOptions, run: Run): Pr
       return { finish, text, completion, messages: [...session.messages], steps };
     }
     index++;
-    await session.generateResponse(true, sendOptions());
+    await modelCall(index, undefined);
   }
 }
 
@@ -459,29 +546,27 @@ async function responsesLoop(
 
 async function responsesSessionLoop(
   options: ResponsesSessionToolRunOptions,
-  run: Run,
+  run: SessionRun,
 ): Promise<ResponsesToolRun> {
   const { session } = options;
   const steps: ResponsesToolStep[] = [];
   const items: ResponseInputItem[] = [];
-  let index = 0;
-  const send = async (input: ResponseInput) => {
-    await session.send(input, {
+  const send = async (input: ResponseInput, index: number) => {
+    const sendOptions = {
       ...options.params,
       tools: responsesTools(run),
       signal: run.signal,
       requestOptions: run.requestOptions,
-      ...(run.stream
-        ? {
-            stream: true,
-            onChunk: (_chunk: unknown, raw: ResponseStreamEvent) => options.onChunk?.(raw, index),
-          }
-        : {}),
-    });
-    return session.responseHistory[session.responseHistory.length - 1] as ResponseObject;
+    };
+    if (run.stream) {
+      const stream = run.call(() => session.sendStream(input, sendOptions));
+      for await (const chunk of stream) run.push(chunk, index);
+      return (await stream.final()) as ResponseObject;
+    }
+    return (await run.call(() => session.send(input, sendOptions as UnstreamedOptions))) as ResponseObject;
   };
-  let response = await send(options.input);
-  for (;;) {
+  let response = await send(options.input, 0);
+  for (let index = 0; ; ) {
     const { calls, text } = responseReply(response);
     items.push(...((response.output ?? []) as ResponseInputItem[]));
     const step: ResponsesToolStep = { index, text, toolCalls: calls, toolResults: [], response };
@@ -490,6 +575,9 @@ async function responsesSessionLoop(
     items.push(...results);
     if (!more) return responsesRun(calls, text, response, items, results, steps);
     index++;
-    response = await send(results);
+    response = await send(results, index);
   }
 }
+
+/** The session's unstreamed send options (its overload that resolves to the response object). */
+type UnstreamedOptions = Parameters<ResponsesChatSession["send"]>[1] & { stream?: false };
