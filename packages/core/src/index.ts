@@ -16,6 +16,7 @@ export type { Preset, PresetName } from "./client/compat.js";
 export { fromPreset, Gemini, OpenRouter, presets } from "./client/compat.js";
 export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js";
 export { OpenAI } from "./client/openai.js";
+export type { QueryScalar, QueryValue } from "./client/query.js";
 export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
 export { unwrap } from "./client/result.js";
 export type {

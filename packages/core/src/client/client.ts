@@ -31,6 +31,7 @@ import {
   writeApiKey,
 } from "./credentials.js";
 import { encodeId } from "./payload.js";
+import { encodeQuery, type QueryValue } from "./query.js";
 import type { ApiResult } from "./result.js";
 import type { KnownRoute, OtherRoute, ReadAs, RouteData, RouteInitArgs } from "./routes.js";
 
@@ -44,8 +45,11 @@ export type Route = `${HttpMethod} /${string}`;
 export interface CallInit extends RequestOptions {
   /** Values of the route's `{placeholders}`; each is checked and encoded like every id. */
   path?: Record<string, string>;
-  /** Query parameters; `undefined` values are left out. */
-  query?: Record<string, string | number | boolean | undefined>;
+  /**
+   * Query parameters; `undefined` values are left out. Lists go out as `name[]=a&name[]=b`, objects as
+   * `name[key]=value` (see `./query.ts`).
+   */
+  query?: Record<string, QueryValue | undefined>;
   /** A JSON body. */
   body?: unknown;
   /** A multipart body (fetch sets its Content-Type with the boundary). */
@@ -254,12 +258,8 @@ export class Client {
       // The id's own name, as the API documents it: `response_id is required (a non-empty string; got ...)`.
       return encodeId(values[name], `${name} is required`);
     });
-    const query = init?.query;
-    if (query !== undefined) {
-      const search = new URLSearchParams();
-      for (const [key, value] of Object.entries(query))
-        if (value !== undefined) search.append(key, String(value));
-      const text = search.toString();
+    if (init?.query !== undefined) {
+      const text = encodeQuery(init.query, `call("${route}")`);
       if (text) path += `?${text}`;
     }
     return { method, path };
