@@ -14,9 +14,9 @@
  *
  * Anything deeper (a list in a list, an object in an object) has no encoding the API documents: it is
  * refused with a `TypeError`, as are values that are not JSON scalars (a `Date`: send its ISO text or
- * its Unix seconds). `undefined` values are left out.
+ * its Unix seconds). `undefined` values are left out. Kept small: every page that makes a call carries it.
  */
-import { describeValue } from "../utils/checks.js";
+import { describeValue, isRecord } from "../utils/checks.js";
 
 /** A scalar query value, sent as `String(value)`. */
 export type QueryScalar = string | number | boolean | null;
@@ -27,48 +27,35 @@ export type QueryValue =
   | readonly QueryScalar[]
   | { readonly [key: string]: QueryScalar | readonly QueryScalar[] | undefined };
 
+/** Nesting levels: a parameter (0), a key of an object parameter (1), an item of a list (2). */
+const KEY = 1;
+const ITEM = 2;
+
 /** The query string of `query` (without the `?`), or `""` when every value is undefined. */
 export function encodeQuery(query: object, where: string): string {
-  if (typeof query !== "object" || query === null || Array.isArray(query)) {
-    throw new TypeError(
-      `${where}: query must be an object of parameter names to values (got ${describeValue(query)}).`,
-    );
+  if (!isRecord(query)) {
+    throw new TypeError(`${where}: query must be an object of parameters (got ${describeValue(query)}).`);
   }
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) appendList(search, name, value, `${where}: query.${name}`);
-    else if (isPlainObject(value)) {
-      for (const [key, inner] of Object.entries(value)) {
-        if (inner === undefined) continue;
-        const field = `${name}[${key}]`;
-        if (Array.isArray(inner)) appendList(search, field, inner, `${where}: query.${name}.${key}`);
-        else search.append(field, scalar(inner, `${where}: query.${name}.${key}`));
-      }
-    } else search.append(name, scalar(value, `${where}: query.${name}`));
-  }
+  const add = (name: string, value: unknown, level: number): void => {
+    if (value === undefined) return;
+    if (Array.isArray(value) && level < ITEM) {
+      for (const item of value) add(name.endsWith("[]") ? name : `${name}[]`, item, ITEM);
+    } else if (isRecord(value) && level < KEY && Object.getPrototypeOf(value) === Object.prototype) {
+      for (const key in value) add(`${name}[${key}]`, value[key], KEY);
+    } else if (
+      value === null ||
+      typeof value === "string" ||
+      typeof value === "boolean" ||
+      Number.isFinite(value)
+    ) {
+      search.append(name, String(value));
+    } else {
+      throw new TypeError(
+        `${where}: query parameter ${name} must be a string, a finite number, a boolean or null, a list of them, or an object of those (got ${describeValue(value)}).`,
+      );
+    }
+  };
+  for (const name in query) add(name, (query as Record<string, unknown>)[name], 0);
   return search.toString();
-}
-
-/** An object literal (a `Date`, a `Map` or a class instance is not one: it has no documented encoding). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function appendList(search: URLSearchParams, name: string, items: unknown[], where: string): void {
-  const key = name.endsWith("[]") ? name : `${name}[]`;
-  items.forEach((item, index) => {
-    search.append(key, scalar(item, `${where}[${index}]`));
-  });
-}
-
-function scalar(value: unknown, where: string): string {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return String(value);
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  throw new TypeError(
-    `${where} must be a string, a finite number, a boolean or null (got ${describeValue(value)}); ` +
-      "a query parameter holds scalars, a list of scalars, or an object of those.",
-  );
 }
