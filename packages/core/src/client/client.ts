@@ -12,7 +12,7 @@ import { type AuthHeader, authHeaderEntry } from "../transport/credential.js";
 import { readBlob, readText } from "../transport/read-body.js";
 import { decodeBody, isSuccess, requestIdOf } from "../transport/response-meta.js";
 import { retryOptions } from "../transport/retry.js";
-import { send, type TransportOptions } from "../transport/send.js";
+import { type SendInit, send, type TransportOptions } from "../transport/send.js";
 import { describeValue } from "../utils/checks.js";
 import {
   type CallSettings,
@@ -222,7 +222,7 @@ export class Client {
       );
     }
     const settings = this.#settings(init);
-    return this.#send(method, path, init, settings);
+    return this.#send(this.#request(method, path, init, settings), init, settings);
   }
 
   /**
@@ -310,7 +310,12 @@ export class Client {
   }
 
   /** The request to send (URL, headers, encoded body) and its target for errors. */
-  #request(method: string, path: string, init: CallInit, settings: CallSettings) {
+  #request(
+    method: string,
+    path: string,
+    init: CallInit,
+    settings: CallSettings,
+  ): { target: RequestTarget; request: SendInit } {
     const target: RequestTarget = { method, url: this.#url(method, path, init) };
     const json = init.body === undefined ? undefined : JSON.stringify(init.body);
     const headers = this.#requestHeaders(
@@ -342,12 +347,10 @@ export class Client {
   }
 
   async #send(
-    method: string,
-    path: string,
+    { target, request }: { target: RequestTarget; request: SendInit },
     init: CallInit,
     settings: CallSettings,
   ): Promise<ApiResult<unknown>> {
-    const { target, request } = this.#request(method, path, init, settings);
     const started = Date.now();
     const response = await send(request, this.#transportOptions(settings, settings.signal));
     const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
