@@ -68,7 +68,7 @@ export function azureContentFilter(
   error: ApiErrorBody | { error: ApiErrorBody } | null | undefined,
 ): AzureContentFilter | undefined {
   const body = error && "raw" in error ? error : error?.error;
-  if (!body || body.code !== "content_filter") return undefined;
+  if (body?.code !== "content_filter") return undefined;
   const inner = body.metadata?.innererror;
   const results = isRecord(inner) && isRecord(inner.content_filter_result) ? inner.content_filter_result : {};
   return {
