@@ -128,34 +128,33 @@ export function pageHeaders(
 /**
  * The upstream body as the page's body: each chunk handed on as it was read (no buffer in between:
  * the stream has no queue of its own, a read of the page's side is one read of the upstream's), and
- * `onEnd` called once when it ends, fails or is cancelled. Cancelling it (the page went away)
- * cancels the upstream body, which closes the upstream connection.
+ * `onEnd` called once when it ends, fails or is cancelled, and awaited before the page's body ends (a
+ * Worker's request stays alive until then, so the limit store hears of it). Cancelling it (the page
+ * went away) cancels the upstream body, which closes the upstream connection.
  */
-export function passThrough(body: ReadableStream<Uint8Array>, onEnd: () => void): ReadableStream<Uint8Array> {
+export function passThrough(
+  body: ReadableStream<Uint8Array>,
+  onEnd: () => Promise<void>,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    onEnd();
-  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
         try {
-          const next = await reader.read();
-          if (next.done) {
-            end();
-            controller.close();
-          } else controller.enqueue(next.value);
+          next = await reader.read();
         } catch (error) {
-          end();
+          await onEnd();
           controller.error(error);
+          return;
         }
+        if (next.done) {
+          await onEnd();
+          controller.close();
+        } else controller.enqueue(next.value);
       },
       async cancel(reason) {
-        end();
-        await reader.cancel(reason).catch(() => undefined);
+        await Promise.all([onEnd(), reader.cancel(reason).catch(() => undefined)]);
       },
     },
     { highWaterMark: 0 },

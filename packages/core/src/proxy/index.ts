@@ -12,6 +12,6 @@ export {
   type ProxyLogEntry,
   type ProxyOptions,
 } from "./options.js";
-export { createProxy, type ProxyHandler } from "./proxy.js";
+export { createProxy, type ProxyHandler, type WaitUntilContext } from "./proxy.js";
 export type { ProxyErrorCode } from "./respond.js";
 export { DEFAULT_ROUTES, ROUTE_GROUPS, type RouteGroup, type RouteTemplate } from "./routes.js";

@@ -68,27 +68,30 @@ export async function takeRequest(
 }
 
 /**
- * Opens a stream against `concurrentStreams`: a release function (call it once, when the stream is
- * over, however it ends), or undefined when the user has too many open.
+ * Opens a stream against `concurrentStreams`: a release function (call it when the stream is over,
+ * however it ends; calls after the first do nothing; it resolves once the store counted it), or
+ * undefined when the user has too many open.
  */
 export async function openStream(
   store: LimitStore,
   user: string,
   limit: number,
-): Promise<(() => void) | undefined> {
+): Promise<(() => Promise<void>) | undefined> {
   const key = `streams:${encodeURIComponent(user)}`;
   const count = await store.add(key, 1, STREAMS_TTL_S);
-  let released = false;
+  let released: Promise<void> | undefined;
   const release = () => {
-    if (released) return;
-    released = true;
-    // A store that fails here only delays the counter's expiry; nothing waits for it.
-    Promise.resolve()
+    // A store that fails here only delays the counter's expiry: nothing is waiting on it.
+    released ??= Promise.resolve()
       .then(() => store.add(key, -1, STREAMS_TTL_S))
-      .catch(() => undefined);
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+    return released;
   };
   if (count > limit) {
-    release();
+    await release();
     return undefined;
   }
   return release;

@@ -27,8 +27,21 @@ import { type ProxyLogEntry, type ProxyOptions, type ProxySettings, proxySetting
 import { corsHeaders, errorResponse, originAllowed, type ProxyErrorCode, preflight } from "./respond.js";
 import { matchRoute } from "./routes.js";
 
-/** The proxy: a fetch handler (`(request, env?) => Promise<Response>`) for Workers, Deno.serve, Bun.serve and Node adapters. */
-export type ProxyHandler<Env = unknown> = (request: Request, env?: Env) => Promise<Response>;
+/** A Worker's execution context, as far as the proxy uses it: `waitUntil` keeps a promise alive past the response. */
+export interface WaitUntilContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * The proxy: a fetch handler for Workers (`export default { fetch: proxy }`: it gets `env` and `ctx`),
+ * Deno.serve, Bun.serve and Node adapters. `context.waitUntil`, when given, keeps the limit store's
+ * bookkeeping alive after a stream ends.
+ */
+export type ProxyHandler<Env = unknown> = (
+  request: Request,
+  env?: Env,
+  context?: WaitUntilContext,
+) => Promise<Response>;
 
 /** Largest upstream error body read (to cut the key out of it), in bytes. */
 const MAX_ERROR_BODY_BYTES = 1_048_576;
@@ -49,7 +62,7 @@ const MAX_ERROR_BODY_BYTES = 1_048_576;
  */
 export function createProxy<Env = unknown>(options: ProxyOptions<Env>): ProxyHandler<Env> {
   const settings = proxySettings(options);
-  return (request, env) => new Exchange(settings, request, env as Env).run();
+  return (request, env, context) => new Exchange(settings, request, env as Env, context).run();
 }
 
 /** One request through the proxy. */
@@ -57,6 +70,7 @@ class Exchange<Env> {
   readonly #s: ProxySettings<Env>;
   readonly #request: Request;
   readonly #env: Env;
+  readonly #context: WaitUntilContext | undefined;
   readonly #url: URL;
   readonly #started = Date.now();
   readonly #entry: ProxyLogEntry;
@@ -65,10 +79,16 @@ class Exchange<Env> {
   /** The keys this request used (to cut them out of error bodies and messages). */
   readonly #keys: string[] = [];
 
-  constructor(settings: ProxySettings<Env>, request: Request, env: Env) {
+  constructor(
+    settings: ProxySettings<Env>,
+    request: Request,
+    env: Env,
+    context: WaitUntilContext | undefined,
+  ) {
     this.#s = settings;
     this.#request = request;
     this.#env = env;
+    this.#context = typeof context?.waitUntil === "function" ? context : undefined;
     this.#url = new URL(request.url);
     this.#entry = { outcome: "refused", status: 0, method: request.method, ms: 0 };
   }
@@ -167,7 +187,7 @@ class Exchange<Env> {
       return this.#refuse(403, "model_not_allowed", `${what} forwards only the models it allows.`);
     }
 
-    let release = () => {};
+    let release = () => Promise.resolve();
     if (facts.stream && s.concurrentStreams !== undefined) {
       const opened = await this.#limits(() => openStream(s.store, user, s.concurrentStreams as number));
       if (opened instanceof Response) return opened;
@@ -179,12 +199,18 @@ class Exchange<Env> {
           { "x-should-retry": "false" },
         );
       }
-      release = opened;
+      release = () => {
+        const done = opened();
+        this.#context?.waitUntil(done);
+        return done;
+      };
+      // The page went away (a Worker learns it through request.signal, with enable_request_signal).
+      request.signal?.addEventListener("abort", () => void release(), { once: true });
     }
     try {
       return await this.#forward(`${match.path}${this.#url.search}`, body, release);
     } catch (error) {
-      release();
+      void release();
       throw error;
     }
   }
@@ -193,7 +219,7 @@ class Exchange<Env> {
   async #forward(
     path: string,
     body: Uint8Array<ArrayBuffer> | undefined,
-    release: () => void,
+    release: () => Promise<void>,
   ): Promise<Response> {
     const { options, upstream, requestHeaders, responseHeaders } = this.#s;
     const header = options.authHeader ?? "authorization";
@@ -225,7 +251,7 @@ class Exchange<Env> {
         { fetch: options.fetch, retry: 0, timeout: false, signal: this.#request.signal, credential },
       );
     } catch (error) {
-      release();
+      void release();
       const message = this.#scrub(error instanceof Error ? error.message : String(error));
       if (error instanceof RequestAbortedError) {
         return this.#log(new Response(null, { status: 499 }), "failed", {
@@ -239,7 +265,7 @@ class Exchange<Env> {
       return this.#fail(502, "upstream_unreachable", "The upstream API could not be reached.", message);
     }
     if (answer.status === 401) {
-      release();
+      void release();
       void answer.body?.cancel().catch(() => undefined);
       return this.#fail(
         502,
@@ -250,7 +276,7 @@ class Exchange<Env> {
     }
     const headersOut = pageHeaders(answer, responseHeaders, this.#cors);
     if (!answer.ok || !answer.body) {
-      release();
+      void release();
       const text = answer.body ? this.#scrub(await boundedText(answer)) : null;
       return this.#log(new Response(text, { status: answer.status, headers: headersOut }), "forwarded");
     }
