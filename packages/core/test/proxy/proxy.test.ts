@@ -318,6 +318,24 @@ describe("refusals: the right status, OpenAI's error shape, nothing forwarded", 
     third.abort();
   });
 
+  test("a stream's end is counted before its body ends, however slow the store (a Worker's request ends with its body)", async () => {
+    const memory = memoryLimitStore();
+    const slow = {
+      add: async (key: string, delta: number, ttl: number) => {
+        if (delta < 0) await new Promise((resolve) => setTimeout(resolve, 150));
+        return memory.add(key, delta, ttl);
+      },
+    };
+    const p = await setup({ limits: { concurrentStreams: 1, store: slow } });
+    const response = await fetch(`${p.base}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer tok-alice", "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", messages: user, stream: true }),
+    });
+    await readChunks(response); // to the body's end
+    expect(await memory.add("streams:alice", 0, 60)).toBe(0);
+  });
+
   test("a limit store that fails refuses the request (503) instead of letting it through", async () => {
     const p = await setup({
       limits: { requestsPerMinute: 10, store: { add: () => Promise.reject(new Error("KV down")) } },
