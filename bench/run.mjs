@@ -9,11 +9,12 @@
 //   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
 //   pnpm bench --no-build      use the packages' dist/ as they are
 //   pnpm bench --only=size     some parts (comma-separated): size, streams, profile, cold-import,
-//                              short-requests, sessions, sessions-overhead
+//                              short-requests, sessions, sessions-overhead, proxy
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { runProxyBench } from "./proxy/run.mjs";
 import { buildReport } from "./report.mjs";
 import { pnpmCommand, runSessionOverhead, runSessionsBench } from "./sessions.mjs";
 import { checkBudgets } from "./size/budgets.mjs";
@@ -34,6 +35,7 @@ const ALL_PARTS = [
   "short-requests",
   "sessions",
   "sessions-overhead",
+  "proxy",
 ];
 const parts = new Set(onlyArg ? onlyArg.slice(7).split(",") : ALL_PARTS);
 const unknown = [...parts].filter((part) => !ALL_PARTS.includes(part));
@@ -154,6 +156,11 @@ if (parts.has("sessions")) {
 if (parts.has("sessions-overhead")) {
   log("session overhead per chunk (durable session vs bare stream), when its bench exists");
   data.sessionOverhead = await runSessionOverhead();
+}
+
+if (parts.has("proxy")) {
+  log("key proxy overhead (a stream direct and through @oaikit/core/proxy in workerd, interleaved)");
+  data.proxy = await runProxyBench({ n: 2_000, runs: quick ? 6 : 30, log });
 }
 
 env.loadEnd = os.loadavg()[0];

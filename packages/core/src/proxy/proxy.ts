@@ -5,8 +5,9 @@
  *   CORS preflight → origin → route (the allow-list) → authorize (the user) → requests per minute →
  *   body (size; JSON or multipart) → model → open streams → upstream (the server's key added)
  *
- * The upstream's answer goes back with its status: a 2xx body handed on chunk by chunk as it arrives
- * (SSE untouched, nothing buffered; a page that goes away cancels the upstream request), an error body
+ * The upstream's answer goes back with its status: a 2xx body handed on as it arrives (SSE untouched,
+ * nothing buffered; the upstream's body itself, which the runtime pipes natively, unless an open stream
+ * is counted, when `passThrough` notes its end; a page that goes away cancels the upstream request), an error body
  * read (bounded) with any copy of the key cut out. An upstream 401 (the server's key refused, after one
  * fresh key from a key function) becomes a 502: it is the operator's problem, not the page's, and
  * OpenAI's 401 text quotes part of the key.
@@ -187,7 +188,7 @@ class Exchange<Env> {
       return this.#refuse(403, "model_not_allowed", `${what} forwards only the models it allows.`);
     }
 
-    let release = () => Promise.resolve();
+    let release: (() => Promise<void>) | undefined;
     if (facts.stream && s.concurrentStreams !== undefined) {
       const opened = await this.#limits(() => openStream(s.store, user, s.concurrentStreams as number));
       if (opened instanceof Response) return opened;
@@ -205,12 +206,12 @@ class Exchange<Env> {
         return done;
       };
       // The page went away (a Worker learns it through request.signal, with enable_request_signal).
-      request.signal?.addEventListener("abort", () => void release(), { once: true });
+      request.signal?.addEventListener("abort", () => void release?.(), { once: true });
     }
     try {
       return await this.#forward(`${match.path}${this.#url.search}`, body, release);
     } catch (error) {
-      void release();
+      void release?.();
       throw error;
     }
   }
@@ -219,7 +220,7 @@ class Exchange<Env> {
   async #forward(
     path: string,
     body: Uint8Array<ArrayBuffer> | undefined,
-    release: () => Promise<void>,
+    release: (() => Promise<void>) | undefined,
   ): Promise<Response> {
     const { options, upstream, requestHeaders, responseHeaders } = this.#s;
     const header = options.authHeader ?? "authorization";
@@ -251,7 +252,7 @@ class Exchange<Env> {
         { fetch: options.fetch, retry: 0, timeout: false, signal: this.#request.signal, credential },
       );
     } catch (error) {
-      void release();
+      void release?.();
       const message = this.#scrub(error instanceof Error ? error.message : String(error));
       if (error instanceof RequestAbortedError) {
         return this.#log(new Response(null, { status: 499 }), "failed", {
@@ -265,7 +266,7 @@ class Exchange<Env> {
       return this.#fail(502, "upstream_unreachable", "The upstream API could not be reached.", message);
     }
     if (answer.status === 401) {
-      void release();
+      void release?.();
       void answer.body?.cancel().catch(() => undefined);
       return this.#fail(
         502,
@@ -276,12 +277,15 @@ class Exchange<Env> {
     }
     const headersOut = pageHeaders(answer, responseHeaders, this.#cors);
     if (!answer.ok || !answer.body) {
-      void release();
+      void release?.();
       const text = answer.body ? this.#scrub(await boundedText(answer)) : null;
       return this.#log(new Response(text, { status: answer.status, headers: headersOut }), "forwarded");
     }
     return this.#log(
-      new Response(passThrough(answer.body, release), { status: answer.status, headers: headersOut }),
+      new Response(release ? passThrough(answer.body, release) : answer.body, {
+        status: answer.status,
+        headers: headersOut,
+      }),
       "forwarded",
     );
   }
