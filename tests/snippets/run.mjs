@@ -14,7 +14,8 @@
 //   any other non-loopback address. No API key is passed to a snippet.
 // - The fence's info string says how it is checked (the doc says why in its prose):
 //     ```ts                  type-checked, then run with Node 24 in a scratch project that has both packages
-//                            (and zod, the schema library of the structured-output and tool examples)
+//                            (and zod, the schema library of the structured-output and tool examples,
+//                            and @hono/node-server, the key proxy's Node adapter)
 //     ```ts repo             the same, but the file sits at the repository root (imports by relative path)
 //     ```ts browser          needs a DOM: type-checked only; with `check=<name>` and an ```html block just
 //                            before it, the page is also built (esbuild), opened in Chromium and driven
@@ -151,6 +152,13 @@ function writeProject(all) {
   }
   // The schema library of the structured-output and tool examples (a user's own dependency).
   symlinkSync(realpathSync(join(root, "node_modules/zod")), join(work, "node_modules/zod"), "dir");
+  // The Node adapter of the key proxy's example (a user's own dependency too).
+  mkdirSync(join(work, "node_modules/@hono"), { recursive: true });
+  symlinkSync(
+    realpathSync(join(root, "node_modules/@hono/node-server")),
+    join(work, "node_modules/@hono/node-server"),
+    "dir",
+  );
   for (const snippet of all) {
     const name = `${snippet.doc.replace(/[^a-z0-9]+/gi, "-")}-${snippet.line}.ts`;
     // A repo snippet imports by path from the repository root, so it has to sit there while it runs.
