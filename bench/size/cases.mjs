@@ -24,7 +24,10 @@ export const esbuildOptions = {
  *   ky 2.1 and eventsource-parser alone are 10.8 kB gzip, which leaves 4.2 kB for oaikit's own client,
  *   transport, stream engine, chat accumulator and errors under the 15 kB target.
  * - `budget`: what `pnpm test` enforces through size-limit: the measured size plus about 3 %, so any
- *   growth fails the suite and has to be argued for. Lower it whenever the bundle shrinks.
+ *   growth fails the suite and has to be argued for. Lower it whenever the bundle shrinks. Last raised
+ *   by about 0.9 kB for what every call now carries: list and object query values (client/query.ts), an
+ *   apiKey function asked per attempt and refreshed after a 401 (transport/credential.ts,
+ *   CredentialError), and the authHeader / resolveURL seam Azure uses.
  */
 export const cases = [
   {
@@ -32,7 +35,7 @@ export const cases = [
     id: "oaikit-stream-lean",
     label: "oaikit: createClient + streamChatCompletion (@oaikit/core/chat)",
     file: entry("oaikit-stream-lean"),
-    budget: 24_500,
+    budget: 25_500,
     target: 15_000,
     budgetLabel: "oaikit: one streaming chat call, lean client + /chat",
   },
@@ -41,7 +44,7 @@ export const cases = [
     id: "oaikit-stream",
     label: "oaikit: new OpenAI(...).streamChatCompletion",
     file: entry("oaikit-stream"),
-    budget: 27_400,
+    budget: 28_600,
     target: 19_000,
     budgetLabel: "oaikit: one streaming chat call through OpenAI",
   },
@@ -59,7 +62,7 @@ export const cases = [
     id: "oaikit-core",
     label: "oaikit (@oaikit/core root entry)",
     file: entry("oaikit-core"),
-    budget: 33_200,
+    budget: 34_400,
     target: 20_000,
     budgetLabel: "oaikit: whole @oaikit/core root entry",
   },
@@ -68,7 +71,7 @@ export const cases = [
     id: "oaikit-structured",
     label: "oaikit: createClient + @oaikit/core/structured (with @streamparser/json)",
     file: entry("oaikit-structured"),
-    budget: 36_500,
+    budget: 37_600,
     budgetLabel: "oaikit: structured outputs, lean client + /structured",
   },
   {
@@ -76,7 +79,7 @@ export const cases = [
     id: "oaikit-tools",
     label: "oaikit: createClient + @oaikit/core/tools",
     file: entry("oaikit-tools"),
-    budget: 31_300,
+    budget: 32_400,
     budgetLabel: "oaikit: tool runner, lean client + /tools",
   },
   { group: "core", id: "openai-core", label: "openai (official)", file: entry("openai-core") },
@@ -86,7 +89,7 @@ export const cases = [
     id: "oaikit-durable-page",
     label: "a durable chat page: createClient + openChatSession (IndexedDB) + one streamed send",
     file: entry("oaikit-durable-page"),
-    budget: 35_500,
+    budget: 36_600,
     target: 20_000,
     budgetLabel: "oaikit: durable chat page",
   },
