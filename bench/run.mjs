@@ -9,12 +9,13 @@
 //   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
 //   pnpm bench --no-build      use the packages' dist/ as they are
 //   pnpm bench --only=size     some parts (comma-separated): size, streams, profile, cold-import,
-//                              short-requests, sessions, sessions-overhead, sync, live
+//                              short-requests, sessions, sessions-overhead, sync, live, proxy
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { runLive } from "./live/run.mjs";
+import { runProxyBench } from "./proxy/run.mjs";
 import { buildReport } from "./report.mjs";
 import { pnpmCommand, runSessionOverhead, runSessionsBench, runSyncBench } from "./sessions.mjs";
 import { checkBudgets } from "./size/budgets.mjs";
@@ -37,6 +38,7 @@ const ALL_PARTS = [
   "sessions-overhead",
   "sync",
   "live",
+  "proxy",
 ];
 const parts = new Set(onlyArg ? onlyArg.slice(7).split(",") : ALL_PARTS);
 const unknown = [...parts].filter((part) => !ALL_PARTS.includes(part));
@@ -169,6 +171,11 @@ if (parts.has("live")) {
   data.live = await runLive({ rounds: quick ? 1 : 3, chunks: quick ? 2_000 : 10_000, log }).catch(
     (error) => ({ error: String(error?.message ?? error).split("\n")[0] }),
   );
+}
+
+if (parts.has("proxy")) {
+  log("key proxy overhead (a stream direct and through @oaikit/core/proxy in workerd, interleaved)");
+  data.proxy = await runProxyBench({ n: 2_000, runs: quick ? 6 : 30, log });
 }
 
 env.loadEnd = os.loadavg()[0];

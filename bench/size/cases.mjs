@@ -24,7 +24,10 @@ export const esbuildOptions = {
  *   ky 2.1 and eventsource-parser alone are 10.8 kB gzip, which leaves 4.2 kB for oaikit's own client,
  *   transport, stream engine, chat accumulator and errors under the 15 kB target.
  * - `budget`: what `pnpm test` enforces through size-limit: the measured size plus about 3 %, so any
- *   growth fails the suite and has to be argued for. Lower it whenever the bundle shrinks.
+ *   growth fails the suite and has to be argued for. Lower it whenever the bundle shrinks. Last raised
+ *   by about 0.9 kB for what every call now carries: list and object query values (client/query.ts), an
+ *   apiKey function asked per attempt and refreshed after a 401 (transport/credential.ts,
+ *   CredentialError), and the authHeader / resolveURL seam Azure uses.
  */
 export const cases = [
   {
@@ -32,7 +35,7 @@ export const cases = [
     id: "oaikit-stream-lean",
     label: "oaikit: createClient + streamChatCompletion (@oaikit/core/chat)",
     file: entry("oaikit-stream-lean"),
-    budget: 24_500,
+    budget: 25_500,
     target: 15_000,
     budgetLabel: "oaikit: one streaming chat call, lean client + /chat",
   },
@@ -41,7 +44,7 @@ export const cases = [
     id: "oaikit-stream",
     label: "oaikit: new OpenAI(...).streamChatCompletion",
     file: entry("oaikit-stream"),
-    budget: 27_400,
+    budget: 28_600,
     target: 19_000,
     budgetLabel: "oaikit: one streaming chat call through OpenAI",
   },
@@ -60,7 +63,7 @@ export const cases = [
     label: "oaikit (@oaikit/core root entry)",
     file: entry("oaikit-core"),
     // 33.2 kB until the sessions' live view (subscribe/getSnapshot, stop, setMessages, messageText).
-    budget: 34_800,
+    budget: 35_800,
     target: 20_000,
     budgetLabel: "oaikit: whole @oaikit/core root entry",
   },
@@ -69,7 +72,7 @@ export const cases = [
     id: "oaikit-structured",
     label: "oaikit: createClient + @oaikit/core/structured (with @streamparser/json)",
     file: entry("oaikit-structured"),
-    budget: 36_500,
+    budget: 37_600,
     budgetLabel: "oaikit: structured outputs, lean client + /structured",
   },
   {
@@ -77,7 +80,7 @@ export const cases = [
     id: "oaikit-tools",
     label: "oaikit: createClient + @oaikit/core/tools",
     file: entry("oaikit-tools"),
-    budget: 31_300,
+    budget: 32_400,
     budgetLabel: "oaikit: tool runner, lean client + /tools",
   },
   { group: "core", id: "openai-core", label: "openai (official)", file: entry("openai-core") },
@@ -87,9 +90,10 @@ export const cases = [
     id: "oaikit-durable-page",
     label: "a durable chat page: createClient + openChatSession (IndexedDB) + one streamed send",
     file: entry("oaikit-durable-page"),
-    // 35.5 kB until the live view: core's snapshot store (+0.9 kB gzip) and the durable part (message
+    // 35.5 kB until the live view and the fetched credentials (+0.9 kB gzip: the apiKey function's hooks,
+    // list queries). The live view: core's snapshot store (+0.9 kB gzip) and the durable part (message
     // states, title, following other tabs, the heartbeat: +1.4 kB). See docs/sessions.md.
-    budget: 38_100,
+    budget: 39_400,
     target: 20_000,
     budgetLabel: "oaikit: durable chat page",
   },
@@ -100,7 +104,7 @@ export const cases = [
     file: entry("sessions"),
     external: ["@oaikit/core"],
     // 10.4 kB until the live view's durable part (message states, title, following tabs, heartbeat).
-    budget: 11_700,
+    budget: 12_100,
     budgetLabel: "@oaikit/sessions + idb-keyval, on top of core",
   },
   {

@@ -125,6 +125,25 @@ export function registerApiSurfaceTests(ctx) {
       return { ok: true };
     }));
 
+  // Prism validates the deepObject `metadata[key]=value` (it answers 422 to `metadata=x`); a bracketed list
+  // (`include[]=...`, the form OpenAI's server reads, see packages/core/src/client/query.ts) it leaves unchecked.
+  test("call: GET /fine_tuning/jobs with a metadata filter (deepObject)", () =>
+    assertAccepted("GET", "/fine_tuning/jobs", async () => {
+      const result = await client().call("GET /fine_tuning/jobs", {
+        query: { metadata: { team: "search", env: "prod" }, limit: 2 },
+      });
+      assert.equal(data(result).object, "list");
+      return result;
+    }));
+
+  test("call: GET /responses/{response_id} with include[] values", () =>
+    assertAccepted("GET", "/responses/resp_abc", async () =>
+      client().call("GET /responses/{response_id}", {
+        path: { response_id: "resp_abc" },
+        query: { include: ["file_search_call.results", "reasoning.encrypted_content"] },
+      }),
+    ));
+
   test("call: POST /embeddings with a JSON body", () =>
     assertAccepted("POST", "/embeddings", async () => {
       const result = await client().call("POST /embeddings", {

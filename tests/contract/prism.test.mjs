@@ -18,6 +18,7 @@ import { request } from "../../packages/core/dist/http/index.js";
 import * as sdk from "../../packages/core/dist/index.js";
 import { freePort, startService } from "../lib/service.mjs";
 import { registerApiSurfaceTests } from "./api-surface.contract.mjs";
+import { registerAzureTests } from "./azure.contract.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const prismCli = join(root, "node_modules/@stoplight/prism-cli/dist/index.js");
@@ -331,6 +332,9 @@ describe("the client's requests match OpenAI's OpenAPI document (Prism)", { time
 
   // ------------------------------------------------------------------ the other API areas and client.call
   registerApiSurfaceTests({ seen, assertAccepted, client: () => client, prismUrl: () => prism.url });
+
+  // ------------------------------------------------------------------ Azure OpenAI (v1 and deployments form)
+  registerAzureTests({ assertAccepted, fetch: recordingFetch, prismUrl: () => prism.url });
 
   // ------------------------------------------------------------------ sessions and the HTTP builder
   test("ChatSession.send", () =>

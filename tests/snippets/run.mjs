@@ -15,7 +15,8 @@
 //   any other non-loopback address. No API key is passed to a snippet.
 // - The fence's info string says how it is checked (the doc says why in its prose):
 //     ```ts                  type-checked, then run with Node 24 in a scratch project that has both packages
-//                            (and zod, the schema library of the structured-output and tool examples)
+//                            (and zod, the schema library of the structured-output and tool examples,
+//                            and @hono/node-server, the key proxy's Node adapter)
 //     ```ts repo             the same, but the file sits at the repository root (imports by relative path)
 //     ```ts browser          needs a DOM: type-checked only; with `check=<name>` and an ```html block just
 //                            before it, the page is also built (esbuild), opened in Chromium and driven
@@ -162,6 +163,13 @@ function writeProject(all) {
   for (const name of ["zod", "react", "react-dom", "@types/react", "@types/react-dom"]) {
     symlinkSync(realpathSync(join(root, "node_modules", name)), join(work, "node_modules", name), "dir");
   }
+  // The Node adapter of the key proxy's example (a user's own dependency too).
+  mkdirSync(join(work, "node_modules/@hono"), { recursive: true });
+  symlinkSync(
+    realpathSync(join(root, "node_modules/@hono/node-server")),
+    join(work, "node_modules/@hono/node-server"),
+    "dir",
+  );
   for (const snippet of all) {
     const name = `${snippet.doc.replace(/[^a-z0-9]+/gi, "-")}-${snippet.line}.${snippet.tsx ? "tsx" : "ts"}`;
     // A repo snippet imports by path from the repository root, so it has to sit there while it runs.

@@ -13,4 +13,9 @@ declare const Deno: {
 declare const Bun: {
   env: Record<string, string | undefined>;
   argv: string[];
+  serve(options: {
+    port?: number;
+    idleTimeout?: number;
+    fetch(request: Request): Response | Promise<Response>;
+  }): unknown;
 };

@@ -14,8 +14,10 @@ export type { CallInit, HttpMethod, Route } from "./client/client.js";
 export { Client, createClient } from "./client/client.js";
 export type { Preset, PresetName } from "./client/compat.js";
 export { fromPreset, Gemini, OpenRouter, presets } from "./client/compat.js";
-export type { ClientConfig, HeaderMap, RequestOptions } from "./client/config.js";
+export type { ClientConfig, HeaderMap, RequestOptions, UrlRequest } from "./client/config.js";
+export type { ApiKey } from "./client/credentials.js";
 export { OpenAI } from "./client/openai.js";
+export type { QueryScalar, QueryValue } from "./client/query.js";
 export type { ApiFailure, ApiResult, ApiSuccess } from "./client/result.js";
 export { unwrap } from "./client/result.js";
 export type {
@@ -43,6 +45,7 @@ export {
   APIError,
   ChatSessionError,
   ConnectionError,
+  CredentialError,
   OaikitError,
   RedirectError,
   RequestAbortedError,
@@ -92,6 +95,7 @@ export type {
   StreamOptions,
   StreamResponseInfo,
 } from "./stream/types.js";
+export type { ApiKeyContext, ApiKeyFunction, AuthHeader } from "./transport/credential.js";
 export type { SizeLimit, Timeout } from "./transport/limits.js";
 export {
   DEFAULT_MAX_BODY_BYTES,

@@ -111,6 +111,46 @@ describe("client.call on any route", () => {
     expect(b?.path).toBe("/batches?limit=2&after=batch+1");
   });
 
+  test("list and object query values: name[]=item per item (a bracketed name kept), name[key]=value per key", async () => {
+    const s = await scenario();
+    const client = createClient("k", { baseURL: s.baseURL });
+    await client.call("GET /responses/{response_id}", {
+      path: { response_id: "resp_1" },
+      query: { include: ["file_search_call.results", "message.input_image.image_url"] },
+    });
+    await client.call("GET /threads/{thread_id}/runs/{run_id}/steps", {
+      path: { thread_id: "t", run_id: "r" },
+      query: { "include[]": ["step_details.tool_calls[*].file_search.results[*].content"], limit: 1 },
+    });
+    await client.call("GET /fine_tuning/jobs", { query: { metadata: { team: "a b", env: "prod" } } });
+    await client.call("GET /chat/completions", { query: { metadata: null, model: "m" } });
+    await client.call("GET /organization/audit_logs", {
+      query: { effective_at: { gt: 1, lte: 2 }, "event_types[]": [], "actor_ids[]": ["u1"] },
+    });
+    const paths = (await s.requests()).map((r) => decodeURIComponent(r.path.replaceAll("+", " ")));
+    expect(paths).toEqual([
+      "/responses/resp_1?include[]=file_search_call.results&include[]=message.input_image.image_url",
+      "/threads/t/runs/r/steps?include[]=step_details.tool_calls[*].file_search.results[*].content&limit=1",
+      "/fine_tuning/jobs?metadata[team]=a b&metadata[env]=prod",
+      "/chat/completions?metadata=null&model=m",
+      "/organization/audit_logs?effective_at[gt]=1&effective_at[lte]=2&actor_ids[]=u1",
+    ]);
+  });
+
+  test("a query value with no documented encoding is a TypeError that names the parameter, before anything is sent", () => {
+    const client = createClient("k", { baseURL: "http://127.0.0.1:9" });
+    const call = (query: unknown) => () => client.call("GET /my/list", { query: query as never });
+    expect(call({ include: [["a"]] })).toThrow(
+      /query parameter include\[\] must be a string.*\(got an array\)/,
+    );
+    expect(call({ filter: { deep: { deeper: 1 } } })).toThrow(/query parameter filter\[deep\] must be/);
+    expect(call({ since: new Date(0) })).toThrow(
+      /query parameter since must be .*\(got an object \(Date\)\)/,
+    );
+    expect(call({ limit: Number.NaN })).toThrow(/query parameter limit must be a string, a finite number/);
+    expect(call("limit=1")).toThrow(/query must be an object/);
+  });
+
   test("a missing path value, or an empty one, throws a TypeError before anything is sent", () => {
     const client = createClient("k", { baseURL: "http://127.0.0.1:9" });
     expect(() => client.call("GET /batches/{batch_id}", { path: {} as never })).toThrow(/init.path.batch_id/);

@@ -80,6 +80,17 @@ export async function callMistakes(client: Client, audio: Blob): Promise<void> {
   });
   // @ts-expect-error: a query parameter of the wrong type.
   await client.call("GET /batches", { query: { limit: "ten" } });
+  // List and object query parameters are typed by the document (`include[]=...`, `metadata[key]=...`).
+  await client.call("GET /responses/{response_id}", {
+    path: { response_id: "resp_1" },
+    query: { include: ["file_search_call.results"] },
+  });
+  await client.call("GET /fine_tuning/jobs", { query: { metadata: { team: "a" } } });
+  // @ts-expect-error: not a value of the document's IncludeEnum.
+  await client.call("GET /responses/{response_id}", {
+    path: { response_id: "resp_1" },
+    query: { include: ["everything"] },
+  });
   // @ts-expect-error: a route is "METHOD /path".
   await client.call("models");
 }

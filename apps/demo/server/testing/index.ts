@@ -9,6 +9,7 @@
  *   /conformance/<chunking>/<file>       conformance.ts (the recorded corpus, with chosen read boundaries)
  *   /scenarios, /scenarios/<id>/...      scenarios.ts (scripted answers, recorded requests, a words model)
  *   /smoke/v1/...                        smoke.ts (the runtime smoke cases; strict CORS)
+ *   /azure, /azure/<id>/openai/...       azure.ts (Azure OpenAI's URL forms, key headers and error bodies)
  *   /pages/<file>                        static files a test registers (a page of this origin)
  *
  * To add a route: write `export function myRoutes(app: TestApp)` in a file of this folder, register its
@@ -17,6 +18,7 @@
  */
 import { Hono } from "hono";
 import { type NodeEnv, node, nodeError } from "../node-route.ts";
+import { azureRoutes } from "./azure.ts";
 import { conformanceRoutes } from "./conformance.ts";
 import { httpRoutes } from "./http-routes.ts";
 import { Scenarios, scenarioRoutes } from "./scenarios.ts";
@@ -55,6 +57,7 @@ export function testRoutes(): { app: TestApp; routes: TestRoutes } {
   conformanceRoutes(app);
   scenarioRoutes(app, scenarios);
   const smoke = smokeRoutes(app);
+  azureRoutes(app);
   app.get(
     "/pages/*",
     node((_req, res, url) => {

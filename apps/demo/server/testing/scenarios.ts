@@ -185,7 +185,7 @@ export function scenarioRoutes(app: TestApp, scenarios: Scenarios): void {
 }
 
 /** Reads and records a request; `rest` is the raw path after the scenario's root. */
-async function record(req: IncomingMessage, rest: string): Promise<RecordedRequest> {
+export async function record(req: IncomingMessage, rest: string): Promise<RecordedRequest> {
   const bytes = await readTestBody(req);
   const recorded: RecordedRequest = {
     method: req.method ?? "GET",
@@ -434,7 +434,7 @@ function responseFrames(model: string): string[] {
 }
 
 /** The canned answer of an endpoint (used when no answer is scripted). */
-function canned(res: ServerResponse, r: RecordedRequest) {
+export function canned(res: ServerResponse, r: RecordedRequest) {
   const body = (r.json ?? {}) as Record<string, unknown>;
   const model = typeof body.model === "string" ? body.model : "test-model";
   const pathOnly = r.path.split("?")[0]!;

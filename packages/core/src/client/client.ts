@@ -8,10 +8,11 @@
 import { normalizeErrorBody } from "../errors/error-body.js";
 import type { RequestTarget } from "../errors/errors.js";
 import type { StreamOptions, StreamSource } from "../stream/types.js";
+import { type AuthHeader, authHeaderEntry } from "../transport/credential.js";
 import { readBlob, readText } from "../transport/read-body.js";
 import { decodeBody, isSuccess, requestIdOf } from "../transport/response-meta.js";
 import { retryOptions } from "../transport/retry.js";
-import { send, type TransportOptions } from "../transport/send.js";
+import { type SendInit, send, type TransportOptions } from "../transport/send.js";
 import { describeValue } from "../utils/checks.js";
 import {
   type CallSettings,
@@ -23,6 +24,7 @@ import {
   type RequestOptions,
 } from "./config.js";
 import {
+  type ApiKey,
   checkClientHeaders,
   clientJSON,
   INSPECT,
@@ -31,6 +33,7 @@ import {
   writeApiKey,
 } from "./credentials.js";
 import { encodeId } from "./payload.js";
+import { encodeQuery, type QueryValue } from "./query.js";
 import type { ApiResult } from "./result.js";
 import type { KnownRoute, OtherRoute, ReadAs, RouteData, RouteInitArgs } from "./routes.js";
 
@@ -44,8 +47,11 @@ export type Route = `${HttpMethod} /${string}`;
 export interface CallInit extends RequestOptions {
   /** Values of the route's `{placeholders}`; each is checked and encoded like every id. */
   path?: Record<string, string>;
-  /** Query parameters; `undefined` values are left out. */
-  query?: Record<string, string | number | boolean | undefined>;
+  /**
+   * Query parameters; `undefined` values are left out. Lists go out as `name[]=a&name[]=b`, objects as
+   * `name[key]=value` (see `./query.ts`).
+   */
+  query?: Record<string, QueryValue | undefined>;
   /** A JSON body. */
   body?: unknown;
   /** A multipart body (fetch sets its Content-Type with the boundary). */
@@ -89,13 +95,14 @@ export class Client {
   static streamUsage = true;
 
   /**
-   * The API key; without one, no `Authorization` header is sent (local servers). Checked when set
-   * (`./credentials.ts`), and kept outside the object: never serialised, logged or cloned.
+   * The API key, or the function that fetches it per request (`ApiKeyFunction`); without one, no
+   * `Authorization` header is sent (local servers). Checked when set (`./credentials.ts`), and kept
+   * outside the object: never serialised, logged or cloned.
    */
-  get apiKey(): string | undefined {
+  get apiKey(): ApiKey | undefined {
     return readApiKey(this);
   }
-  set apiKey(value: string | undefined) {
+  set apiKey(value: ApiKey | undefined) {
     writeApiKey(this, value, "client.apiKey");
   }
   /** The API base URL of this client (no trailing slash). Mutable, like lua-openai's `api_base`. */
@@ -108,14 +115,17 @@ export class Client {
   readonly config: Readonly<ClientConfig>;
 
   readonly #headers: Headers;
+  readonly #authHeader: AuthHeader;
   /** The checked bounds (timeouts, retries, size limits) of every call. */
   readonly #defaults: ClientSettings;
 
   /**
-   * @param apiKey - sent as `Authorization: Bearer <apiKey>`; omit it for servers that need none.
+   * @param apiKey - sent as `Authorization: Bearer <apiKey>`; omit it for servers that need none. A
+   *   function is called for every request (`{ refresh: true }` once after a 401, and the request is
+   *   sent again with the fresh key).
    * @param config - base URL, default model, headers, fetch, retries, timeouts (see `ClientConfig`).
    */
-  constructor(apiKey?: string, config: ClientConfig = {}) {
+  constructor(apiKey?: ApiKey, config: ClientConfig = {}) {
     const statics = this.constructor as typeof Client;
     const name = statics.name === "Client" ? "createClient" : `new ${statics.name}`;
     writeApiKey(
@@ -142,6 +152,16 @@ export class Client {
     if (config.fetch !== undefined && typeof config.fetch !== "function") {
       throw new TypeError("config.fetch must be a fetch-compatible function.");
     }
+    if (config.resolveURL !== undefined && typeof config.resolveURL !== "function") {
+      throw new TypeError("config.resolveURL must be a function that returns the request's URL.");
+    }
+    const authHeader = config.authHeader ?? "authorization";
+    if (authHeader !== "authorization" && authHeader !== "api-key") {
+      throw new TypeError(
+        `config.authHeader must be "authorization" or "api-key" (got ${describeValue(authHeader)}).`,
+      );
+    }
+    this.#authHeader = authHeader;
     this.#headers = checkClientHeaders(
       config.headers,
       { organization: config.organization, project: config.project },
@@ -202,7 +222,7 @@ export class Client {
       );
     }
     const settings = this.#settings(init);
-    return this.#send(method, path, init, settings);
+    return this.#send(this.#request(method, path, init, settings), init, settings);
   }
 
   /**
@@ -254,12 +274,8 @@ export class Client {
       // The id's own name, as the API documents it: `response_id is required (a non-empty string; got ...)`.
       return encodeId(values[name], `${name} is required`);
     });
-    const query = init?.query;
-    if (query !== undefined) {
-      const search = new URLSearchParams();
-      for (const [key, value] of Object.entries(query))
-        if (value !== undefined) search.append(key, String(value));
-      const text = search.toString();
+    if (init?.query !== undefined) {
+      const text = encodeQuery(init.query, `call("${route}")`);
       if (text) path += `?${text}`;
     }
     return { method, path };
@@ -278,7 +294,8 @@ export class Client {
   #requestHeaders(contentType: string | undefined, perCall: HeaderMap | undefined): Headers {
     const headers = new Headers();
     const apiKey = readApiKey(this);
-    if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);
+    // A key function is asked per attempt by the transport (`../transport/credential.ts`).
+    if (typeof apiKey === "string") headers.set(...authHeaderEntry(this.#authHeader, apiKey));
     if (contentType) headers.set("content-type", contentType);
     if (this.config.organization) headers.set("openai-organization", this.config.organization);
     if (this.config.project) headers.set("openai-project", this.config.project);
@@ -293,8 +310,13 @@ export class Client {
   }
 
   /** The request to send (URL, headers, encoded body) and its target for errors. */
-  #request(method: string, path: string, init: CallInit, settings: CallSettings) {
-    const target: RequestTarget = { method, url: `${this.baseURL}${path}` };
+  #request(
+    method: string,
+    path: string,
+    init: CallInit,
+    settings: CallSettings,
+  ): { target: RequestTarget; request: SendInit } {
+    const target: RequestTarget = { method, url: this.#url(method, path, init) };
     const json = init.body === undefined ? undefined : JSON.stringify(init.body);
     const headers = this.#requestHeaders(
       json === undefined ? undefined : "application/json",
@@ -303,23 +325,32 @@ export class Client {
     return { target, request: { ...target, headers, body: json ?? init.form ?? null } };
   }
 
+  /** The absolute URL of a request: `baseURL` + path, unless `config.resolveURL` says otherwise. */
+  #url(method: string, path: string, init: CallInit): string {
+    const resolve = this.config.resolveURL;
+    // What it returns is checked where every URL is: fetch refuses one that is not absolute.
+    return resolve
+      ? resolve({ method, path, baseURL: this.baseURL, body: init.body, form: init.form })
+      : `${this.baseURL}${path}`;
+  }
+
   /** The transport options of one attempt series: the client's fetch, the call's retries and timeout. */
   #transportOptions(settings: CallSettings, signal: AbortSignal | undefined): TransportOptions {
+    const apiKey = readApiKey(this);
     return {
       fetch: this.config.fetch,
       retry: retryOptions(settings.maxRetries),
       timeout: settings.timeout,
       signal,
+      credential: typeof apiKey === "function" ? { key: apiKey, header: this.#authHeader } : undefined,
     };
   }
 
   async #send(
-    method: string,
-    path: string,
+    { target, request }: { target: RequestTarget; request: SendInit },
     init: CallInit,
     settings: CallSettings,
   ): Promise<ApiResult<unknown>> {
-    const { target, request } = this.#request(method, path, init, settings);
     const started = Date.now();
     const response = await send(request, this.#transportOptions(settings, settings.signal));
     const ctx = { target, signal: settings.signal, timeout: settings.timeout, started };
@@ -355,6 +386,6 @@ export function responseMeta(response: Response): {
  * Pass it to the area functions (`streamChatCompletion(client, ...)`), to `new ChatSession(client)`,
  * or use `client.call("GET /models")` for any route. `new OpenAI(...)` has every method on one object.
  */
-export function createClient(apiKey?: string, config?: ClientConfig): Client {
+export function createClient(apiKey?: ApiKey, config?: ClientConfig): Client {
   return new Client(apiKey, config);
 }

@@ -3,6 +3,7 @@
  * base URL and the default model differ), and a table of presets for other servers.
  */
 import type { ClientConfig } from "./config.js";
+import type { ApiKey } from "./credentials.js";
 import { OpenAI } from "./openai.js";
 import { mergeDefined } from "./payload.js";
 
@@ -68,7 +69,7 @@ export type PresetName = keyof typeof presets;
  * const ollama = fromPreset("ollama", undefined, { defaultModel: "qwen3" });
  * ```
  */
-export function fromPreset(name: PresetName, apiKey?: string, config: ClientConfig = {}): OpenAI {
+export function fromPreset(name: PresetName, apiKey?: ApiKey, config: ClientConfig = {}): OpenAI {
   if (!Object.hasOwn(presets, name)) {
     throw new TypeError(
       `Unknown preset ${JSON.stringify(name)}; known presets: ${Object.keys(presets).join(", ")}.`,

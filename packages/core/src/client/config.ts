@@ -1,4 +1,6 @@
 /** Client-wide and per-call options of the OpenAI client, their checks and their defaults. */
+
+import type { AuthHeader } from "../transport/credential.js";
 import {
   checkSizeLimit,
   checkTimeout,
@@ -12,6 +14,19 @@ import { describeValue } from "../utils/checks.js";
 import { checkHeaderMap } from "./credentials.js";
 
 export { checkTimeout };
+
+/** What `ClientConfig.resolveURL` is told about a request. */
+export interface UrlRequest {
+  method: string;
+  /** The route's path with its values filled in and its query (`/chat/completions`, `/files/file-1?limit=2`). */
+  path: string;
+  /** The client's `baseURL`. */
+  baseURL: string;
+  /** The JSON body, when there is one. */
+  body?: unknown;
+  /** The multipart body, when there is one. */
+  form?: FormData;
+}
 
 /** A header map. `null` (per call) removes a header the client would otherwise send. */
 export type HeaderMap = Record<string, string | null | undefined>;
@@ -51,6 +66,17 @@ export interface ClientConfig {
    * because their servers refuse or ignore the option). Set false for a server that rejects it.
    */
   streamUsage?: boolean;
+  /**
+   * The header that carries the key: `"authorization"` (`Authorization: Bearer <key>`, the default) or
+   * `"api-key"` (`api-key: <key>`: Azure OpenAI's resource keys; `@oaikit/core/azure` sets it).
+   */
+  authHeader?: AuthHeader;
+  /**
+   * The URL of each request, for a provider whose paths are not OpenAI's (Azure's deployments form:
+   * `@oaikit/core/azure`). Gets the path after `baseURL` as the API names it (query included) and the
+   * payload; returns the absolute URL. Default: `baseURL` + path.
+   */
+  resolveURL?: (request: UrlRequest) => string;
   /** Sent as `OpenAI-Organization` when set. */
   organization?: string;
   /** Sent as `OpenAI-Project` when set. */

@@ -3,7 +3,8 @@
  *
  * - The key is checked when it is set (the constructor and every `client.apiKey = ...`), with
  *   messages that never quote it: a key that fetch could not send (a line break, a character above
- *   U+00FF) or that is not a string is refused at once, not at the first request.
+ *   U+00FF) or that is neither a string nor a function is refused at once, not at the first request.
+ *   A function (a fetched key, `../transport/credential.ts`) is checked on each call instead.
  * - The key is not a property of the client: it lives here, in a module-private `WeakMap`, behind the
  *   `apiKey` accessor. So `JSON.stringify(client)`, `console.log(client)`, `Object.keys(client)`,
  *   a spread `{ ...client }`, structured cloning and anything holding the client (a session) never
@@ -11,20 +12,25 @@
  * - `clientJSON` / `inspectClient` are the client's `toJSON` and Node `util.inspect` views: the base
  *   URL and model, the names (never the values) of the configured headers.
  */
+import type { ApiKeyFunction } from "../transport/credential.js";
 import { checkHeader, headerValueProblem } from "../transport/headers.js";
 import { describeValue } from "../utils/checks.js";
 
-const keys = new WeakMap<object, string>();
+/** A client's key: fixed (a string) or fetched per request (a function). */
+export type ApiKey = string | ApiKeyFunction;
+
+const keys = new WeakMap<object, ApiKey>();
 
 /**
- * Checks an API key: a string fetch can send in a header, or `undefined`/`null`/`""` for none. The
- * `TypeError` names `where`, never the value.
+ * Checks an API key: a string fetch can send in a header, a function that fetches one, or
+ * `undefined`/`null`/`""` for none. The `TypeError` names `where`, never the value.
  */
-export function checkApiKey(value: unknown, where: string, hint = ""): string | undefined {
+export function checkApiKey(value: unknown, where: string, hint = ""): ApiKey | undefined {
   if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "function") return value as ApiKeyFunction;
   if (typeof value !== "string") {
     throw new TypeError(
-      `${where}: apiKey must be a string or undefined (got ${describeValue(value)})${hint ? `; ${hint}` : "."}`,
+      `${where}: apiKey must be a string, a function that returns one, or undefined (got ${describeValue(value)})${hint ? `; ${hint}` : "."}`,
     );
   }
   const problem = headerValueProblem(value);
@@ -37,8 +43,8 @@ export function checkApiKey(value: unknown, where: string, hint = ""): string | 
   return value;
 }
 
-/** The key of `owner`, or undefined. */
-export function readApiKey(owner: object): string | undefined {
+/** The key of `owner` (a string or a key function), or undefined. */
+export function readApiKey(owner: object): ApiKey | undefined {
   return keys.get(owner);
 }
 
@@ -135,8 +141,13 @@ export function inspectClient(
 ): string {
   const view = {
     ...clientJSON(client),
-    apiKey: readApiKey(client) === undefined ? undefined : "[redacted]",
+    apiKey: apiKeyView(readApiKey(client)),
     headers: headerNames,
   };
   return `${client.constructor.name} ${inspect ? inspect(view, options) : JSON.stringify(view)}`;
+}
+
+function apiKeyView(key: ApiKey | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  return typeof key === "function" ? "[function]" : "[redacted]";
 }

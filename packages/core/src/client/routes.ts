@@ -38,13 +38,8 @@ type RequestContent<O> = O extends { requestBody?: infer B }
 /** The 2xx answer of an operation. */
 type SuccessAnswer<O> = O extends { responses: infer Rs } ? Rs[Extract<keyof Rs, SuccessCode>] : never;
 
-/**
- * A query value `call` can send: `call` writes each as one `key=value` with `String(value)`, so array-
- * and object-valued parameters of the document (`include`, metadata filters) are typed `undefined`:
- * they cannot be sent through `query` as the API expects them.
- */
-type QueryValue<V> = Extract<V, string | number | boolean | null | undefined>;
-type QueryOf<Q> = { [K in keyof Q]: QueryValue<Q[K]> };
+/** The document's query parameters, as `call` sends them (lists and objects too: see `./query.ts`). */
+type QueryOf<Q> = { [K in keyof Q]: Q[K] };
 
 type PathInit<O> =
   Parameters<O> extends { path: infer P }
@@ -121,7 +116,7 @@ export type RouteData<R extends KnownRoute> =
 export type RouteBody<R extends KnownRoute> =
   RequestContent<Paths[R]> extends { "application/json": infer J } ? J : never;
 
-/** The query parameters of a route as `call` takes them (array- and object-valued ones typed `undefined`). */
+/** The query parameters of a route as `call` takes them. */
 export type RouteCallQuery<R extends KnownRoute> = NonNullable<RouteInit<R>["query"]>;
 
 /** The query parameters of a route, as the document types them. */

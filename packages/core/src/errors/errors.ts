@@ -156,6 +156,27 @@ export class RedirectError extends OaikitError {
   }
 }
 
+/**
+ * The API key function (`apiKey` given as a function) failed: it threw (its error is the `cause`, as
+ * thrown), or it returned something that is not a key fetch can send; the attempt that needed the
+ * key was not sent. The message never quotes what the function returned.
+ */
+export class CredentialError extends OaikitError {
+  override name = "CredentialError";
+  readonly method: string;
+  /** The request's URL, without credentials (see `redactUrl`). */
+  readonly url: string;
+  constructor(target: RequestTarget, what: string, options?: { cause?: unknown }) {
+    super(
+      `${describe(target)} could not be authenticated: the apiKey function ${what} (the value is not shown here). ` +
+        "Make it resolve to the key as a string; its own error, if any, is on `error.cause`.",
+      options,
+    );
+    this.method = target.method;
+    this.url = redactUrl(target.url);
+  }
+}
+
 /** Which size limit a response broke: a body read whole, an error body, or one server-sent event. */
 export type SizeLimitKind = "body" | "error-body" | "event";
 

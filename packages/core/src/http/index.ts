@@ -5,6 +5,7 @@
 
 export { isQuotaError, isRetryableError, isRetryableStatus } from "../errors/error-body.js";
 export { redactUrl } from "../errors/errors.js";
+export type { ApiKeyContext, ApiKeyFunction, AuthHeader, Credential } from "../transport/credential.js";
 export type { Hooks, RetryOptions, SendInit, TransportOptions } from "../transport/send.js";
 export { send } from "../transport/send.js";
 export type { BodyValue, FileOptions, FormValue } from "./body.js";

@@ -4,6 +4,12 @@
  */
 
 import {
+  type ApiKeyFunction,
+  type AuthHeader,
+  authHeaderEntry,
+  type Credential,
+} from "../transport/credential.js";
+import {
   checkSizeLimit,
   checkTimeout,
   DEFAULT_MAX_BODY_BYTES,
@@ -55,6 +61,10 @@ export interface RequestDetails {
   hooks?: Hooks;
   /** An injected fetch. Default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch;
+  /** A key, or a function that fetches one per attempt (see `setApiKey`). */
+  apiKey?: string | ApiKeyFunction;
+  /** The header that carries `apiKey`: `"authorization"` (Bearer, the default) or `"api-key"`. */
+  authHeader?: AuthHeader;
 }
 
 const DETAIL_KEYS = new Set([
@@ -71,6 +81,8 @@ const DETAIL_KEYS = new Set([
   "fetch",
   "maxBodyBytes",
   "maxEventSize",
+  "apiKey",
+  "authHeader",
 ]);
 const BODILESS = new Set(["GET", "HEAD"]);
 
@@ -88,6 +100,7 @@ interface State {
   fetch?: typeof globalThis.fetch | undefined;
   maxBodyBytes?: SizeLimit | undefined;
   maxEventSize?: SizeLimit | undefined;
+  auth?: { key: string | ApiKeyFunction; header: AuthHeader } | undefined;
 }
 
 /** Checks the rules that involve several fields; `where` names the call that broke one. */
@@ -217,6 +230,17 @@ export class HttpRequest {
     return this.#with({ signal: checkSignal(signal, "setSignal") }, "setSignal");
   }
 
+  /**
+   * Authenticates the request with a key: a string is sent as `Authorization: Bearer <key>` (or
+   * `api-key: <key>` with `header: "api-key"`); a function is asked for the key before each attempt,
+   * and after a 401 once more with `{ refresh: true }`, and the request is sent again with the fresh
+   * key (one attempt beyond the retry limit). It runs in ky's hooks, before your own hooks. A header
+   * of the same name set with `setHeader` wins over it. A string key is a header like any other (no refresh).
+   */
+  setApiKey(apiKey: string | ApiKeyFunction, header: AuthHeader = "authorization"): HttpRequest {
+    return this.#with({ auth: checkAuth(apiKey, header, "setApiKey") }, "setApiKey");
+  }
+
   /** Sets ky's retry options (or a limit). Default 0; ky retries only GET/PUT/HEAD/DELETE/OPTIONS unless `methods` says otherwise. */
   setRetry(retry: RetryOptions | number): HttpRequest {
     if (typeof retry !== "number" && (retry === null || typeof retry !== "object")) {
@@ -227,9 +251,10 @@ export class HttpRequest {
 
   /** The fetch-level request this builder describes (headers with the inferred Content-Type, the body). */
   #init(): SendInit {
-    const { url, method, body, form, file } = this.#state;
+    const { url, method, body, form, file, auth } = this.#state;
     // Header by header: fetch's record conversion (`new Headers(record)`) drops a "__proto__" key.
     const headers = new Headers();
+    if (typeof auth?.key === "string") headers.set(...authHeaderEntry(auth.header, auth.key));
     for (const [name, value] of Object.entries(this.#state.headers)) headers.set(name, value);
     let payload: BodyInit | undefined;
     if (body) {
@@ -247,8 +272,10 @@ export class HttpRequest {
   }
 
   #options(): TransportOptions {
-    const { signal, timeout, retry, hooks, fetch } = this.#state;
-    return { signal, timeout, retry, hooks, fetch };
+    const { signal, timeout, retry, hooks, fetch, auth } = this.#state;
+    const credential: Credential | undefined =
+      typeof auth?.key === "function" ? { key: auth.key, header: auth.header } : undefined;
+    return { signal, timeout, retry, hooks, fetch, credential };
   }
 
   #start(): Promise<Exchange> {
@@ -431,5 +458,30 @@ export function request(urlOrDetails: string | URL | RequestDetails): HttpReques
     retry,
     hooks: details.hooks,
     fetch: details.fetch,
+    auth:
+      details.apiKey === undefined
+        ? undefined
+        : checkAuth(details.apiKey, details.authHeader ?? "authorization", "request"),
   });
+}
+
+/** Checks a key (a string fetch can send, or a key function) and its header; the `TypeError` never quotes the key. */
+function checkAuth(
+  apiKey: unknown,
+  header: unknown,
+  where: string,
+): { key: string | ApiKeyFunction; header: AuthHeader } {
+  if (header !== "authorization" && header !== "api-key") {
+    throw new TypeError(
+      `${where}: the auth header must be "authorization" or "api-key" (got ${describeValue(header)}).`,
+    );
+  }
+  if (typeof apiKey === "function") return { key: apiKey as ApiKeyFunction, header };
+  if (typeof apiKey !== "string" || apiKey === "") {
+    throw new TypeError(
+      `${where}: apiKey must be a non-empty string or a function that returns one (got ${describeValue(apiKey)}).`,
+    );
+  }
+  checkHeader(header, authHeaderEntry(header, apiKey)[1], where);
+  return { key: apiKey, header };
 }

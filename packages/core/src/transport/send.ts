@@ -22,6 +22,7 @@ import {
   TimeoutError,
 } from "../errors/errors.js";
 import { safeCause } from "../errors/redact.js";
+import { type Credential, credentialHooks } from "./credential.js";
 
 export type { Hooks, RetryOptions } from "ky";
 
@@ -56,6 +57,11 @@ export interface TransportOptions {
   hooks?: Hooks;
   /** Aborts the request (and any retry wait); the promise rejects with `RequestAbortedError`. */
   signal?: AbortSignal;
+  /**
+   * A key fetched per attempt (`./credential.ts`): set on every attempt, and after a 401 fetched afresh
+   * for one more attempt, which is granted on top of `retry`'s limit.
+   */
+  credential?: Credential | undefined;
 }
 
 /** ky's own default retry lists, used to decide cheaply whether a status is worth handing to ky. */
@@ -82,8 +88,11 @@ export interface TransportErrorContext {
  */
 export async function send(init: SendInit, options: TransportOptions = {}): Promise<Response> {
   const target: RequestTarget = { method: init.method, url: init.url };
+  const auth = options.credential ? credentialHooks(options.credential, target) : undefined;
   const retry = options.retry ?? 0;
   const limit = typeof retry === "number" ? retry : (retry.limit ?? 2);
+  // The retries allowed so far: the limit, plus the one attempt a 401 grants a fresh key.
+  const allowed = () => limit + (auth?.refreshed() ? 1 : 0);
   const methods = typeof retry === "number" ? KY_RETRY_METHODS : (retry.methods ?? KY_RETRY_METHODS);
   const statusCodes =
     typeof retry === "number" ? KY_RETRY_STATUS_CODES : (retry.statusCodes ?? KY_RETRY_STATUS_CODES);
@@ -103,7 +112,7 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
     throwThis =
       !response.ok &&
       !isRedirect(response) &&
-      retryCount < limit &&
+      retryCount < allowed() &&
       methodRetries &&
       (customDecision || statusCodes.includes(response.status));
     if (throwThis) kept = response.clone();
@@ -116,13 +125,18 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
     method: init.method,
     headers: init.headers,
     body: init.body ?? null,
-    retry,
+    retry: auth ? withRefreshAttempt(retry, limit, allowed) : retry,
     // Never followed (see `RedirectError`): fetch hands back the redirect, and we refuse it below.
     redirect: "manual",
     timeout: false,
     totalTimeout: options.timeout ?? false,
     throwHttpErrors: () => throwThis,
-    hooks: { ...options.hooks, afterResponse: [...(options.hooks?.afterResponse ?? []), decide] },
+    hooks: {
+      ...options.hooks,
+      beforeRequest: [...(auth?.hooks.beforeRequest ?? []), ...(options.hooks?.beforeRequest ?? [])],
+      beforeRetry: [...(auth?.hooks.beforeRetry ?? []), ...(options.hooks?.beforeRetry ?? [])],
+      afterResponse: [...(auth?.hooks.afterResponse ?? []), ...(options.hooks?.afterResponse ?? []), decide],
+    },
     signal: options.signal,
     // Called as a plain function: a browser's `window.fetch` throws "Illegal invocation" when
     // called as a method of ky's options object.
@@ -141,7 +155,7 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
       throw toTransportError(error, target, {
         signal: options.signal,
         timeout: options.timeout,
-        secrets: headerValues(init.headers),
+        secrets: [...headerValues(init.headers), ...(auth?.secrets ?? [])],
       });
   }
   if (isRedirect(response)) {
@@ -149,6 +163,24 @@ export async function send(init: SendInit, options: TransportOptions = {}): Prom
     throw new RedirectError(target, { status: response.status, location: response.headers.get("location") });
   }
   return response;
+}
+
+/**
+ * `retry` with room for the attempt a refreshed key may take: ky's limit one higher, and a
+ * `shouldRetry` that keeps every other retry within `limit` until the refresh has happened.
+ */
+function withRefreshAttempt(
+  retry: RetryOptions | number,
+  limit: number,
+  allowed: () => number,
+): RetryOptions {
+  const options = typeof retry === "number" ? {} : retry;
+  const { shouldRetry } = options;
+  return {
+    ...options,
+    limit: limit + 1,
+    shouldRetry: (state) => (state.retryCount > allowed() ? false : shouldRetry?.(state)),
+  };
 }
 
 /**

@@ -157,6 +157,28 @@ describe("the client's errors hold no credential", () => {
     expectClean(aborted);
   });
 
+  test("a fetched key (apiKey as a function): refused connection, total timeout, a stream's first-byte timeout", async () => {
+    const port = await closedPort();
+    const fetched = (baseURL: string, extra: Record<string, unknown> = {}) =>
+      new OpenAI(() => Promise.resolve(SECRETS.key), { baseURL, maxRetries: 0, ...extra });
+    const refused = await fetched(`http://127.0.0.1:${port}/v1`)
+      .models()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConnectionError);
+    expectClean(refused);
+    const timedOut = await fetched(`${slow.url}/v1`, { timeout: 200 })
+      .models()
+      .catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expectClean(timedOut);
+    const stalled = await fetched(`${slow.url}/stall-stream`, { firstByteTimeout: 200 })
+      .streamChatCompletion(user)
+      .final()
+      .catch((e: unknown) => e);
+    expect(stalled).toBeInstanceOf(TimeoutError);
+    expectClean(stalled);
+  });
+
   test("a credential in the query string (Gemini's ?key=) is kept out of url and message", async () => {
     const port = await closedPort();
     const error = await client(`http://127.0.0.1:${port}/v1`)

@@ -11,6 +11,11 @@ export {
   type SqlStorageLike,
 } from "./do-store.js";
 export {
+  createDurableObjectLimitStore,
+  type LimitStorageLike,
+  ProxyLimitsDurableObject,
+} from "./limit-store.js";
+export {
   type DurableObjectNamespaceLike,
   SessionsDurableObject,
   type SessionsHandlerOptions,

@@ -9,3 +9,4 @@ export {
   KV_CHUNK_BYTES,
 } from "./kv-store.js";
 export type { KvKey, KvLike } from "./kv-types.js";
+export { createDenoKvLimitStore, type DenoKvLimitStoreOptions } from "./limit-store.js";

@@ -747,7 +747,7 @@ function objectBytes(value: unknown): number {
 
 const retry: unique symbol = Symbol("retry");
 
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   return /database is locked|busy/i.test(String((error as Error)?.message ?? error));
 }
 
@@ -758,7 +758,7 @@ function randomTag(): string {
   );
 }
 
-function pause(attempt: number): Promise<void> {
+export function pause(attempt: number): Promise<void> {
   return new Promise((resolve) =>
     setTimeout(resolve, Math.min(200, 2 ** Math.min(attempt, 7)) * Math.random()),
   );
