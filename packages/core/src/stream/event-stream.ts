@@ -15,6 +15,8 @@
  * - Timers: one `setTimeout` per timeout period, not per event. Data events only bump a counter and a
  *   timestamp (once per read); when the timer fires it checks the timestamp and re-arms for the
  *   remainder. Comments never touch the timestamp, so keep-alives cannot hold a dead stream open.
+ *   The timers measure the server, not the reader: a timer that fires while no read is in flight (the
+ *   consumer is busy between two reads) re-arms instead of failing (`#readerPaused`).
  *   Timers are unref'd (`utils/timers.ts`) and cleared on every settle path: a stream whose body is
  *   never read does not keep a Node process alive (an open socket still does, until a timer ends it).
  * - Every path ends: EOF, a terminator, an error event, bad JSON, a timeout, an abort or a cut each
@@ -581,6 +583,12 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     this.#timer = undefined;
     if (this.#ended) return;
     const target = this.#source.target;
+    if (this.#readerPaused()) {
+      // The reader, not the server, is the slow one: nothing is being waited for. The next read
+      // returns at once if the server sent meanwhile (and moves the clock), or waits and is judged then.
+      this.#timer = startTimer(this.#onTimer, (this.#events === 0 ? this.#firstByte : this.#idle) as number);
+      return;
+    }
     if (this.#events === 0) {
       const ms = this.#firstByte as number;
       this.#fail(new TimeoutError(target, "first-byte", ms), "timeout");
@@ -591,6 +599,17 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     if (quiet >= idle) this.#fail(new TimeoutError(target, "idle", idle), "timeout");
     else this.#timer = startTimer(this.#onTimer, idle - quiet);
   };
+
+  /**
+   * Whether the stream's reader has stopped asking: the response head is in, no read is in flight, and
+   * someone consumes the stream (a reader that pauses between reads). A pending read means the body's
+   * buffer is empty, so the server has sent no data event since the last one read: only then does a
+   * timer judge the server. A stream nobody consumes yet (only `response` was awaited) is still ended
+   * by its timer, so an abandoned stream does not hold its connection for ever.
+   */
+  #readerPaused(): boolean {
+    return !this.#stepping && this.#reader !== undefined && (this.#consumers > 0 || this.#events > 0);
+  }
 
   /** The body ended. */
   #atEof(): void {
