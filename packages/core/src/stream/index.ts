@@ -22,6 +22,7 @@ export { isDoneData, SseDecoder } from "./sse.js";
 export type { StreamFilter, StreamFilterCallback } from "./stream-filter.js";
 export { createStreamFilter } from "./stream-filter.js";
 export type {
+  StreamCut,
   StreamDiagnostics,
   StreamEndReason,
   StreamOptions,
