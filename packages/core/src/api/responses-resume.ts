@@ -1,8 +1,7 @@
 /**
  * Responses background mode, resumed by cursor: what a background stream does after a cut, and how
- * `resumeResponse` opens a stream another page started. Loaded only on that path (`responses.ts`
- * imports it dynamically when a background stream is cut or resumed), so a page that streams in the
- * ordinary way does not carry it.
+ * `resumeResponse` opens a stream another page started (`responses.ts` attaches it to background
+ * streams only; a page that streams chat does not carry it).
  *
  * - Reconnecting: `GET /responses/{id}?stream=true&starting_after=<cursor>`, a request like any other
  *   (the client's retries and back-off before its response head). The stream engine reads it with a
