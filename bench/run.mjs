@@ -9,12 +9,13 @@
 //   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
 //   pnpm bench --no-build      use the packages' dist/ as they are
 //   pnpm bench --only=size     some parts (comma-separated): size, streams, profile, cold-import,
-//                              short-requests, sessions, sessions-overhead
+//                              short-requests, sessions, sessions-overhead, resume
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { buildReport } from "./report.mjs";
+import { runResume } from "./resume/run.mjs";
 import { pnpmCommand, runSessionOverhead, runSessionsBench } from "./sessions.mjs";
 import { checkBudgets } from "./size/budgets.mjs";
 import { measureSizes } from "./size/measure.mjs";
@@ -34,6 +35,7 @@ const ALL_PARTS = [
   "short-requests",
   "sessions",
   "sessions-overhead",
+  "resume",
 ];
 const parts = new Set(onlyArg ? onlyArg.slice(7).split(",") : ALL_PARTS);
 const unknown = [...parts].filter((part) => !ALL_PARTS.includes(part));
@@ -154,6 +156,11 @@ if (parts.has("sessions")) {
 if (parts.has("sessions-overhead")) {
   log("session overhead per chunk (durable session vs bare stream), when its bench exists");
   data.sessionOverhead = await runSessionOverhead();
+}
+
+if (parts.has("resume")) {
+  log("resume after a cut (Responses background mode, the one fake server)");
+  data.resume = await runResume({ rounds: quick ? 10 : 50, log });
 }
 
 env.loadEnd = os.loadavg()[0];
