@@ -262,6 +262,32 @@ describe("stop: abort() cancels a background response on the server", () => {
     expect(await eventually(async () => (await statusOf(client, id)) === "cancelled")).toBe(true);
   });
 
+  test("detach() closes the connection only: the response completes, and resumeResponse finishes it", async () => {
+    const client = demoClient({ "x-oaikit-delay": "10" });
+    const stream = streamResponse(client, "A story to finish later", { background: true });
+    const events: ResponseStreamEvent[] = [];
+    const error = await (async () => {
+      try {
+        for await (const event of stream) {
+          events.push(event);
+          if (events.length === 6) stream.detach();
+        }
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    const id = stream.responseId as string;
+    const rest = await run(
+      resumeResponse(client, id, { startingAfter: stream.cursor, partial: stream.currentSnapshot() }),
+    );
+    expect([...events, ...rest.events].map((e) => e.sequence_number)).toEqual(
+      [...events, ...rest.events].map((_, i) => i),
+    );
+    expect(rest.final?.status).toBe("completed");
+    expect(await statusOf(client, id)).toBe("completed");
+  });
+
   test("a break out of for-await is a stop too; a cut connection is not (the response completes)", async () => {
     const client = demoClient({ "x-oaikit-delay": "20" });
     const stopped = streamResponse(client, "Another long story", { background: true });

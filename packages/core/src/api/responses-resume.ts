@@ -36,9 +36,10 @@ import { isRecord } from "../utils/checks.js";
 const RUNNING = new Set(["queued", "in_progress"]);
 
 /**
- * Statuses of the stream request that mean "not from this cursor": OpenAI's 400 for a response created
- * without `stream: true` or a cursor out of range, 404/410 for events no longer kept, 409/422 from
- * compatible servers. The response itself may still be there: polling decides.
+ * Statuses of the stream request that mean "not from this cursor": a 400 or 404 for a response that
+ * cannot be streamed again (not created with `background` and `stream`, its events no longer kept) or a
+ * cursor out of range, 409/410/422 from compatible servers. The response itself may still be there:
+ * polling decides (and a response that is gone is a 404 there too, an `APIError`).
  */
 const CURSOR_REFUSED = new Set([400, 404, 409, 410, 422]);
 

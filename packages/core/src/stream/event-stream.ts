@@ -274,12 +274,23 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
 
   /**
    * Aborts the stream: the request is cancelled and iteration / `final()` reject with
-   * `RequestAbortedError` (its `partial` holds what had arrived). No effect once the stream ended.
+   * `RequestAbortedError` (its `partial` holds what had arrived). A Responses background stream also
+   * cancels the response on the server (`POST /responses/{id}/cancel`). No effect once the stream ended.
    */
   abort(reason?: unknown): void {
     if (this.#ended) return;
-    this.#fail(new RequestAbortedError(this.#source.target, { cause: reason }), "aborted");
+    this.detach(reason);
     this.#source.cancel?.(reason);
+  }
+
+  /**
+   * Ends the stream here like `abort()`, closing the connection, but asks nothing of the server: a
+   * Responses background response goes on and can be resumed elsewhere (`resumeResponse` with
+   * `responseId`, `cursor` and `currentSnapshot()`). Other streams: the same as `abort()`.
+   */
+  detach(reason?: unknown): void {
+    if (this.#ended) return;
+    this.#fail(new RequestAbortedError(this.#source.target, { cause: reason }), "aborted");
   }
 
   /** Yields every raw chunk (Chat Completions) or event (Responses) as it arrives, unfiltered. */
