@@ -160,7 +160,9 @@ export class ResponseStream extends EventStream<ResponseStreamEvent, ResponseObj
   /**
    * The `sequence_number` of the last event received (undefined before the first, or when the server
    * numbers none). With `responseId`, what a page stores to resume the response elsewhere:
-   * `resumeResponse(client, responseId, { startingAfter: cursor, partial: currentSnapshot() })`.
+   * `resumeResponse(client, responseId, { startingAfter: cursor, partial: currentSnapshot() })`. It
+   * and `currentSnapshot()` always match each other; both may be a few events ahead of the event a
+   * `for await` loop holds (one read of the body is parsed at once).
    */
   get cursor(): number | undefined {
     return this.#protocol.cursor;
