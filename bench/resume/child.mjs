@@ -1,7 +1,7 @@
 // One run of the resume benchmark (bench/resume/run.mjs starts it with Node 22, which imports the demo
 // server's TypeScript as it is). Starts the one fake server in this process, then, `rounds` times after
 // a warm-up: a background stream of the demo model cut after its first delta (`x-oaikit-cut-after`,
-// the socket destroyed), resumed by the client. Prints one JSON line with the samples, in ms:
+// `:end`: the body ends half-way through the next event, at once), resumed by the client. Prints one JSON line with the samples, in ms:
 // - reconnect: from the resume request leaving (the client's fetch called for `?stream=true`) to the
 //   next delta in the caller's hands;
 // - gap: from the last event before the cut to the next delta, as the reader sees it (the cut noticed,
@@ -49,7 +49,7 @@ try {
       client,
       "A short reply",
       { background: true },
-      { headers: { "x-oaikit-delay": "0", "x-oaikit-cut-after": "5" } },
+      { headers: { "x-oaikit-delay": "0", "x-oaikit-cut-after": "5:end" } },
     );
     let count = 0;
     let lastBeforeCut = 0;

@@ -30,7 +30,7 @@ async function readCut(res: Response): Promise<Event[]> {
       text += decoder.decode(value, { stream: true });
     }
   } catch {
-    // reset: the socket was destroyed
+    // reset: the connection closed mid-body
   }
   return text
     .split("\n\n")

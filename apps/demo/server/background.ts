@@ -8,8 +8,9 @@
  * streaming request, a comma-separated list of `N` or `N:<how>`. The connection that sends the N-th
  * event of the response (counted from the first, whatever connection sent the earlier ones) is cut right
  * after it; a connection that starts after that event is not. `<how>`: `reset` (default: half of the
- * next event, then the socket is destroyed: a network error), `end` (half of the next event, then a
- * clean end: a truncated body) or `stall` (nothing more, the connection stays open: an idle timeout).
+ * next event, then 50 ms later the connection closes mid-body: a network error), `end` (half of the
+ * next event, then a clean end: a truncated body) or `stall` (nothing more, the connection stays open:
+ * an idle timeout).
  * The header being the same on every request of a client, `3` cuts a stream once, `1,2,3,4` at each
  * of its first events.
  */
@@ -190,7 +191,7 @@ export async function streamRun(
   }
 }
 
-/** Cuts a connection after an event: half of the next frame and a destroyed socket or an end, or a stall. */
+/** Cuts a connection after an event: half of the next frame and a broken or a clean end, or a stall. */
 async function cutConnection(
   ctx: ServerContext,
   res: ServerResponse,
@@ -209,7 +210,31 @@ async function cutConnection(
     return;
   }
   if (nextFrame) res.write(nextFrame.slice(0, Math.ceil(nextFrame.length / 2)));
-  if (kind === "end") res.end();
-  // A moment for the written bytes to leave, then the connection is cut without a proper end.
-  else setTimeout(() => res.destroy(), 5);
+  if (kind === "end") {
+    res.end();
+    return;
+  }
+  // The connection closes in the middle of the chunked body (no final chunk): the client's fetch fails
+  // with a network error. First a pause: a browser that sees the error before it has handed the bytes
+  // that came with it to the reader drops them (Chromium does), and the events sent before the cut are
+  // what a test checks.
+  if (await pauseUnlessClosed(res, RESET_AFTER_MS)) res.socket?.end();
+}
+
+/** How long a `reset` cut waits between the half event and the broken end, in ms. */
+const RESET_AFTER_MS = 50;
+
+/** Waits `ms`; false if the response closed meanwhile. */
+function pauseUnlessClosed(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      res.off("close", closed);
+      resolve(true);
+    }, ms);
+    const closed = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    res.once("close", closed);
+  });
 }
