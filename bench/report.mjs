@@ -662,6 +662,38 @@ function shortRequestsSection(data, out) {
   );
 }
 
+function resumeSection(data, out) {
+  const r = data.resume;
+  const row = (label, f) => [label, ms(f.ms), spread(f.q, ms)];
+  const tbl = table(
+    ["from → to", "median", "quartiles"],
+    [
+      row("resume request sent → next delta", r.reconnect),
+      row("last event before the cut → next delta (what the reader waits)", r.gap),
+      row("a fresh stream: request → first delta (baseline)", r.fresh),
+    ],
+    ["l", "r", "r"],
+  );
+  out.console.push(
+    `Resume (Responses background mode, ${r.rounds} streams cut after their first delta)\n${tbl}\nresume request → next delta: ${ratio(r.reconnectVsFresh)} a fresh stream's request → first delta`,
+  );
+  out.md.push(
+    "## Resume after a cut",
+    "",
+    `A Responses background stream of the demo model (the one fake server, in the measuring process, unpaced), cut`,
+    "after its first delta (`x-oaikit-cut-after: 5:end`: the body ends half-way through the next event) and",
+    `resumed by the client with \`GET /responses/{id}?stream=true&starting_after=N\`; ${r.rounds} rounds after a warm-up.`,
+    "The resume request is the first reconnection, so it leaves at once (later ones in a row wait the client's",
+    "back-off).",
+    "The baseline is a fresh stream's first delta on the same server.",
+    "",
+    tbl,
+    "",
+    `The resume request's next delta comes ${ratio(r.reconnectVsFresh)} as fast as a fresh stream's first delta (a ratio above 1 is slower).`,
+    "",
+  );
+}
+
 function sessionOverheadSection(data, out) {
   const s = data.sessionOverhead;
   const body =
@@ -988,6 +1020,11 @@ function summary(data, out) {
       `- Cold import (fresh processes): oaikit's lean entry points ${ms(at("oaikit-lean").ms)}, ky + eventsource-parser ${ms(at("ky+esp").ms)}, openai ${at("openai") ? ms(at("openai").ms) : "n/a"}.`,
     );
   }
+  if (data.resume) {
+    lines.push(
+      `- Resume after a cut (Responses background mode, local server): the next delta ${ms(data.resume.reconnect.ms)} after the resume request left (a fresh stream's first delta: ${ms(data.resume.fresh.ms)}); the reader waits ${ms(data.resume.gap.ms)} from the last event before the cut.`,
+    );
+  }
   if (data.shortRequests) {
     for (const format of ["chat", "responses"]) {
       const r = (client) =>
@@ -1036,6 +1073,7 @@ export function buildReport(data) {
   if (data.sync) syncSection(data, out);
   if (data.live) liveSection(data, out);
   if (data.proxy) proxySection(data, out);
+  if (data.resume) resumeSection(data, out);
 
   // The README's bench-summary block gets this summary; docs/benchmarks.md has it too, so the figures
   // are complete without the README (or when the README has no markers).

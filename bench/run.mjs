@@ -9,7 +9,7 @@
 //   pnpm bench --quick         fewer rounds, 10,000-delta streams only (a smoke run; writes no docs)
 //   pnpm bench --no-build      use the packages' dist/ as they are
 //   pnpm bench --only=size     some parts (comma-separated): size, streams, profile, cold-import,
-//                              short-requests, sessions, sessions-overhead, sync, live, proxy
+//                              short-requests, sessions, sessions-overhead, sync, live, proxy, resume
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { runLive } from "./live/run.mjs";
 import { runProxyBench } from "./proxy/run.mjs";
 import { buildReport } from "./report.mjs";
+import { runResume } from "./resume/run.mjs";
 import { pnpmCommand, runSessionOverhead, runSessionsBench, runSyncBench } from "./sessions.mjs";
 import { checkBudgets } from "./size/budgets.mjs";
 import { measureSizes } from "./size/measure.mjs";
@@ -39,6 +40,7 @@ const ALL_PARTS = [
   "sync",
   "live",
   "proxy",
+  "resume",
 ];
 const parts = new Set(onlyArg ? onlyArg.slice(7).split(",") : ALL_PARTS);
 const unknown = [...parts].filter((part) => !ALL_PARTS.includes(part));
@@ -176,6 +178,11 @@ if (parts.has("live")) {
 if (parts.has("proxy")) {
   log("key proxy overhead (a stream direct and through @oaikit/core/proxy in workerd, interleaved)");
   data.proxy = await runProxyBench({ n: 2_000, runs: quick ? 6 : 30, log });
+}
+
+if (parts.has("resume")) {
+  log("resume after a cut (Responses background mode, the one fake server)");
+  data.resume = await runResume({ rounds: quick ? 10 : 50, log });
 }
 
 env.loadEnd = os.loadavg()[0];

@@ -78,6 +78,7 @@ async function recordingFetch(input, init) {
   seen.push({
     method: request.method,
     path: new URL(request.url).pathname,
+    search: new URL(request.url).search,
     status: response.status,
     violations: requestViolations(response.headers.get("sl-violations")),
     // Prism's 422 body lists what was wrong; keep it for the assertion message.
@@ -283,6 +284,66 @@ describe("the client's requests match OpenAI's OpenAPI document (Prism)", { time
 
   test("cancelResponse(id)", () =>
     assertAccepted("POST", "/responses/resp_123/cancel", () => client.cancelResponse("resp_123")));
+
+  // Background mode: the create request, the resume request (a GET with stream and starting_after)
+  // and the cancel an abort() sends. Prism answers JSON, so each stream then fails: only requests count.
+  test("streamResponse with background: true", () =>
+    assertAccepted(
+      "POST",
+      "/responses",
+      () => client.streamResponse("Say hello.", { model: "gpt-4.1", background: true }).final(),
+      { stream: true },
+    ));
+
+  test("resumeResponse(id, { startingAfter }): GET /responses/{id}?stream=true&starting_after=N", async () => {
+    const from = seen.length;
+    await assertAccepted(
+      "GET",
+      "/responses/resp_123",
+      () => client.resumeResponse("resp_123", { startingAfter: 3 }).final(),
+      { stream: true },
+    );
+    assert.deepEqual(
+      seen.slice(from).map((r) => r.search),
+      ["?stream=true&starting_after=3"],
+      "the query of the resume request",
+    );
+  });
+
+  test("abort() of a background stream: POST /responses/{id}/cancel", async () => {
+    // Prism cannot stream: the create request is answered here with a stream that names its response
+    // and then stays open; everything else goes to Prism.
+    const created = `event: response.created\ndata: ${JSON.stringify({
+      type: "response.created",
+      sequence_number: 0,
+      response: { id: "resp_123", object: "response", status: "in_progress", output: [] },
+    })}\n\n`;
+    const background = new sdk.OpenAI("sk-contract-test", {
+      baseURL: prism.url,
+      maxRetries: 0,
+      fetch: (input, init) => {
+        const request = new Request(input, init);
+        if (request.method !== "POST" || new URL(request.url).pathname !== "/responses") {
+          return recordingFetch(request);
+        }
+        const body = new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(created)) });
+        return Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } }));
+      },
+    });
+    await assertAccepted(
+      "POST",
+      "/responses/resp_123/cancel",
+      async () => {
+        const from = seen.length;
+        const stream = background.streamResponse("Say hello.", { background: true });
+        await assert.rejects(async () => {
+          for await (const _event of stream) stream.abort();
+        }, sdk.RequestAbortedError);
+        for (let i = 0; i < 200 && seen.length === from; i++) await new Promise((r) => setTimeout(r, 25));
+      },
+      { stream: true },
+    );
+  });
 
   // ------------------------------------------------------------------ other endpoints
   test("completion (legacy)", () =>

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import type { BackgroundRun } from "./background.ts";
 
 /** A file kept by the demo server after `POST /v1/files`. */
 export interface StoredFile {
@@ -28,6 +29,8 @@ export interface StoredResponse {
   history: unknown[];
   /** Pending completion of a `background: true` response. */
   timer?: ReturnType<typeof setTimeout>;
+  /** The events of a `background: true, stream: true` response (background.ts). */
+  run?: BackgroundRun;
 }
 
 /** Everything one running demo server keeps: its stores, its id counter and its pace. */

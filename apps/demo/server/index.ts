@@ -217,7 +217,8 @@ function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undef
         if (fault && sendStatusFault(res, fault)) return;
         const streamFault = fault as StreamFault | undefined;
         if (replayable && typeof body.model === "string" && body.model.startsWith("replay:")) {
-          return handleReplay(ctx, req, res, body.model, streamFault);
+          const background = route === "responses" && body.background === true && body.stream === true;
+          return handleReplay(ctx, req, res, body.model, streamFault, background);
         }
         if (await handleStructured(ctx, req, res, route, body, streamFault)) return;
         return handler(req, res, body, streamFault);
@@ -253,7 +254,7 @@ function demoRoutes(app: Hono<NodeEnv>, ctx: ServerContext, skip: string | undef
   jsonPost("responses", (req, res, body, fault) => handleCreateResponse(ctx, req, res, body, fault), true);
   app.get(
     "/v1/responses/:id",
-    faultable((_req, res, _url, c) => handleGetResponse(ctx, res, id(c))),
+    faultable((req, res, url, c) => handleGetResponse(ctx, req, res, url, id(c))),
   );
   app.delete(
     "/v1/responses/:id",

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { resolveDelay, type ServerContext } from "./context.ts";
+import { requestedCuts, startRun, streamRun } from "./background.ts";
+import { resolveDelay, type ServerContext, type StoredResponse } from "./context.ts";
 import { corpusFile, recordedStatuses, replayableFiles, wireBody } from "./corpus.ts";
 import type { StreamFault } from "./faults.ts";
 import { HttpError } from "./http.ts";
@@ -19,10 +20,67 @@ function splitEvents(bytes: Buffer): Buffer[] {
   return frames;
 }
 
+/** The response a recorded Responses event carries (`response.created`, ..., the terminal event), if any. */
+function eventResponse(frame: Buffer): Record<string, unknown> | undefined {
+  const data = frame
+    .toString("utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("data:"))
+    .map((line) => line.slice(5).trimStart())
+    .join("\n");
+  try {
+    const response = (JSON.parse(data) as { response?: unknown }).response;
+    return response && typeof response === "object" ? (response as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A recorded Responses stream run as a background response (background.ts), under the id the
+ * recording names: resumable with `GET /v1/responses/{id}?stream=true&starting_after=N`, cut by
+ * `x-oaikit-cut-after`. Replays of the same file share that id; their events are the same.
+ */
+async function replayInBackground(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  frames: Buffer[],
+  delayMs: number,
+): Promise<void> {
+  const responses = frames.map(eventResponse);
+  const first = responses.find((response) => typeof response?.id === "string");
+  if (!first) {
+    throw new HttpError(
+      400,
+      `The recording "${name}" names no response id: it cannot run in the background.`,
+      {
+        param: "background",
+      },
+    );
+  }
+  const cuts = requestedCuts(req);
+  const last = responses.findLast((response) => response !== undefined) ?? first;
+  const stored: StoredResponse = { response: first, history: [] };
+  ctx.responses.set(first.id as string, stored);
+  const run = startRun(
+    ctx,
+    stored,
+    frames.map((frame) => frame.toString("utf8")),
+    delayMs,
+    () => {
+      stored.response = last;
+    },
+  );
+  await streamRun(ctx, req, res, run, 0, cuts);
+}
+
 /**
  * Replays a recorded file for model `replay:<file>`: `.json`/`.html` with the status INDEX.md gives,
  * `.sse` byte for byte (paced per event), `.jsonl` wrapped as `data: <line>` + `data: [DONE]` (chat),
- * or as `event: <type>` / `data: <line>` with no [DONE] (Responses events), paced per event too.
+ * or as `event: <type>` / `data: <line>` with no [DONE] (Responses events), paced per event too. A
+ * Responses recording asked for with `background: true` runs as a background response.
  */
 export async function handleReplay(
   ctx: ServerContext,
@@ -30,6 +88,7 @@ export async function handleReplay(
   res: ServerResponse,
   model: string,
   fault: StreamFault | undefined,
+  background = false,
 ): Promise<void> {
   const name = model.slice("replay:".length);
   const files = await replayableFiles();
@@ -48,5 +107,6 @@ export async function handleReplay(
     return;
   }
   const delayMs = resolveDelay(ctx, req, model);
+  if (background) return replayInBackground(ctx, req, res, name, splitEvents(body), delayMs);
   await writeFrames(ctx, req, res, splitEvents(body), { delayMs, fault });
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { positionAfter, requestedCuts, startRun, streamRun } from "./background.ts";
 import { nowSeconds, resolveDelay, type ServerContext, type StoredResponse } from "./context.ts";
 import type { StreamFault } from "./faults.ts";
 import { HttpError, type JsonObject, optionalString, requireModel, sendJson } from "./http.ts";
@@ -267,6 +268,18 @@ export async function handleCreateResponse(
   frames.push(event("response.output_item.done", { output_index: 0, item: outputItem }));
   frames.push(event(incomplete ? "response.incomplete" : "response.completed", { response: final }));
 
+  if (body.background === true) {
+    // Produced on the server's clock; this connection is only the first reader (background.ts).
+    const cuts = requestedCuts(req);
+    stored.response = response;
+    ctx.responses.set(id, stored);
+    const run = startRun(ctx, stored, frames, resolveDelay(ctx, req, model), () => {
+      stored.response = final;
+    });
+    await streamRun(ctx, req, res, run, 0, cuts);
+    return;
+  }
+
   await writeFrames(ctx, req, res, frames, {
     delayMs: resolveDelay(ctx, req, model),
     fault,
@@ -299,9 +312,43 @@ function stored(ctx: ServerContext, id: string): StoredResponse {
   return entry;
 }
 
-/** `GET /v1/responses/:id`. */
-export function handleGetResponse(ctx: ServerContext, res: ServerResponse, id: string): void {
-  sendJson(res, 200, stored(ctx, id).response);
+/**
+ * `GET /v1/responses/:id`: the response as it stands; with `?stream=true`, a background streaming
+ * response's events after `starting_after` (all of them without it), live until it ends.
+ */
+export async function handleGetResponse(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  id: string,
+): Promise<void> {
+  const entry = stored(ctx, id);
+  const stream = url.searchParams.get("stream");
+  if (stream !== "true") {
+    sendJson(res, 200, entry.response);
+    return;
+  }
+  if (!entry.run) {
+    throw new HttpError(
+      400,
+      "Only responses created with background=true and stream=true can be streamed again.",
+      { param: "stream" },
+    );
+  }
+  const after = url.searchParams.get("starting_after");
+  let from = 0;
+  if (after !== null) {
+    const value = Number(after);
+    if (after.trim() === "" || !Number.isInteger(value) || value < 0) {
+      throw new HttpError(400, `Invalid 'starting_after': expected an integer >= 0, got '${after}'.`, {
+        param: "starting_after",
+        code: "invalid_type",
+      });
+    }
+    from = positionAfter(entry.run, value);
+  }
+  await streamRun(ctx, req, res, entry.run, from, requestedCuts(req));
 }
 
 /** `DELETE /v1/responses/:id`. */
@@ -323,6 +370,11 @@ export function handleCancelResponse(ctx: ServerContext, res: ServerResponse, id
   if (entry.timer) {
     clearTimeout(entry.timer);
     entry.timer = undefined;
+    entry.response = { ...entry.response, status: "cancelled" };
+  }
+  if (entry.run && !entry.run.finished) {
+    // The events stop; connections reading them end after the last one produced (no terminal event).
+    entry.run.stop();
     entry.response = { ...entry.response, status: "cancelled" };
   }
   sendJson(res, 200, entry.response);

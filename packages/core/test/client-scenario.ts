@@ -12,12 +12,18 @@ export interface Scenario {
   requests(): Promise<RecordedRequest[]>;
 }
 
-/** Creates a scenario whose first answers are `answers` (then canned OpenAI-like answers). */
-export async function scenario(answers: ScriptedAnswer[] = []): Promise<Scenario> {
+/**
+ * Creates a scenario whose first answers are `answers`, then the first `byPath` entry whose key the
+ * request's path (with its query) contains, then canned OpenAI-like answers.
+ */
+export async function scenario(
+  answers: ScriptedAnswer[] = [],
+  byPath: Record<string, ScriptedAnswer> = {},
+): Promise<Scenario> {
   const server = inject("testServerUrl");
   const res = await fetch(`${server}/scenarios`, {
     method: "POST",
-    body: JSON.stringify({ answers }),
+    body: JSON.stringify({ answers, byPath }),
   });
   const { path, basePath } = (await res.json()) as { path: string; basePath: string };
   return {

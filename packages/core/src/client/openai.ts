@@ -77,6 +77,14 @@ export class OpenAI extends Client {
     return responsesApi.streamResponse(this, input, params, options);
   }
 
+  /**
+   * Continues a background response's stream from a cursor (`GET /responses/{id}?stream=true`); see
+   * `resumeResponse` in `@oaikit/core/responses`.
+   */
+  resumeResponse(responseId: string, options?: responsesApi.ResumeResponseOptions): ResponseStream {
+    return responsesApi.resumeResponse(this, responseId, options);
+  }
+
   /** `GET /responses/{id}`: a stored response. */
   response(responseId: string, options?: RequestOptions): Promise<ApiResult<ResponseObject>> {
     return responsesApi.response(this, responseId, options);

@@ -86,6 +86,32 @@ describe("timeouts", () => {
     const stream = chat("/stream-fault/slow?n=8&delay=60", { idleTimeout: 400, firstByteTimeout: 2000 });
     expect(await stream.text()).toBe("0 1 2 3 4 5 6 7 ");
   });
+
+  test("idle measures the server, not the reader: a pause longer than idleTimeout between reads is no timeout", async () => {
+    // The server sends a chunk every 40 ms; the reader stops for 3 idle periods after the second one.
+    const stream = chat("/stream-fault/slow?n=12&delay=40", { idleTimeout: 200, firstByteTimeout: 2000 });
+    const contents: string[] = [];
+    for await (const chunk of stream) {
+      contents.push(chunk.choices[0]?.delta.content ?? "");
+      if (contents.length === 2) await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+    expect(contents.join("")).toBe("0 1 2 3 4 5 6 7 8 9 10 11 ");
+    expect(stream.diagnostics.endReason).toBe("complete");
+  });
+
+  test("a paused reader still gets the idle TimeoutError when the server went quiet meanwhile", async () => {
+    // Two chunks, then only keep-alive comments: the reader pauses past idleTimeout and reads on.
+    const stream = chat("/stream-fault/stall-mid?ms=5000&keepalive=50", { idleTimeout: 200 });
+    const started = Date.now();
+    const error = await failure(
+      (async () => {
+        for await (const _chunk of stream) await new Promise((resolve) => setTimeout(resolve, 300));
+      })(),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).phase).toBe("idle");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
 });
 
 describe("aborts", () => {

@@ -15,10 +15,18 @@
  * - Timers: one `setTimeout` per timeout period, not per event. Data events only bump a counter and a
  *   timestamp (once per read); when the timer fires it checks the timestamp and re-arms for the
  *   remainder. Comments never touch the timestamp, so keep-alives cannot hold a dead stream open.
+ *   The timers measure the server, not the reader: a timer that fires while no read is in flight (the
+ *   consumer is busy between two reads) re-arms instead of failing (`#readerPaused`).
  *   Timers are unref'd (`utils/timers.ts`) and cleared on every settle path: a stream whose body is
  *   never read does not keep a Node process alive (an open socket still does, until a timer ends it).
  * - Every path ends: EOF, a terminator, an error event, bad JSON, a timeout, an abort or a cut each
  *   settle the stream exactly once (`#fail` / `#succeed` are idempotent, the first outcome wins).
+ * - Resumable sources (`StreamSource.resume`, a Responses background stream): a cut (a connection
+ *   error, a body that ends before its terminator, a timeout) is handed to the source, which may open
+ *   the next connection; the stream then reads on with a fresh SSE decoder (the half event of the cut
+ *   connection is dropped), and the protocol drops events the new connection repeats. The reader sees
+ *   one unbroken stream. Without `resume`, a cut fails the stream as before; the only cost on that
+ *   path is a property check.
  */
 import { normalizeErrorBody, normalizeStreamError } from "../errors/error-body.js";
 import {
@@ -59,6 +67,8 @@ export const STEP_CONTINUE = 0;
 export const STEP_TERMINAL = 1;
 /** The event reported an error; read it from `takeError()`. */
 export const STEP_ERROR = 2;
+/** The event was delivered before (a resumed connection repeats it): drop it unseen. */
+export const STEP_SKIP = 4;
 
 /**
  * What a concrete stream plugs into the engine: how to aggregate, what ends the stream, what is an
@@ -79,6 +89,11 @@ export interface StreamProtocol<Raw, Final> {
   text(): string;
   /** Whether `toReadableStream()` ends a clean stream with `data: [DONE]` (Chat Completions). */
   readonly emitsDone: boolean;
+  /**
+   * A resumable stream is about to read a new connection: from now on, `accept` returns STEP_SKIP for
+   * events delivered already (those at or before the cursor).
+   */
+  reconnecting?(): void;
 }
 
 /** How long a stream keeps reading after an in-stream error, waiting for its terminator, in ms. */
@@ -93,7 +108,8 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
   readonly #options: StreamOptions<Raw>;
   readonly #protocol: StreamProtocol<Raw, Final>;
   readonly #controller = new AbortController();
-  readonly #decoder: SseDecoder;
+  #decoder: SseDecoder;
+  readonly #maxEventSize: SizeLimit;
   /** The wait for the first data event (`firstByteTimeout`, else `idleTimeout`), or false. */
   readonly #firstByte: Timeout;
   /** The longest gap between data events, or false. */
@@ -125,6 +141,10 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
   readonly #ignored: string[] = [];
   #endReason: StreamEndReason | undefined;
 
+  #reconnects = 0;
+  /** Between a cut and the next connection's response head (`source.resume` is working). */
+  #reconnecting = false;
+
   #timer: Timer | undefined;
   #graceTimer: Timer | undefined;
   #lastDataAt = 0;
@@ -148,14 +168,19 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     this.#firstByte = firstByte;
     this.#maxErrorBodyBytes =
       checkSizeLimit(opts.maxErrorBodyBytes, "`maxErrorBodyBytes`") ?? DEFAULT_MAX_ERROR_BODY_BYTES;
-    const maxEventSize = checkSizeLimit(opts.maxEventSize, "`maxEventSize`") ?? DEFAULT_MAX_EVENT_SIZE;
+    this.#maxEventSize = checkSizeLimit(opts.maxEventSize, "`maxEventSize`") ?? DEFAULT_MAX_EVENT_SIZE;
     if (opts.onChunk !== undefined && typeof opts.onChunk !== "function") {
       throw new TypeError("`onChunk` must be a function (raw chunk) => void.");
     }
     this.#source = source;
     this.#options = opts;
     this.#protocol = protocol;
-    this.#decoder = new SseDecoder(
+    this.#decoder = this.#createDecoder();
+  }
+
+  /** One SSE decoder per connection: a cut connection's half event never joins the next one's bytes. */
+  #createDecoder(): SseDecoder {
+    return new SseDecoder(
       {
         onEvent: (data, event) => this.#onData(data, event),
         onComment: (comment) => {
@@ -172,7 +197,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
           if (this.#ignored.length < MAX_IGNORED_LINES) this.#ignored.push(line);
         },
       },
-      { target: source.target, maxEventSize },
+      { target: this.#source.target, maxEventSize: this.#maxEventSize },
     );
   }
 
@@ -212,6 +237,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       droppedTrailingData: this.#dropped,
       ignoredLines: this.#ignored.slice(),
       endReason: this.#endReason,
+      reconnects: this.#reconnects,
     };
   }
 
@@ -248,9 +274,21 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
 
   /**
    * Aborts the stream: the request is cancelled and iteration / `final()` reject with
-   * `RequestAbortedError` (its `partial` holds what had arrived). No effect once the stream ended.
+   * `RequestAbortedError` (its `partial` holds what had arrived). A Responses background stream also
+   * cancels the response on the server (`POST /responses/{id}/cancel`). No effect once the stream ended.
    */
   abort(reason?: unknown): void {
+    if (this.#ended) return;
+    this.detach(reason);
+    this.#source.cancel?.(reason);
+  }
+
+  /**
+   * Ends the stream here like `abort()`, closing the connection, but asks nothing of the server: a
+   * Responses background response goes on and can be resumed elsewhere (`resumeResponse` with
+   * `responseId`, `cursor` and `currentSnapshot()`). Other streams: the same as `abort()`.
+   */
+  detach(reason?: unknown): void {
     if (this.#ended) return;
     this.#fail(new RequestAbortedError(this.#source.target, { cause: reason }), "aborted");
   }
@@ -289,7 +327,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       next,
       return: async (): Promise<IteratorResult<Raw>> => {
         // `break` out of for-await: stop the request, keep the aggregate as it is.
-        if (!this.#ended) this.#fail(new RequestAbortedError(this.#source.target), "aborted");
+        if (!this.#ended) this.abort();
         thrown = true;
         return { value: undefined, done: true };
       },
@@ -375,10 +413,11 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       try {
         result = await reader.read();
       } catch (error) {
-        if (!this.#ended) this.#fail(this.#transportError(error), "connection");
+        if (!this.#ended && this.#reader === reader) this.#cut(this.#transportError(error), "connection");
         return;
       }
-      if (this.#ended) return;
+      // Ended, or cut meanwhile (a timeout): this connection's bytes no longer count.
+      if (this.#ended || this.#reader !== reader) return;
       if (result.done) {
         this.#atEof();
         return;
@@ -429,6 +468,59 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     };
     this.#info = info;
     this.#responseSettle?.resolve(info);
+    await this.#read(response);
+  }
+
+  /**
+   * A cut: the connection failed, its body ended before the terminator, or a timeout fired. A source
+   * that can resume gets the cut and opens the next connection (`#reconnect`); otherwise the stream
+   * fails with it.
+   */
+  #cut(error: Error, reason: StreamEndReason): void {
+    const resume = this.#source.resume;
+    // No connection to replace (the first response head never came), or an error event already
+    // decided the outcome: the cut is final.
+    if (!resume || this.#ended || this.#streamError || !this.#reader) {
+      this.#fail(error, reason);
+      return;
+    }
+    const reader = this.#reader;
+    this.#reader = undefined;
+    reader?.cancel().catch(() => {});
+    this.#decoder = this.#createDecoder();
+    this.#reconnecting = true;
+    this.#protocol.reconnecting?.();
+    // The next step waits for this instead of the first connection.
+    this.#open = this.#reconnect(resume.bind(this.#source), error, reason);
+  }
+
+  async #reconnect(resume: NonNullable<StreamSource["resume"]>, error: Error, reason: StreamEndReason) {
+    let response: Response;
+    try {
+      response = await resume({ error, signal: this.#controller.signal });
+    } catch (failure) {
+      if (!this.#ended) {
+        const given = failure === error ? error : this.#transportError(failure);
+        this.#fail(given, given === error ? reason : endReasonOf(given));
+      }
+      return;
+    } finally {
+      this.#reconnecting = false;
+    }
+    this.#reconnects++;
+    // A fresh idle period for the new connection (its wait was the source's to bound).
+    this.#lastDataAt = Date.now();
+    if (this.#timer === undefined && !this.#ended) this.#armTimer();
+    await this.#read(response);
+  }
+
+  #armTimer(): void {
+    const period = this.#events === 0 ? this.#firstByte : this.#idle;
+    if (period !== false) this.#timer = startTimer(this.#onTimer, period);
+  }
+
+  /** Takes a connection's response: an error status becomes `APIError`, a body becomes the reader. */
+  async #read(response: Response): Promise<void> {
     if (this.#ended) {
       response.body?.cancel().catch(() => {});
       return;
@@ -455,7 +547,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       this.#fail(
         new APIError(normalizeErrorBody(response.status, body), {
           headers: response.headers,
-          requestId: info.requestId,
+          requestId: requestIdOf(response.headers),
         }),
         "http-error",
       );
@@ -532,6 +624,8 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
       this.#fail(error, "invalid-data");
       return;
     }
+    // A repeat after a reconnect: the server is alive (it counts for the idle clock), the reader never sees it.
+    if (step & STEP_SKIP) return;
     this.#options.onChunk?.(raw);
     if (this.#queue) this.#queue.push(raw);
     if (this.#textQueue) this.#textQueue.push(encodeEvent(data, event));
@@ -581,16 +675,39 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     this.#timer = undefined;
     if (this.#ended) return;
     const target = this.#source.target;
-    if (this.#events === 0) {
-      const ms = this.#firstByte as number;
-      this.#fail(new TimeoutError(target, "first-byte", ms), "timeout");
+    if (this.#reconnecting || this.#readerPaused()) {
+      // The reader, not the server, is the slow one: nothing is being waited for. The next read
+      // returns at once if the server sent meanwhile (and moves the clock), or waits and is judged then.
+      // A reconnection is bounded by its source (its request's timeout, its retries).
+      this.#armTimer();
       return;
     }
-    const idle = this.#idle as number;
-    const quiet = Date.now() - this.#lastDataAt;
-    if (quiet >= idle) this.#fail(new TimeoutError(target, "idle", idle), "timeout");
-    else this.#timer = startTimer(this.#onTimer, idle - quiet);
+    if (this.#events === 0) {
+      const ms = this.#firstByte as number;
+      this.#cut(new TimeoutError(target, "first-byte", ms), "timeout");
+    } else {
+      const idle = this.#idle as number;
+      const quiet = Date.now() - this.#lastDataAt;
+      if (quiet < idle) {
+        this.#timer = startTimer(this.#onTimer, idle - quiet);
+        return;
+      }
+      this.#cut(new TimeoutError(target, "idle", idle), "timeout");
+    }
+    // A resumed stream keeps its clock.
+    if (!this.#ended) this.#armTimer();
   };
+
+  /**
+   * Whether the stream's reader has stopped asking: the response head is in, no read is in flight, and
+   * someone consumes the stream (a reader that pauses between reads). A pending read means the body's
+   * buffer is empty, so the server has sent no data event since the last one read: only then does a
+   * timer judge the server. A stream nobody consumes yet (only `response` was awaited) is still ended
+   * by its timer, so an abandoned stream does not hold its connection for ever.
+   */
+  #readerPaused(): boolean {
+    return !this.#stepping && this.#reader !== undefined && (this.#consumers > 0 || this.#events > 0);
+  }
 
   /** The body ended. */
   #atEof(): void {
@@ -606,7 +723,7 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     } else if (this.#done || this.#protocol.completeAtEof()) {
       this.#succeed();
     } else {
-      this.#fail(
+      this.#cut(
         new StreamTruncatedError(this.#protocol.truncationDetail(this.#done), this.#protocol.snapshot()),
         "truncated",
       );
@@ -663,6 +780,17 @@ export class EventStream<Raw, Final> implements AsyncIterable<Raw> {
     if (this.#failure) return this.#failure;
     return new ConnectionError(this.#source.target, { cause: error });
   }
+}
+
+/** Why a stream ended, for an error a resumable source gave up with. */
+function endReasonOf(error: Error): StreamEndReason {
+  if (error instanceof RequestAbortedError) return "aborted";
+  if (error instanceof TimeoutError) return "timeout";
+  if (error instanceof APIError) return "http-error";
+  if (error instanceof StreamError) return "error-event";
+  if (error instanceof StreamTruncatedError) return "truncated";
+  if (error instanceof ResponseTooLargeError) return "too-large";
+  return "connection";
 }
 
 /** One event as SSE text, with its original data. */

@@ -9,6 +9,7 @@ export { ChatCompletionStream } from "./chat-stream.js";
 export { CompletionStream } from "./completion-stream.js";
 export { ContentChunk, toContentChunk } from "./content-chunk.js";
 export { EventStream } from "./event-stream.js";
+export type { ResponseResumePoint, ResponseStreamOptions } from "./response-stream.js";
 export { ResponseStream } from "./response-stream.js";
 export {
   ResponsesAccumulator,
@@ -22,6 +23,7 @@ export { isDoneData, SseDecoder } from "./sse.js";
 export type { StreamFilter, StreamFilterCallback } from "./stream-filter.js";
 export { createStreamFilter } from "./stream-filter.js";
 export type {
+  StreamCut,
   StreamDiagnostics,
   StreamEndReason,
   StreamOptions,

@@ -88,6 +88,22 @@ export class ResponsesAccumulator {
     return this.#errors;
   }
 
+  /**
+   * Starts from a response aggregated elsewhere (a snapshot of a stream that was cut), so that the
+   * events after it continue it: its fields become the envelope, its output items the items the next
+   * events' indexes refer to. Copied: the given object is never changed. Only before the first event.
+   */
+  continueFrom(partial: ResponseObject): void {
+    if (this.#events > 0 || this.#itemCount > 0) {
+      throw new TypeError("continueFrom() must be called before the first event is added.");
+    }
+    this.#envelope = partial;
+    const output = Array.isArray(partial.output) ? partial.output : [];
+    for (const item of output) {
+      if (isRecord(item)) this.#setItem({}, this.#ownItem(item));
+    }
+  }
+
   /** Adds one event. Non-objects are ignored. */
   add(event: ResponseStreamEvent): void {
     if (!isRecord(event)) return;

@@ -16,6 +16,29 @@ export interface StreamSource {
    * it to fetch.
    */
   start(signal: AbortSignal): Promise<Response>;
+  /**
+   * Optional: continues the stream on a new connection after a cut (a connection error, a body that
+   * ended before its terminator, a timeout). Resolves with the next `Response` (the same rules as
+   * `start`); the stream reads it with a fresh SSE decoder, and its protocol drops the events it
+   * delivered already. Rejects to give up: with `cut.error` to fail the stream with the cut itself, or
+   * with the error that ended the attempt. Without it, a cut fails the stream. Supplied by the client
+   * for Responses background streams (`streamResponse(client, input, { background: true })`).
+   */
+  resume?(cut: StreamCut): Promise<Response>;
+  /**
+   * Optional: called once when the stream is aborted by its user (`abort()`, the `signal`, a `break`
+   * out of `for await`, a cancelled `toReadableStream()`), after the connection was closed; not when
+   * it fails on its own. A background response's source cancels the response on the server here.
+   */
+  cancel?(reason: unknown): void;
+}
+
+/** What `StreamSource.resume` is told about a cut. */
+export interface StreamCut {
+  /** The typed error the cut would end the stream with (its `partial` is not filled in yet). */
+  error: Error;
+  /** Aborts when the stream is aborted or fails: pass it to fetch and to any wait. */
+  signal: AbortSignal;
 }
 
 /**
@@ -32,7 +55,8 @@ export interface StreamOptions<Raw = unknown> {
   /**
    * Longest gap between two data events once data has started (keep-alive comments do not count, so a
    * server that only sends `: OPENROUTER PROCESSING` forever still times out). On expiry:
-   * `TimeoutError` with `phase: "idle"`.
+   * `TimeoutError` with `phase: "idle"`. Both timeouts measure the server, not the reader: a consumer
+   * that pauses between two reads longer than this gets no timeout while the server keeps sending.
    */
   idleTimeout?: number | false;
   /**
@@ -93,4 +117,6 @@ export interface StreamDiagnostics {
   ignoredLines: string[];
   /** Why the stream ended; undefined while it runs. */
   endReason: StreamEndReason | undefined;
+  /** Connections that continued the stream after a cut (`StreamSource.resume`). */
+  reconnects: number;
 }
