@@ -1,7 +1,7 @@
 import { SessionStoreError, toStoreError } from "../errors.js";
 import { checkVersion, planCommit, toRecord } from "../plan.js";
 import type { CommitResult, SessionChange, SessionHeader, SessionRecord, StoredSession } from "../schema.js";
-import type { RevisionCheckedStore } from "../sync/handler.js";
+import type { RevisionCheckedStore } from "../store.js";
 
 /**
  * The part of a SQLite-backed Durable Object's storage (`ctx.storage`) this store uses, as structural

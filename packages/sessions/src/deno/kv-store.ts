@@ -9,7 +9,7 @@ import {
   type SessionRecord,
   type StoredSession,
 } from "../schema.js";
-import type { RevisionCheckedStore } from "../sync/handler.js";
+import type { RevisionCheckedStore } from "../store.js";
 import type { KvAtomic, KvEntryMaybe, KvKey, KvLike } from "./kv-types.js";
 
 /**

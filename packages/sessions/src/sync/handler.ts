@@ -1,7 +1,7 @@
 import { SessionStoreError } from "../errors.js";
 import type { CommitResult, SessionChange, StoredSession } from "../schema.js";
 import { sessionIdProblem } from "../session-id.js";
-import type { SessionStore } from "../store.js";
+import type { RevisionCheckedStore, SessionStore } from "../store.js";
 import { checkPush, checkPushItems } from "./check-push.js";
 import { type ChangeFeed, createChangeHub, EventStreams } from "./events.js";
 import { decidePush } from "./merge.js";
@@ -26,19 +26,7 @@ import {
   tombstoneFor,
 } from "./receipts.js";
 
-export { type ChangeFeed, checkPush, createChangeHub };
-
-/**
- * A store that can commit only if a session is still at a given revision: the compare-and-set the handler
- * needs when several processes serve the same user (Deno Deploy isolates). The Deno KV and Durable Object
- * stores have it; for any other store the handler serialises pushes per session inside its own process.
- */
-export interface RevisionCheckedStore extends SessionStore {
-  /** Commits `change` if session `id` is at `revision` (0: does not exist); resolves undefined otherwise. */
-  commitAt(id: string, revision: number, change: SessionChange): Promise<CommitResult | undefined>;
-  /** A random id, created with the stored data and kept with it (see `ListResponse.store`). */
-  storeId?(): Promise<string>;
-}
+export { type ChangeFeed, checkPush, createChangeHub, type RevisionCheckedStore };
 
 /** Options of {@link createSyncHandler}. */
 export interface SyncHandlerOptions {
