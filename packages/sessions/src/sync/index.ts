@@ -19,7 +19,7 @@ export {
   SYNC_PROTOCOL,
   TAIL_SIZE,
   type TailEntry,
-} from "./protocol.js";
+} from "../sync-protocol/protocol.js";
 export {
   createRemoteStore,
   type RemoteStore,

@@ -10,7 +10,7 @@ import type {
   PushRequest,
   PushResponse,
   SessionResponse,
-} from "./protocol.js";
+} from "../sync-protocol/protocol.js";
 
 /** Options of {@link createRemoteStore}. */
 export interface RemoteStoreOptions {

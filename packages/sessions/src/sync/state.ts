@@ -1,6 +1,6 @@
 import { createStore, del, get, keys, set, type UseStore } from "idb-keyval";
 import type { RecordBody, SessionChange, SessionKind } from "../schema.js";
-import type { PushBase, PushRequest } from "./protocol.js";
+import type { PushBase, PushRequest } from "../sync-protocol/protocol.js";
 
 /**
  * What `createSyncedStore` remembers per session, next to the local store (never inside it: the local

@@ -3,7 +3,6 @@ import { SessionStoreError, toStoreError } from "../errors.js";
 import type { CommitResult, RecordBody, SessionChange, SessionHeader, StoredSession } from "../schema.js";
 import { MAX_SESSION_ID_LENGTH, shortenId } from "../session-id.js";
 import type { SessionStore } from "../store.js";
-import { rewriteChange } from "./merge.js";
 import {
   bodyOf,
   type ConflictResponse,
@@ -12,8 +11,9 @@ import {
   recordHash,
   TAIL_SIZE,
   tailEntry,
-} from "./protocol.js";
+} from "../sync-protocol/protocol.js";
 import { type RemoteStore, RemoteStoreError } from "./remote-store.js";
+import { rewriteChange } from "./rewrite-change.js";
 import {
   addPairs,
   defaultSyncState,

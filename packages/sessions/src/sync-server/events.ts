@@ -1,4 +1,4 @@
-import { type ChangeNotice, SYNC_PROTOCOL } from "./protocol.js";
+import { type ChangeNotice, SYNC_PROTOCOL } from "../sync-protocol/protocol.js";
 
 /** Where change notices go between requests of the same user (the `GET /events` streams). */
 export interface ChangeFeed {

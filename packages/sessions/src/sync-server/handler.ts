@@ -2,9 +2,6 @@ import { SessionStoreError } from "../errors.js";
 import type { CommitResult, SessionChange, StoredSession } from "../schema.js";
 import { sessionIdProblem } from "../session-id.js";
 import type { RevisionCheckedStore, SessionStore } from "../store.js";
-import { checkPush, checkPushItems } from "./check-push.js";
-import { type ChangeFeed, createChangeHub, EventStreams } from "./events.js";
-import { decidePush } from "./merge.js";
 import {
   type ChangeNotice,
   type ConflictResponse,
@@ -14,7 +11,10 @@ import {
   type PushRequest,
   type PushResponse,
   SYNC_PROTOCOL,
-} from "./protocol.js";
+} from "../sync-protocol/protocol.js";
+import { checkPush, checkPushItems } from "./check-push.js";
+import { type ChangeFeed, createChangeHub, EventStreams } from "./events.js";
+import { decidePush } from "./merge.js";
 import {
   appliedBefore,
   createdAfter,

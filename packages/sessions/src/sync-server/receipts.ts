@@ -1,6 +1,6 @@
 import type { RecordBody, SessionHeader, StoredSession } from "../schema.js";
 import type { SessionStore } from "../store.js";
-import { type PushRequest, recordHash } from "./protocol.js";
+import { type PushRequest, recordHash } from "../sync-protocol/protocol.js";
 
 /**
  * How the sync server recognises a push it already applied, by the id the push carries (`PushRequest.id`):
