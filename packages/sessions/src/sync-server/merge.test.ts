@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { msg } from "../../test/sync-world.js";
 import type { RecordBody, StoredSession } from "../schema.js";
-import { baseOf, type PushRequest, recordHash } from "../sync-protocol/protocol.js";
+import { baseOf, type PushRequest } from "../sync-protocol/protocol.js";
+import { recordHash } from "../sync-protocol/record-hash.js";
 import { decidePush } from "./merge.js";
 
 describe("decidePush: the conflict rule", () => {

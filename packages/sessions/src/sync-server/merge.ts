@@ -1,5 +1,6 @@
 import type { RecordBody, SessionChange, SessionRecord, StoredSession } from "../schema.js";
-import { bodyOf, type PushBase, type PushRequest, recordHash } from "../sync-protocol/protocol.js";
+import { bodyOf, type PushBase, type PushRequest } from "../sync-protocol/protocol.js";
+import { recordHash } from "../sync-protocol/record-hash.js";
 
 /**
  * The conflict rule, as a pure function of the store's current session and a push (docs/sync.md, "The

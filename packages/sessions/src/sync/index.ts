@@ -6,7 +6,6 @@ export {
   bodyOf,
   type ChangeNotice,
   type ConflictResponse,
-  canonicalJson,
   type DeleteResponse,
   type ErrorResponse,
   type ListResponse,
@@ -14,12 +13,12 @@ export {
   type PushOutcome,
   type PushRequest,
   type PushResponse,
-  recordHash,
   type SessionResponse,
   SYNC_PROTOCOL,
   TAIL_SIZE,
   type TailEntry,
 } from "../sync-protocol/protocol.js";
+export { canonicalJson, recordHash } from "../sync-protocol/record-hash.js";
 export {
   createRemoteStore,
   type RemoteStore,

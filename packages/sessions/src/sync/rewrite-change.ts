@@ -1,5 +1,5 @@
 import type { RecordBody, SessionChange, SessionRecord } from "../schema.js";
-import { recordHash } from "../sync-protocol/protocol.js";
+import { recordHash } from "../sync-protocol/record-hash.js";
 
 /**
  * The change that turns the stored records `from` into the list `to` (what a mirror writes): records that

@@ -8,10 +8,10 @@ import {
   type ConflictResponse,
   type PushRequest,
   type PushResponse,
-  recordHash,
   TAIL_SIZE,
   tailEntry,
 } from "../sync-protocol/protocol.js";
+import { recordHash } from "../sync-protocol/record-hash.js";
 import { type RemoteStore, RemoteStoreError } from "./remote-store.js";
 import { rewriteChange } from "./rewrite-change.js";
 import {
