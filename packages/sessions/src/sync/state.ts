@@ -11,7 +11,7 @@ export interface SessionSyncState {
   id: string;
   /** The remote state the local copy mirrors (plus its own acknowledged pushes); undefined: never synced. */
   base?: PushBase & { kind: SessionKind };
-  /** Local seq → remote seq, as runs `[localFrom, remoteFrom, length]`, sorted by local seq. */
+  /** Local seq → remote seq, as runs `[localFrom, remoteFrom, length]`, sorted by local seq (see seq-map.ts). */
   runs: [number, number, number][];
   /** The local header revision this state accounts for (a different one means changes it did not see). */
   localRevision: number;
@@ -103,48 +103,4 @@ export function indexedDbSyncState(dbName = "oaikit-sync"): SyncStateStorage {
 /** The default: IndexedDB where there is one, else memory. */
 export function defaultSyncState(): SyncStateStorage {
   return typeof indexedDB === "undefined" ? memorySyncState() : indexedDbSyncState();
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Runs: local seq → remote seq, compact while both grow together (the usual case: one run).
-
-export function remoteOf(runs: SessionSyncState["runs"], local: number): number | undefined {
-  for (const [l, r, n] of runs) if (local >= l && local < l + n) return r + (local - l);
-  return undefined;
-}
-
-export function pairsOf(runs: SessionSyncState["runs"]): [number, number][] {
-  const pairs: [number, number][] = [];
-  for (const [l, r, n] of runs) for (let i = 0; i < n; i++) pairs.push([l + i, r + i]);
-  return pairs;
-}
-
-export function runsOf(pairs: [number, number][]): SessionSyncState["runs"] {
-  const sorted = [...pairs].sort((a, b) => a[0] - b[0]);
-  const runs: SessionSyncState["runs"] = [];
-  for (const [l, r] of sorted) {
-    const last = runs.at(-1);
-    if (last && last[0] + last[2] === l && last[1] + last[2] === r) last[2]++;
-    else runs.push([l, r, 1]);
-  }
-  return runs;
-}
-
-/** Adds pairs that extend the map at its end (appends): O(1) when they continue the last run. */
-export function addPairs(
-  runs: SessionSyncState["runs"],
-  pairs: [number, number][],
-): SessionSyncState["runs"] {
-  const last = runs.at(-1);
-  const tailOk =
-    pairs.every(([l], i) => i === 0 || l > pairs[i - 1]![0]) &&
-    (!last || !pairs.length || pairs[0]![0] >= last[0] + last[2]);
-  if (!tailOk) return runsOf([...pairsOf(runs), ...pairs]);
-  const out = runs.map((r) => [...r] as [number, number, number]);
-  for (const [l, r] of pairs) {
-    const end = out.at(-1);
-    if (end && end[0] + end[2] === l && end[1] + end[2] === r) end[2]++;
-    else out.push([l, r, 1]);
-  }
-  return out;
 }

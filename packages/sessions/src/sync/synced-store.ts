@@ -14,13 +14,10 @@ import {
 import { recordHash } from "../sync-protocol/record-hash.js";
 import { type RemoteStore, RemoteStoreError } from "./remote-store.js";
 import { rewriteChange } from "./rewrite-change.js";
+import { remoteSeqOf, seqMapOf, seqPairsOf, withAppendedPairs } from "./seq-map.js";
 import {
-  addPairs,
   defaultSyncState,
   type PendingChanges,
-  pairsOf,
-  remoteOf,
-  runsOf,
   type SessionSyncState,
   type SyncStateStorage,
 } from "./state.js";
@@ -499,7 +496,7 @@ class SyncedSessionStore implements SyncedStore {
     }
     let cutLocal: number | undefined;
     if (p.cut !== undefined) {
-      const removed = pairsOf(st.runs).filter(([l]) => l >= p.cut!);
+      const removed = seqPairsOf(st.runs).filter(([l]) => l >= p.cut!);
       if (removed.length > 0) {
         push.truncateFrom = Math.min(...removed.map(([, r]) => r));
         cutLocal = p.cut;
@@ -510,7 +507,7 @@ class SyncedSessionStore implements SyncedStore {
     const putLocal: number[] = [];
     const appendLocal: number[] = [];
     for (const [l, body] of p.touched) {
-      const r = remoteOf(st.runs, l);
+      const r = remoteSeqOf(st.runs, l);
       if (r !== undefined && (cutLocal === undefined || l < cutLocal)) {
         const entry: (typeof put)[number] = { seq: r, body };
         const prev = knownHash(st, r);
@@ -601,7 +598,7 @@ class SyncedSessionStore implements SyncedStore {
     let pairs: [number, number][] | undefined;
     if (inflight.cutLocal !== undefined || answer.moved?.length) {
       const moved = new Map(answer.moved ?? []);
-      pairs = pairsOf(st.runs)
+      pairs = seqPairsOf(st.runs)
         .filter(([l]) => inflight.cutLocal === undefined || l < inflight.cutLocal)
         .map(([l, r]) => [l, moved.get(r) ?? r]);
     }
@@ -609,7 +606,7 @@ class SyncedSessionStore implements SyncedStore {
     const added = inflight.appendLocal
       .map((l, i): [number, number] => [l, answer.seqs[i] ?? -1])
       .filter(([, r]) => r >= 0);
-    st.runs = pairs ? runsOf([...pairs, ...added]) : addPairs(st.runs, added);
+    st.runs = pairs ? seqMapOf([...pairs, ...added]) : withAppendedPairs(st.runs, added);
     const entries = [
       ...(push.put ?? []).map((p) => ({
         seq: p.seq,
@@ -758,7 +755,7 @@ class SyncedSessionStore implements SyncedStore {
         if (r !== undefined) pairs.push([record.seq, r]);
         else touched.push([record.seq, bodyOf(record)]);
       }
-      st.runs = runsOf(pairs);
+      st.runs = seqMapOf(pairs);
       // A null base: the server merges the unpaired records with all of its own by timestamp.
       st.base = undefined;
       st.unseen = true;
@@ -795,7 +792,7 @@ class SyncedSessionStore implements SyncedStore {
       currentResponseId: header.currentResponseId ?? null,
       updatedAt: header.updatedAt,
     };
-    const localByRemote = new Map(pairsOf(st.runs).map(([l, r]) => [r, l]));
+    const localByRemote = new Map(seqPairsOf(st.runs).map(([l, r]) => [r, l]));
     const localSeqs = new Set(local?.records.map((r) => r.seq));
     const target = remote.records.map((record) => {
       const l = localByRemote.get(record.seq);
@@ -832,13 +829,13 @@ class SyncedSessionStore implements SyncedStore {
         // Records this rewrite moved: writers opened before it may still name their old seqs.
         const newLocalByRemote = new Map(pairs.map(([l, r]) => [r, l]));
         for (const record of local.records.slice(kept)) {
-          const r = remoteOf(st.runs, record.seq);
+          const r = remoteSeqOf(st.runs, record.seq);
           const moved = r === undefined ? undefined : newLocalByRemote.get(r);
           remap.push([record.seq, moved ?? -1]);
         }
       }
     }
-    st.runs = runsOf(pairs);
+    st.runs = seqMapOf(pairs);
     st.base = baseFromHeader(header, remote.records.slice(-WINDOW).map(tailEntry));
     st.base.count = remote.records.length;
     if (this.storeId) st.storeId = this.storeId;
