@@ -4,7 +4,7 @@ import { createMemoryStore } from "../src/memory-store.js";
 import type { RecordBody, StoredSession } from "../src/schema.js";
 import type { SessionStore } from "../src/store.js";
 import { createRemoteStore } from "../src/sync/remote-store.js";
-import { memorySyncState } from "../src/sync/state.js";
+import { memorySyncState } from "../src/sync/state-storage.js";
 import { createSyncedStore, type SyncedStore } from "../src/sync/synced-store.js";
 import { bearerAuthorizer, createSyncHandler } from "../src/sync-server/handler.js";
 

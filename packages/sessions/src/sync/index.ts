@@ -30,10 +30,9 @@ export {
   defaultSyncState,
   indexedDbSyncState,
   memorySyncState,
-  type PendingChanges,
-  type SessionSyncState,
   type SyncStateStorage,
-} from "./state.js";
+} from "./state-storage.js";
+export type { PendingChanges, SessionSyncState } from "./sync-state.js";
 export {
   createSyncedStore,
   SYNC_SOURCE,

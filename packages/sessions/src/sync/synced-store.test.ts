@@ -5,7 +5,7 @@ import { createMemoryStore } from "../memory-store.js";
 import { openChatSession } from "../open-chat.js";
 import type { RecordBody } from "../schema.js";
 import { createRemoteStore } from "./remote-store.js";
-import { memorySyncState } from "./state.js";
+import { memorySyncState } from "./state-storage.js";
 import { createSyncedStore } from "./synced-store.js";
 
 describe("createSyncedStore: two devices, one server", () => {

@@ -8,19 +8,26 @@ import {
   type ConflictResponse,
   type PushRequest,
   type PushResponse,
-  TAIL_SIZE,
   tailEntry,
 } from "../sync-protocol/protocol.js";
 import { recordHash } from "../sync-protocol/record-hash.js";
+import { pendingWholeSession, recordLocalCommit, redirectToMovedSeqs } from "./pending-changes.js";
 import { type RemoteStore, RemoteStoreError } from "./remote-store.js";
 import { rewriteChange } from "./rewrite-change.js";
 import { remoteSeqOf, seqMapOf, seqPairsOf, withAppendedPairs } from "./seq-map.js";
+import { defaultSyncState, type SyncStateStorage } from "./state-storage.js";
 import {
-  defaultSyncState,
+  baseFromHeader,
+  baseToSend,
+  fromStoredState,
+  hasPending,
+  lastSeenHash,
+  newPushId,
+  newSyncState,
   type PendingChanges,
-  type SessionSyncState,
-  type SyncStateStorage,
-} from "./state.js";
+  type SyncState,
+  toStoredState,
+} from "./sync-state.js";
 
 /** Options of {@link createSyncedStore}. */
 export interface SyncedStoreOptions {
@@ -88,8 +95,6 @@ export function createSyncedStore(options: SyncedStoreOptions): SyncedStore {
   return new SyncedSessionStore(options);
 }
 
-type Base = NonNullable<SessionSyncState["base"]>;
-
 class SyncedSessionStore implements SyncedStore {
   readonly local: SessionStore;
   readonly remote: RemoteStore;
@@ -151,10 +156,10 @@ class SyncedSessionStore implements SyncedStore {
 
   async commit(id: string, change: SessionChange): Promise<CommitResult> {
     const result = await this.stateLock(id, async () => {
-      const st = (await this.readState(id)) ?? fresh(id);
-      const mapped = remapChange(change, st.remap);
+      const st = (await this.readState(id)) ?? newSyncState(id);
+      const mapped = redirectToMovedSeqs(change, st.movedLocalSeqs);
       const committed = await this.local.commit(id, mapped);
-      recordLocal(st, mapped, committed);
+      recordLocalCommit(st, mapped, committed);
       await this.writeState(st);
       return committed;
     });
@@ -335,13 +340,13 @@ class SyncedSessionStore implements SyncedStore {
             const fresher = await this.local.list();
             const localNow = fresher.find((h) => h.id === id);
             if (now && (localNow?.revision ?? 0) !== now.localRevision && !now.pending?.deleted) {
-              now.reconcile = true;
+              now.needsReconcile = true;
               await this.writeState(now);
             }
           });
           run = true;
         }
-        if (st.inflight || hasPending(st.pending) || st.unseen || st.reconcile) run = true;
+        if (st.inflight || hasPending(st.pending) || st.remoteAhead || st.needsReconcile) run = true;
         if (
           !r
             ? Boolean(st.base)
@@ -397,7 +402,7 @@ class SyncedSessionStore implements SyncedStore {
           const now = await this.readState(id);
           if (now) return; // a local commit created bookkeeping meanwhile: next round
           if (await this.local.load(id)) return;
-          await this.mirrorLocked(id, fresh(id), remote);
+          await this.mirrorLocked(id, newSyncState(id), remote);
         });
         continue;
       }
@@ -405,7 +410,7 @@ class SyncedSessionStore implements SyncedStore {
         await this.send(id, st);
         continue;
       }
-      if (st.reconcile) {
+      if (st.needsReconcile) {
         await this.reconcile(id);
         continue;
       }
@@ -420,13 +425,14 @@ class SyncedSessionStore implements SyncedStore {
         });
         continue;
       }
-      if (!st.unseen && !pull) return;
-      if (!st.unseen && unlessRevision !== undefined && st.base && st.base.revision >= unlessRevision) return;
+      if (!st.remoteAhead && !pull) return;
+      if (!st.remoteAhead && unlessRevision !== undefined && st.base && st.base.revision >= unlessRevision)
+        return;
       const cached = this.fresh.get(id);
       this.fresh.delete(id);
       const remote = cached ?? (await this.remote.load(id));
       if (
-        !st.unseen &&
+        !st.remoteAhead &&
         remote &&
         st.base &&
         remote.header.revision === st.base.revision &&
@@ -442,7 +448,7 @@ class SyncedSessionStore implements SyncedStore {
       }
       const mirrored = await this.stateLock(id, async () => {
         const now = await this.readState(id);
-        if (!now || now.inflight || hasPending(now.pending) || now.reconcile) return false;
+        if (!now || now.inflight || hasPending(now.pending) || now.needsReconcile) return false;
         await this.mirrorLocked(id, now, remote ?? null);
         return true;
       });
@@ -461,18 +467,18 @@ class SyncedSessionStore implements SyncedStore {
       const st = await this.readState(id);
       if (!st?.storeId || st.storeId === this.storeId) return;
       st.base = undefined;
-      st.runs = [];
+      st.seqMap = [];
       st.inflight = undefined;
-      st.unseen = false;
-      st.known = undefined;
+      st.remoteAhead = false;
+      st.pushedHashes = undefined;
       st.storeId = undefined;
-      st.reconcile = true;
+      st.needsReconcile = true;
       await this.writeState(st);
     });
   }
 
   /** Turns pending changes into the next push (or delete), in remote seqs. */
-  private async prepare(id: string, st: SessionSyncState): Promise<void> {
+  private async prepare(id: string, st: SyncState): Promise<void> {
     const p = st.pending!;
     if (p.deleted) {
       if (st.base)
@@ -481,7 +487,7 @@ class SyncedSessionStore implements SyncedStore {
           appendLocal: [],
           putLocal: [],
         };
-      else st.runs = [];
+      else st.seqMap = [];
       const rest: PendingChanges = { touched: p.touched };
       if (p.create) rest.create = p.create;
       if (p.set) rest.set = p.set;
@@ -489,14 +495,14 @@ class SyncedSessionStore implements SyncedStore {
       return;
     }
     // A new id per push; a resend of the in-flight push carries the same (see PushRequest.id).
-    const push: PushRequest = { id: newPushId(), base: st.base ? sendBase(st.base) : null };
+    const push: PushRequest = { id: newPushId(), base: st.base ? baseToSend(st.base) : null };
     if (!st.base) {
       const create = p.create ?? (await this.createFromLocal(id));
       if (create) push.create = create;
     }
     let cutLocal: number | undefined;
     if (p.cut !== undefined) {
-      const removed = seqPairsOf(st.runs).filter(([l]) => l >= p.cut!);
+      const removed = seqPairsOf(st.seqMap).filter(([l]) => l >= p.cut!);
       if (removed.length > 0) {
         push.truncateFrom = Math.min(...removed.map(([, r]) => r));
         cutLocal = p.cut;
@@ -507,10 +513,10 @@ class SyncedSessionStore implements SyncedStore {
     const putLocal: number[] = [];
     const appendLocal: number[] = [];
     for (const [l, body] of p.touched) {
-      const r = remoteSeqOf(st.runs, l);
+      const r = remoteSeqOf(st.seqMap, l);
       if (r !== undefined && (cutLocal === undefined || l < cutLocal)) {
         const entry: (typeof put)[number] = { seq: r, body };
-        const prev = knownHash(st, r);
+        const prev = lastSeenHash(st, r);
         if (prev) entry.prev = prev;
         put.push(entry);
         putLocal.push(l);
@@ -533,7 +539,7 @@ class SyncedSessionStore implements SyncedStore {
   }
 
   /** Sends the in-flight push (or delete) and files the answer. */
-  private async send(id: string, st: SessionSyncState): Promise<void> {
+  private async send(id: string, st: SyncState): Promise<void> {
     const inflight = st.inflight!;
     if (inflight.delete) {
       const answer = await this.remote.deleteAt(id, inflight.delete.revision, inflight.delete.createdAt);
@@ -543,8 +549,8 @@ class SyncedSessionStore implements SyncedStore {
         now.inflight = undefined;
         if (answer.result === "deleted") {
           now.base = undefined;
-          now.runs = [];
-          now.unseen = false;
+          now.seqMap = [];
+          now.remoteAhead = false;
           if (!hasPending(now.pending)) {
             await this.state.delete(this.key(id));
             return;
@@ -555,8 +561,8 @@ class SyncedSessionStore implements SyncedStore {
           return;
         } else {
           now.base = undefined;
-          now.runs = [];
-          now.reconcile = true;
+          now.seqMap = [];
+          now.needsReconcile = true;
         }
         await this.writeState(now);
       });
@@ -573,7 +579,7 @@ class SyncedSessionStore implements SyncedStore {
           if (!now) return;
           now.inflight = undefined;
           now.blocked = error.message;
-          now.reconcile = true;
+          now.needsReconcile = true;
           await this.writeState(now);
         });
       }
@@ -588,7 +594,7 @@ class SyncedSessionStore implements SyncedStore {
   }
 
   /** Files an accepted push: the map gains the appended records, the base moves (or the remote is unseen). */
-  private async acknowledged(id: string, st: SessionSyncState, answer: PushResponse): Promise<void> {
+  private async acknowledged(id: string, st: SyncState, answer: PushResponse): Promise<void> {
     const inflight = st.inflight!;
     const push = inflight.push!;
     if (answer.session === null) {
@@ -598,7 +604,7 @@ class SyncedSessionStore implements SyncedStore {
     let pairs: [number, number][] | undefined;
     if (inflight.cutLocal !== undefined || answer.moved?.length) {
       const moved = new Map(answer.moved ?? []);
-      pairs = seqPairsOf(st.runs)
+      pairs = seqPairsOf(st.seqMap)
         .filter(([l]) => inflight.cutLocal === undefined || l < inflight.cutLocal)
         .map(([l, r]) => [l, moved.get(r) ?? r]);
     }
@@ -606,7 +612,7 @@ class SyncedSessionStore implements SyncedStore {
     const added = inflight.appendLocal
       .map((l, i): [number, number] => [l, answer.seqs[i] ?? -1])
       .filter(([, r]) => r >= 0);
-    st.runs = pairs ? seqMapOf([...pairs, ...added]) : withAppendedPairs(st.runs, added);
+    st.seqMap = pairs ? seqMapOf([...pairs, ...added]) : withAppendedPairs(st.seqMap, added);
     const entries = [
       ...(push.put ?? []).map((p) => ({
         seq: p.seq,
@@ -619,7 +625,7 @@ class SyncedSessionStore implements SyncedStore {
         partial: body.status === "partial",
       })),
     ];
-    if (answer.result === "applied" && !st.unseen && answer.header) {
+    if (answer.result === "applied" && !st.remoteAhead && answer.header) {
       const header = answer.header;
       let tail = (st.base?.tail ?? []).filter(
         (t) => push.truncateFrom === undefined || t.seq < push.truncateFrom,
@@ -634,10 +640,10 @@ class SyncedSessionStore implements SyncedStore {
       this.fresh.delete(id);
     } else {
       // The server merged others' records in: the base stays what this copy has seen until it mirrors.
-      st.unseen = true;
-      const known = new Map(st.known ?? []);
+      st.remoteAhead = true;
+      const known = new Map(st.pushedHashes ?? []);
       for (const entry of entries) known.set(entry.seq, entry.hash);
-      st.known = [...known].slice(-WINDOW);
+      st.pushedHashes = [...known].slice(-WINDOW);
       if (answer.session) this.fresh.set(id, answer.session);
     }
     st.inflight = undefined;
@@ -649,7 +655,7 @@ class SyncedSessionStore implements SyncedStore {
    * delete stands here too. Changes made here after that push were not seen by the deleting device: as for
    * any push refused because its session was deleted (docs/sync.md, rule 4), the whole copy goes back.
    */
-  private async appliedThenDeleted(id: string, st: SessionSyncState): Promise<void> {
+  private async appliedThenDeleted(id: string, st: SyncState): Promise<void> {
     st.inflight = undefined;
     if (!hasPending(st.pending)) {
       await this.mirrorLocked(id, st, null);
@@ -657,10 +663,10 @@ class SyncedSessionStore implements SyncedStore {
     }
     const local = await this.local.load(id);
     st.base = undefined;
-    st.runs = [];
-    st.unseen = false;
-    st.known = undefined;
-    st.pending = local ? fullPending(local) : undefined;
+    st.seqMap = [];
+    st.remoteAhead = false;
+    st.pushedHashes = undefined;
+    st.pending = local ? pendingWholeSession(local) : undefined;
     if (local) st.localRevision = local.header.revision;
     await this.writeState(st);
   }
@@ -669,16 +675,16 @@ class SyncedSessionStore implements SyncedStore {
    * Files a refused push: the server keeps its version, which this copy mirrors; the local version (with
    * every change the push carried, and any made since) is saved as a new session, the conflicted copy.
    */
-  private async conflicted(id: string, st: SessionSyncState, answer: ConflictResponse): Promise<void> {
+  private async conflicted(id: string, st: SyncState, answer: ConflictResponse): Promise<void> {
     const local = await this.local.load(id);
     st.inflight = undefined;
     if (answer.session === null) {
       // Deleted elsewhere while this copy changed it: it goes back to the server whole.
       st.base = undefined;
-      st.runs = [];
-      st.unseen = false;
-      st.known = undefined;
-      st.pending = local ? fullPending(local) : undefined;
+      st.seqMap = [];
+      st.remoteAhead = false;
+      st.pushedHashes = undefined;
+      st.pending = local ? pendingWholeSession(local) : undefined;
       if (local) st.localRevision = local.header.revision;
       await this.writeState(st);
       return;
@@ -702,13 +708,13 @@ class SyncedSessionStore implements SyncedStore {
         append: session.records.map(bodyOf),
         set,
       });
-      const st = fresh(copyId);
-      recordLocal(
+      const st = newSyncState(copyId);
+      recordLocalCommit(
         st,
         { create: { kind: header.kind, title }, append: session.records.map(bodyOf), set },
         result,
       );
-      st.reconcile = false;
+      st.needsReconcile = false;
       await this.writeState(st);
       publish(this, { id: copyId, type: "commit", revision: result.header.revision, source: SYNC_SOURCE });
     });
@@ -724,22 +730,22 @@ class SyncedSessionStore implements SyncedStore {
     const remote = await this.remote.load(id);
     await this.stateLock(id, async () => {
       const local = await this.local.load(id);
-      const st = (await this.readState(id)) ?? fresh(id);
+      const st = (await this.readState(id)) ?? newSyncState(id);
       if (st.inflight) return;
-      st.reconcile = false;
+      st.needsReconcile = false;
       st.blocked = undefined;
-      st.known = undefined;
+      st.pushedHashes = undefined;
       if (!local) {
-        if (remote) await this.mirrorLocked(id, fresh(id), remote);
+        if (remote) await this.mirrorLocked(id, newSyncState(id), remote);
         else await this.state.delete(this.key(id));
         return;
       }
       st.localRevision = local.header.revision;
       if (!remote) {
         st.base = undefined;
-        st.runs = [];
-        st.unseen = false;
-        st.pending = fullPending(local);
+        st.seqMap = [];
+        st.remoteAhead = false;
+        st.pending = pendingWholeSession(local);
         await this.writeState(st);
         return;
       }
@@ -755,10 +761,10 @@ class SyncedSessionStore implements SyncedStore {
         if (r !== undefined) pairs.push([record.seq, r]);
         else touched.push([record.seq, bodyOf(record)]);
       }
-      st.runs = seqMapOf(pairs);
+      st.seqMap = seqMapOf(pairs);
       // A null base: the server merges the unpaired records with all of its own by timestamp.
       st.base = undefined;
-      st.unseen = true;
+      st.remoteAhead = true;
       st.pending = touched.length
         ? {
             touched,
@@ -778,7 +784,7 @@ class SyncedSessionStore implements SyncedStore {
    * Makes the local copy equal to the remote session `remote` (null: deleted), keeping the local seqs of
    * records that stay in place; runs inside the state lock with nothing pending.
    */
-  private async mirrorLocked(id: string, st: SessionSyncState, remote: StoredSession | null): Promise<void> {
+  private async mirrorLocked(id: string, st: SyncState, remote: StoredSession | null): Promise<void> {
     const local = await this.local.load(id);
     if (!remote) {
       if (local) await this.local.delete(id);
@@ -792,7 +798,7 @@ class SyncedSessionStore implements SyncedStore {
       currentResponseId: header.currentResponseId ?? null,
       updatedAt: header.updatedAt,
     };
-    const localByRemote = new Map(seqPairsOf(st.runs).map(([l, r]) => [r, l]));
+    const localByRemote = new Map(seqPairsOf(st.seqMap).map(([l, r]) => [r, l]));
     const localSeqs = new Set(local?.records.map((r) => r.seq));
     const target = remote.records.map((record) => {
       const l = localByRemote.get(record.seq);
@@ -829,25 +835,26 @@ class SyncedSessionStore implements SyncedStore {
         // Records this rewrite moved: writers opened before it may still name their old seqs.
         const newLocalByRemote = new Map(pairs.map(([l, r]) => [r, l]));
         for (const record of local.records.slice(kept)) {
-          const r = remoteSeqOf(st.runs, record.seq);
+          const r = remoteSeqOf(st.seqMap, record.seq);
           const moved = r === undefined ? undefined : newLocalByRemote.get(r);
           remap.push([record.seq, moved ?? -1]);
         }
       }
     }
-    st.runs = seqMapOf(pairs);
+    st.seqMap = seqMapOf(pairs);
     st.base = baseFromHeader(header, remote.records.slice(-WINDOW).map(tailEntry));
     st.base.count = remote.records.length;
     if (this.storeId) st.storeId = this.storeId;
-    st.unseen = false;
-    st.known = undefined;
+    st.remoteAhead = false;
+    st.pushedHashes = undefined;
     st.pending = undefined;
-    st.reconcile = false;
+    st.needsReconcile = false;
     st.localRevision = result?.header.revision ?? local!.header.revision;
     if (remap.length)
-      st.remap = [...(st.remap ?? []).filter(([old]) => !remap.some(([o]) => o === old)), ...remap].slice(
-        -256,
-      );
+      st.movedLocalSeqs = [
+        ...(st.movedLocalSeqs ?? []).filter(([old]) => !remap.some(([o]) => o === old)),
+        ...remap,
+      ].slice(-256);
     await this.writeState(st);
     if (result) publish(this, { id, type: "commit", revision: result.header.revision, source: SYNC_SOURCE });
   }
@@ -859,12 +866,13 @@ class SyncedSessionStore implements SyncedStore {
     return `${this.name}\u0000${id}`;
   }
 
-  private async readState(id: string): Promise<SessionSyncState | undefined> {
-    return this.state.get(this.key(id));
+  private async readState(id: string): Promise<SyncState | undefined> {
+    const stored = await this.state.get(this.key(id));
+    return stored && fromStoredState(stored);
   }
 
-  private async writeState(st: SessionSyncState): Promise<void> {
-    await this.state.set(this.key(st.id), st);
+  private async writeState(st: SyncState): Promise<void> {
+    await this.state.set(this.key(st.id), toStoredState(st));
   }
 
   /** Short: local commits, bookkeeping updates and mirrors of one session (never held across a request). */
@@ -891,116 +899,6 @@ class SyncedSessionStore implements SyncedStore {
     });
     return run;
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-/** A random push id (20 characters). */
-function newPushId(): string {
-  const uuid = globalThis.crypto?.randomUUID?.();
-  if (uuid) return uuid.replaceAll("-", "").slice(0, 20);
-  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`.slice(0, 20);
-}
-
-function fresh(id: string): SessionSyncState {
-  return { id, runs: [], localRevision: 0 };
-}
-
-function hasPending(p: PendingChanges | undefined): p is PendingChanges {
-  return Boolean(
-    p &&
-      (p.deleted ||
-        p.create ||
-        p.cut !== undefined ||
-        p.touched.length > 0 ||
-        (p.set && Object.keys(p.set).length)),
-  );
-}
-
-/** Adds a committed local change to the pending changes. */
-function recordLocal(st: SessionSyncState, change: SessionChange, result: CommitResult): void {
-  const p: PendingChanges = st.pending ?? { touched: [] };
-  if ((!st.base || p.deleted) && !p.create) {
-    p.create = { kind: result.header.kind, title: result.header.title, createdAt: result.header.createdAt };
-  }
-  if (change.truncateFrom !== undefined) {
-    const cut = change.truncateFrom;
-    p.touched = p.touched.filter(([l]) => l < cut);
-    p.cut = Math.min(p.cut ?? cut, cut);
-  }
-  for (const { seq, body } of change.put ?? []) upsert(p.touched, seq, body);
-  for (const [i, body] of (change.append ?? []).entries()) upsert(p.touched, result.seqs[i]!, body);
-  if (change.set) p.set = { ...p.set, ...change.set };
-  if (result.header.revision !== st.localRevision + 1 && !p.deleted) st.reconcile = true;
-  st.localRevision = result.header.revision;
-  st.pending = p;
-  st.blocked = undefined;
-}
-
-function upsert(list: [number, RecordBody][], seq: number, body: RecordBody): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1]![0] > seq) i--;
-  if (i > 0 && list[i - 1]![0] === seq) list[i - 1] = [seq, body];
-  else list.splice(i, 0, [seq, body]);
-}
-
-/** A change from a writer that opened before a mirror moved its records: old local seqs to new ones. */
-function remapChange(change: SessionChange, remap: [number, number][] | undefined): SessionChange {
-  if (!remap?.length) return change;
-  const map = new Map(remap);
-  const out: SessionChange = { ...change };
-  if (change.truncateFrom !== undefined && map.has(change.truncateFrom)) {
-    const to = map.get(change.truncateFrom)!;
-    if (to >= 0) out.truncateFrom = to;
-  }
-  if (change.put) {
-    const put: NonNullable<SessionChange["put"]> = [];
-    const append = [...(change.append ?? [])];
-    for (const p of change.put) {
-      const to = map.get(p.seq);
-      if (to === undefined) put.push(p);
-      else if (to >= 0) put.push({ seq: to, body: p.body });
-      else append.unshift(p.body); // its record is gone: keep the write as a new record
-    }
-    out.put = put;
-    if (append.length) out.append = append;
-  }
-  return out;
-}
-
-function fullPending(session: StoredSession): PendingChanges {
-  const { header } = session;
-  const p: PendingChanges = {
-    create: { kind: header.kind, title: header.title, createdAt: header.createdAt },
-    touched: session.records.map((r) => [r.seq, bodyOf(r)]),
-    set: { title: header.title },
-  };
-  if (header.currentResponseId) p.set!.currentResponseId = header.currentResponseId;
-  return p;
-}
-
-function knownHash(st: SessionSyncState, seq: number): string | undefined {
-  return st.known?.find(([s]) => s === seq)?.[1] ?? st.base?.tail.find((t) => t.seq === seq)?.hash;
-}
-
-function baseFromHeader(header: SessionHeader, tail: Base["tail"]): Base {
-  const base: Base = {
-    kind: header.kind,
-    revision: header.revision,
-    nextSeq: header.nextSeq,
-    createdAt: header.createdAt,
-    count: header.count,
-    tail,
-    title: header.title,
-  };
-  if (header.currentResponseId !== undefined) base.currentResponseId = header.currentResponseId;
-  return base;
-}
-
-/** The base as sent: the last {@link TAIL_SIZE} records of the window. */
-function sendBase(base: Base): PushRequest["base"] {
-  const { kind: _kind, ...rest } = base;
-  return { ...rest, tail: base.tail.slice(-TAIL_SIZE) };
 }
 
 export { SessionStoreError };
