@@ -77,6 +77,16 @@ export interface Inflight {
   delete?: { revision: number; createdAt: number };
 }
 
+/**
+ * Remote records whose hash the bookkeeping keeps (`base.tail`, `pushedHashes`): a put names the version it
+ * replaces by hash (`prev`), so these are the records a put can edit; a push sends the last
+ * {@link TAIL_SIZE} of them as its base.
+ */
+export const KEPT_TAIL_SIZE = 64;
+
+/** Moved local seqs the bookkeeping keeps for writers opened before a mirror (the latest ones). */
+export const KEPT_MOVED_SEQS = 256;
+
 /** What this copy knows of the remote session: the base of its next push, plus the session's kind. */
 export type RemoteBase = PushBase & { kind: SessionKind };
 
