@@ -1,3 +1,9 @@
+/**
+ * The sync protocol's shared part: the wire types and limits both sides speak (the browser's remote store
+ * and synced store in src/sync/, the server's handler in src/sync-server/), and the small record helpers
+ * both need (`bodyOf`, `baseOf`, `tailEntry`). A record's identity, its hash, is in record-hash.ts. Neither
+ * side's code is imported here: this folder is the one place both import.
+ */
 import type { RecordBody, SessionHeader, SessionKind, SessionRecord, StoredSession } from "../schema.js";
 import { MAX_SESSION_ID_LENGTH } from "../session-id.js";
 import { recordHash } from "./record-hash.js";

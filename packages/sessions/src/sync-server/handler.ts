@@ -1,3 +1,14 @@
+/**
+ * The sync server: the protocol's HTTP handler (docs/sync.md, "Endpoints") over any `SessionStore`, one
+ * store per authorised user. For every request: CORS, authorisation (a refused request gets the same 401
+ * whatever was wrong), the session id rule, then the route. A push is read within `MAX_PUSH_BYTES`, checked
+ * (check-push.ts), matched against the pushes the session remembers (receipts.ts: a resend is
+ * `duplicate`), decided by the conflict rule (merge.ts), and committed at the revision it was decided on:
+ * through the store's own compare-and-set where it has one (`RevisionCheckedStore`: Deno KV, Durable
+ * Objects), else in a per-session queue of this process; a commit that lost a race is decided again. Every
+ * commit and delete is announced to the user's other devices (events.ts). A store failure is a 500 that
+ * names its code, never the request's content.
+ */
 import { SessionStoreError } from "../errors.js";
 import type { CommitResult, SessionChange, StoredSession } from "../schema.js";
 import { sessionIdProblem } from "../session-id.js";

@@ -1,3 +1,5 @@
+// The conflict rule (docs/sync.md): decidePush judges a push against the stored session, mergeByTime orders
+// two record lists by timestamp. Pure functions: the handler loads, decides, and commits.
 import type { RecordBody, SessionChange, SessionRecord, StoredSession } from "../schema.js";
 import { bodyOf, type PushBase, type PushRequest } from "../sync-protocol/protocol.js";
 import { recordHash } from "../sync-protocol/record-hash.js";

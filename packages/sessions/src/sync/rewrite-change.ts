@@ -1,3 +1,5 @@
+// The mirror's rewrite of the local records (pull.ts): the smallest change to the local store that makes its
+// records a given list, keeping the seqs of the records that stay in place.
 import type { RecordBody, SessionChange, SessionRecord } from "../schema.js";
 import { recordHash } from "../sync-protocol/record-hash.js";
 
