@@ -70,7 +70,7 @@ export async function mirror(
       : { body: bodyOf(record) };
   });
   let result: CommitResult | undefined;
-  let pairs: SeqPair[];
+  let seqPairs: SeqPair[];
   const moved: MovedSeq[] = [];
   if (!local) {
     result = await context.local.commit(id, {
@@ -78,23 +78,23 @@ export async function mirror(
       append: target.map((item) => item.body),
       set,
     });
-    pairs = remote.records.map((record, i) => [result!.seqs[i]!, record.seq]);
+    seqPairs = remote.records.map((record, i) => [result!.seqs[i]!, record.seq]);
   } else {
     const { change, appended, kept } = rewriteChange(local.records, target);
     const headerSame =
       local.header.title === header.title &&
       (local.header.currentResponseId ?? null) === (header.currentResponseId ?? null);
     if (Object.keys(change).length === 0 && headerSame) {
-      pairs = remote.records.map((record, i) => [local.records[i]!.seq, record.seq]);
+      seqPairs = remote.records.map((record, i) => [local.records[i]!.seq, record.seq]);
     } else {
       change.set = set;
       result = await context.local.commit(id, change);
-      pairs = [
+      seqPairs = [
         ...remote.records.slice(0, kept).map((record, i): SeqPair => [local.records[i]!.seq, record.seq]),
         ...appended.map((index, k): SeqPair => [result!.seqs[k]!, remote.records[index]!.seq]),
       ];
       // Records this rewrite moved: writers opened before it may still name their old seqs.
-      const newLocalSeqOfRemote = new Map(pairs.map(([localSeq, remoteSeq]) => [remoteSeq, localSeq]));
+      const newLocalSeqOfRemote = new Map(seqPairs.map(([localSeq, remoteSeq]) => [remoteSeq, localSeq]));
       for (const record of local.records.slice(kept)) {
         const remoteSeq = remoteSeqOf(state.seqMap, record.seq);
         const newLocalSeq = remoteSeq === undefined ? undefined : newLocalSeqOfRemote.get(remoteSeq);
@@ -102,7 +102,7 @@ export async function mirror(
       }
     }
   }
-  state.seqMap = seqMapOf(pairs);
+  state.seqMap = seqMapOf(seqPairs);
   state.base = baseFromHeader(header, remote.records.slice(-KEPT_TAIL_SIZE).map(tailEntry));
   state.base.count = remote.records.length;
   if (context.remoteStoreId) state.storeId = context.remoteStoreId;
@@ -153,14 +153,14 @@ export async function reconcile(context: SyncContext, id: string): Promise<void>
       const hash = recordHash(record);
       remoteSeqsByHash.set(hash, [...(remoteSeqsByHash.get(hash) ?? []), record.seq]);
     }
-    const pairs: SeqPair[] = [];
+    const seqPairs: SeqPair[] = [];
     const touched: [number, RecordBody][] = [];
     for (const record of local.records) {
       const remoteSeq = remoteSeqsByHash.get(recordHash(record))?.shift();
-      if (remoteSeq !== undefined) pairs.push([record.seq, remoteSeq]);
+      if (remoteSeq !== undefined) seqPairs.push([record.seq, remoteSeq]);
       else touched.push([record.seq, bodyOf(record)]);
     }
-    state.seqMap = seqMapOf(pairs);
+    state.seqMap = seqMapOf(seqPairs);
     // A null base: the server merges the unpaired records with all of its own by timestamp.
     state.base = undefined;
     state.remoteAhead = true;

@@ -110,7 +110,7 @@ export async function preparePush(context: SyncContext, id: string, state: SyncS
 
 /** The create of a session whose pending changes lost theirs: from the local header. */
 async function createFromLocal(context: SyncContext, id: string): Promise<PendingChanges["create"]> {
-  const header = (await context.local.list()).find((h) => h.id === id);
+  const header = (await context.local.list()).find((localHeader) => localHeader.id === id);
   return header && { kind: header.kind, title: header.title, createdAt: header.createdAt };
 }
 
