@@ -637,12 +637,13 @@ function headerMutation(key: KvKey, header: KvHeader): Mutation {
   return { key, value, bytes: objectBytes(value) };
 }
 
-/** "database is locked": a second connection to a local SQLite file holds it (retryable). */
-function isBusy(error: unknown): boolean {
+/** "database is locked": a second connection to a local SQLite file holds it (retryable). Shared with other KV writers. */
+export function isBusy(error: unknown): boolean {
   return /database is locked|busy/i.test(String((error as Error)?.message ?? error));
 }
 
-function pause(attempt: number): Promise<void> {
+/** A random pause before attempt `attempt + 1` of a KV write (up to 200 ms). Shared with other KV writers. */
+export function pause(attempt: number): Promise<void> {
   return new Promise((resolve) =>
     setTimeout(resolve, Math.min(200, 2 ** Math.min(attempt, 7)) * Math.random()),
   );
