@@ -59,7 +59,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
     setSyncModuleLoader(
       () =>
         Promise.all([
-          source("../../../packages/sessions/src/sync/server.ts"),
+          source("../../../packages/sessions/src/sync-server/index.ts"),
           source("../../../packages/sessions/src/memory-store.ts"),
         ]) as never,
     );

@@ -12,7 +12,7 @@
 // Prints one table; the figures are wall times on a shared machine: read the ratios.
 import { performance } from "node:perf_hooks";
 import { createMemoryStore } from "../dist/index.js";
-import { bearerAuthorizer, createSyncHandler } from "../dist/sync/server.js";
+import { bearerAuthorizer, createSyncHandler } from "../dist/sync-server/index.js";
 
 const SIZES = [10_000, 50_000, 100_000];
 const ROUNDS = 3;

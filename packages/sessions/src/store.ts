@@ -1,3 +1,5 @@
+// The store interfaces: what every session store implements (SessionStore), and what the sync server
+// needs of a store that several processes share (RevisionCheckedStore).
 import type { CommitResult, RecordBody, SessionChange, SessionHeader, StoredSession } from "./schema.js";
 
 /**
@@ -36,4 +38,17 @@ export interface SessionStore {
    * changes. Leave it undefined for a store that only this page sees (memory).
    */
   readonly channelName?: string;
+}
+
+/**
+ * A store that can commit only if a session is still at a given revision: the compare-and-set the sync
+ * server's handler needs when several processes serve the same user (Deno Deploy isolates). The Deno KV and
+ * Durable Object stores have it; for any other store the handler serialises pushes per session inside its
+ * own process.
+ */
+export interface RevisionCheckedStore extends SessionStore {
+  /** Commits `change` if session `id` is at `revision` (0: does not exist); resolves undefined otherwise. */
+  commitAt(id: string, revision: number, change: SessionChange): Promise<CommitResult | undefined>;
+  /** A random id, created with the stored data and kept with it (see `ListResponse.store`). */
+  storeId?(): Promise<string>;
 }

@@ -38,7 +38,7 @@ async function graph(entry: string) {
 }
 
 describe("subpath entries", () => {
-  for (const entry of ["sync/index.ts", "sync/server.ts", "deno/index.ts", "cloudflare/index.ts"]) {
+  for (const entry of ["sync/index.ts", "sync-server/index.ts", "deno/index.ts", "cloudflare/index.ts"]) {
     it(`${entry} imports no Node built-in`, async () => {
       const { found, inputs } = await graph(entry);
       expect(found).toEqual([]);
@@ -46,9 +46,27 @@ describe("subpath entries", () => {
     });
   }
 
+  // The sync code is in two folders that never import each other's files: src/sync/ (the browser's) and
+  // src/sync-server/ (the server's), both on src/sync-protocol/ (docs/ARCHITECTURE.md, "Sessions").
+  it("the browser's sync entry carries none of the server's code", async () => {
+    const { inputs } = await graph("sync/index.ts");
+    expect(inputs.filter((f) => /\/src\/sync-server\//.test(f))).toEqual([]);
+  });
+
+  for (const entry of ["sync-server/index.ts", "deno/index.ts", "cloudflare/index.ts"]) {
+    it(`${entry} carries none of the browser's sync code`, async () => {
+      const { inputs } = await graph(entry);
+      // rewriteChange (the browser's mirror step) is re-exported by /sync-server since its first version.
+      const allowed = entry === "sync-server/index.ts" ? /\/src\/sync\/rewrite-change\.ts$/ : /^$/;
+      expect(inputs.filter((f) => /\/src\/sync\//.test(f) && !allowed.test(f))).toEqual([]);
+    });
+  }
+
   it("the main entry imports none of the sync, Deno or Cloudflare code", async () => {
     const { found, inputs } = await graph("index.ts");
     expect(found).toEqual([]);
-    expect(inputs.filter((f) => /\/src\/(sync|deno|cloudflare)\//.test(f))).toEqual([]);
+    expect(inputs.filter((f) => /\/src\/(sync|sync-server|sync-protocol|deno|cloudflare)\//.test(f))).toEqual(
+      [],
+    );
   });
 });

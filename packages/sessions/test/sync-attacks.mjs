@@ -1,5 +1,5 @@
 // What a hostile or buggy device sends a sync server, as raw HTTP requests: shared by the memory suite
-// (src/sync/attacks.test.ts, the handler in-process), the Deno suite (test/deno/handler_test.ts, against
+// (src/sync-server/attacks.test.ts, the handler in-process), the Deno suite (test/deno/handler_test.ts, against
 // createDenoSyncHandler) and the workerd suite (test/workerd/run.mjs, against sessionsHandler and
 // SessionsDurableObject). Each case once made a server answer 500, lose or resurrect data, or grow without
 // bound; each now checks the answer the server must give. Runtime-neutral: fetch and node:assert only.

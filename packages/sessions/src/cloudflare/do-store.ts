@@ -1,7 +1,20 @@
+/**
+ * A session store on a SQLite-backed Durable Object (`ctx.storage`): the sync server's store on Cloudflare,
+ * one object per user. SQLite gives what Deno KV makes the KV store build by hand: every commit is one
+ * `transactionSync` (read the header, plan with `planCommit`, write), atomic and isolated, so there are no
+ * reservations, leases or hidden ranges here.
+ *
+ * Tables (created on first use; their names and columns are the stored format, kept since the first version):
+ * - `oaikit_sessions (id, header)`: one row per session, the header as JSON;
+ * - `oaikit_records (id, seq, part, data)`: one row per record, its UTF-8 JSON; a record over
+ *   {@link DO_PART_BYTES} (half the 2 MB row limit) is split into parts `0..n-1`, joined in order on read;
+ * - `oaikit_meta (k, v)`: key-value rows of the store itself (`store`: its identity, `storeId()`).
+ * An append inserts its own rows and rewrites the header row: the same cost at message 10 and 10,000.
+ */
 import { SessionStoreError, toStoreError } from "../errors.js";
 import { checkVersion, planCommit, toRecord } from "../plan.js";
 import type { CommitResult, SessionChange, SessionHeader, SessionRecord, StoredSession } from "../schema.js";
-import type { RevisionCheckedStore } from "../sync/handler.js";
+import type { RevisionCheckedStore } from "../store.js";
 
 /**
  * The part of a SQLite-backed Durable Object's storage (`ctx.storage`) this store uses, as structural
@@ -82,10 +95,10 @@ export class DurableObjectSessionStore implements RevisionCheckedStore {
   }
 
   async load(id: string): Promise<StoredSession | undefined> {
-    const op = `load "${id}"`;
+    const operation = `load "${id}"`;
     try {
       return this.storage.transactionSync(() => {
-        const header = this.header(id, op);
+        const header = this.header(id, operation);
         if (!header) return undefined;
         const rows = this.sql
           .exec<{ seq: number; part: number; data: ArrayBuffer }>(
@@ -98,14 +111,14 @@ export class DurableObjectSessionStore implements RevisionCheckedStore {
           const seq = rows[i]!.seq;
           const parts: ArrayBuffer[] = [];
           while (i < rows.length && rows[i]!.seq === seq) parts.push(rows[i++]!.data);
-          const record = JSON.parse(decoder.decode(join(parts))) as SessionRecord;
-          checkVersion(record.v, op);
+          const record = JSON.parse(decoder.decode(joinParts(parts))) as SessionRecord;
+          checkVersion(record.v, operation);
           records.push(record);
         }
         return { header, records };
       });
     } catch (error) {
-      throw toStoreError(error, op);
+      throw toStoreError(error, operation);
     }
   }
 
@@ -144,32 +157,32 @@ export class DurableObjectSessionStore implements RevisionCheckedStore {
   }
 
   private write(id: string, change: SessionChange, expected: number | undefined): CommitResult | undefined {
-    const op = `commit "${id}"`;
+    const operation = `commit "${id}"`;
     try {
       return this.storage.transactionSync(() => {
-        const existing = this.header(id, op);
+        const existing = this.header(id, operation);
         if (expected !== undefined && (existing?.revision ?? 0) !== expected) return undefined;
         let removed = 0;
         if (change.truncateFrom !== undefined && existing) {
-          removed = this.count(id, "seq >= ?", change.truncateFrom);
+          removed = this.countRecords(id, "seq >= ?", change.truncateFrom);
           this.sql.exec("DELETE FROM oaikit_records WHERE id = ? AND seq >= ?", id, change.truncateFrom);
         }
         let created = 0;
         for (const put of change.put ?? []) {
           if (!existing) {
-            throw new SessionStoreError("failed", op, {
+            throw new SessionStoreError("failed", operation, {
               detail: `put ${put.seq}: the session does not exist`,
             });
           }
-          if (this.count(id, "seq = ?", put.seq) === 0) created++;
+          if (this.countRecords(id, "seq = ?", put.seq) === 0) created++;
         }
         const result = planCommit(id, existing, change, { removed, created }, Date.now());
         for (const { seq, body } of change.put ?? []) {
           this.sql.exec("DELETE FROM oaikit_records WHERE id = ? AND seq = ?", id, seq);
-          this.insert(id, toRecord(seq, body));
+          this.insertRecord(id, toRecord(seq, body));
         }
         for (const [i, body] of (change.append ?? []).entries())
-          this.insert(id, toRecord(result.seqs[i]!, body));
+          this.insertRecord(id, toRecord(result.seqs[i]!, body));
         this.sql.exec(
           "INSERT INTO oaikit_sessions (id, header) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET header = excluded.header",
           id,
@@ -178,21 +191,22 @@ export class DurableObjectSessionStore implements RevisionCheckedStore {
         return result;
       });
     } catch (error) {
-      throw toStoreError(error, op);
+      throw toStoreError(error, operation);
     }
   }
 
-  private header(id: string, op: string): SessionHeader | undefined {
+  private header(id: string, operation: string): SessionHeader | undefined {
     const row = this.sql
       .exec<{ header: string }>("SELECT header FROM oaikit_sessions WHERE id = ?", id)
       .toArray()[0];
     if (!row) return undefined;
     const header = JSON.parse(row.header) as SessionHeader;
-    checkVersion(header.v, op);
+    checkVersion(header.v, operation);
     return header;
   }
 
-  private count(id: string, where: string, seq: number): number {
+  /** The records of session `id` whose seq matches `where` (a condition on `seq` with one parameter). */
+  private countRecords(id: string, where: string, seq: number): number {
     const row = this.sql
       .exec<{ n: number }>(
         `SELECT COUNT(*) AS n FROM oaikit_records WHERE id = ? AND part = 0 AND ${where}`,
@@ -204,7 +218,7 @@ export class DurableObjectSessionStore implements RevisionCheckedStore {
   }
 
   /** Writes a record as rows of at most {@link DO_PART_BYTES} bytes. */
-  private insert(id: string, record: SessionRecord): void {
+  private insertRecord(id: string, record: SessionRecord): void {
     const bytes = encoder.encode(JSON.stringify(record));
     const parts = Math.max(1, Math.ceil(bytes.byteLength / DO_PART_BYTES));
     for (let part = 0; part < parts; part++) {
@@ -220,7 +234,8 @@ export class DurableObjectSessionStore implements RevisionCheckedStore {
   }
 }
 
-function join(parts: ArrayBuffer[]): Uint8Array {
+/** A record's bytes from its rows' parts, in part order. */
+function joinParts(parts: ArrayBuffer[]): Uint8Array {
   if (parts.length === 1) return new Uint8Array(parts[0]!);
   const size = parts.reduce((sum, p) => sum + p.byteLength, 0);
   const out = new Uint8Array(size);

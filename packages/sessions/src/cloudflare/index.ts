@@ -1,6 +1,6 @@
 // @oaikit/sessions/cloudflare: sessions on Durable Objects (docs/sync.md), and the Worker handler that
 // serves the sync protocol with one Durable Object per user.
-export { bearerAuthorizer, bearerToken, createSyncHandler } from "../sync/handler.js";
+export { bearerAuthorizer, bearerToken, createSyncHandler } from "../sync-server/handler.js";
 export {
   createDurableObjectStore,
   DO_PART_BYTES,

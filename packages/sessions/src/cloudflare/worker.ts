@@ -1,4 +1,9 @@
-import { corsHeaders, createChangeHub, createSyncHandler, unauthorizedResponse } from "../sync/handler.js";
+import {
+  corsHeaders,
+  createChangeHub,
+  createSyncHandler,
+  unauthorizedResponse,
+} from "../sync-server/handler.js";
 import { createDurableObjectStore, type DurableObjectStorageLike } from "./do-store.js";
 
 /**

@@ -1,5 +1,5 @@
-import { type ChangeFeed, createSyncHandler } from "../sync/handler.js";
-import type { ChangeNotice } from "../sync/protocol.js";
+import type { ChangeNotice } from "../sync-protocol/protocol.js";
+import { type ChangeFeed, createSyncHandler } from "../sync-server/handler.js";
 import { createDenoKvStore } from "./kv-store.js";
 import type { KvKey, KvLike } from "./kv-types.js";
 

@@ -1,5 +1,5 @@
 // @oaikit/sessions/deno: sessions on Deno KV (docs/sync.md), and the sync handler for Deno.serve.
-export { bearerAuthorizer, bearerToken, createSyncHandler } from "../sync/handler.js";
+export { bearerAuthorizer, bearerToken, createSyncHandler } from "../sync-server/handler.js";
 export { createDenoSyncHandler, createKvChangeFeed, type DenoSyncHandlerOptions } from "./handler.js";
 export {
   createDenoKvStore,

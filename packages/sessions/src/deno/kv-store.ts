@@ -1,39 +1,71 @@
-import { SessionStoreError, toStoreError } from "../errors.js";
-import { checkVersion, newHeader, planCommit, toRecord } from "../plan.js";
-import {
-  type CommitResult,
-  type RecordBody,
-  SCHEMA_VERSION,
-  type SessionChange,
-  type SessionHeader,
-  type SessionRecord,
-  type StoredSession,
-} from "../schema.js";
-import type { RevisionCheckedStore } from "../sync/handler.js";
-import type { KvAtomic, KvEntryMaybe, KvKey, KvLike } from "./kv-types.js";
-
 /**
- * Deno KV's limits (checked against Deno 2.9 and denokv's `limits.rs` when this was written): a value is at
- * most 64 KiB, an atomic operation has at most 10 checks, 1000 mutations and 800 KiB of keys and values,
- * a key is at most 2 KiB. The store splits records and commits to stay inside them.
+ * A {@link SessionStore} on Deno KV (`Deno.openKv()`: a local SQLite file, or Deno Deploy's KV): a small
+ * database on a key-value store, with the same guarantees as the IndexedDB store.
+ *
+ * A **commit** reads the header, plans the change (`planCommit`, as every store does), and writes the
+ * records and the new header in one atomic operation guarded by a check on the header's versionstamp:
+ * optimistic concurrency, planned again on a conflict (and on "database is locked" from a second
+ * connection to a local file). Appending writes only the new records and the header, whatever the
+ * session's length. Readers see only what a header makes visible (kv-header.ts), so every commit is all or
+ * nothing, even the ones that cannot fit Deno KV's limits (kv-limits.ts) in one atomic operation:
+ * - a record over 60 KiB is split into chunks (kv-records.ts); when the chunks make a commit too large,
+ *   they are written first (invisible until a record points at them) and the commit is planned again;
+ * - a commit still too large (an import of thousands of records) **reserves** the seqs of its appends in
+ *   the header, with a 60 s **lease**; the records are written in batches that each check the lease (a
+ *   writer that stalled past it cannot write into a range someone reclaimed), and one final atomic
+ *   operation publishes them with the header;
+ * - a truncation of more than 100 records **hides** its range in the header (one mutation) and the
+ *   records are deleted after the commit.
+ * **Garbage collection** runs after a commit that left something behind: replaced chunks, hidden ranges,
+ * reservations whose lease ended (their writer stalled or died: the range is hidden, then deleted).
+ * A **load** lists the records between two reads of the header and retries if a commit came in between
+ * (a list is not a snapshot). A **delete** removes the header first (the session is gone at once), then
+ * its keys in batches; a session created again gets a new epoch, so leftovers never reappear.
+ *
+ * Key layout: kv-keys.ts. Seq range arithmetic: seq-ranges.ts. Batches within the limits: kv-batch.ts.
  */
-export const DENO_KV_LIMITS = {
-  valueBytes: 65_536,
-  checks: 10,
-  mutations: 1_000,
-  totalMutationBytes: 819_200,
-  keyBytes: 2_048,
-} as const;
+import { SessionStoreError, toStoreError } from "../errors.js";
+import { checkVersion, newHeader, planCommit } from "../plan.js";
+import type {
+  CommitResult,
+  RecordBody,
+  SessionChange,
+  SessionHeader,
+  SessionRecord,
+  StoredSession,
+} from "../schema.js";
+import type { RevisionCheckedStore } from "../store.js";
+import { AtomicBatch, applyMutations, keyBytes, type Mutation, objectBytes, valueBytes } from "./kv-batch.js";
+import {
+  decodeHeader,
+  encodeHeader,
+  isVisible,
+  type KvHeader,
+  publicHeader,
+  type Reservation,
+} from "./kv-header.js";
+import { KvKeys, randomTag } from "./kv-keys.js";
+import { ATOMIC_BUDGET } from "./kv-limits.js";
+import {
+  type ChunkedRecord,
+  decodeRecord,
+  type EncodedRecord,
+  encodeRecord,
+  type RecordValue,
+} from "./kv-records.js";
+import type { KvKey, KvLike } from "./kv-types.js";
+import { withoutRange, withRange } from "./seq-ranges.js";
 
-/** Records up to this many bytes (UTF-8 JSON) are one value; larger ones are split into chunks of this size. */
-export const KV_CHUNK_BYTES = 60 * 1024;
-/** What one atomic operation of this store may use, below the limits (room for the header and the check). */
-const BUDGET = { mutations: 900, bytes: 700 * 1024 };
+export { DENO_KV_LIMITS, KV_CHUNK_BYTES } from "./kv-limits.js";
+
 /** Truncations that remove more records than this hide them first and delete them after the commit. */
 const DIRECT_DELETE_MAX = 100;
-/** How long a reservation (see {@link DenoKvSessionStore}) may take before others may reclaim it. */
+/** How long a reservation may take before others may reclaim it. */
 const RESERVATION_MS = 60_000;
+/** Attempts of one optimistic write before the store reports that the session kept changing. */
 const MAX_ATTEMPTS = 40;
+/** Reads of a session before `load` returns the last one, even if a commit came in between. */
+const LOAD_ATTEMPTS = 5;
 
 /** Options of {@link createDenoKvStore}. */
 export interface DenoKvStoreOptions {
@@ -41,36 +73,30 @@ export interface DenoKvStoreOptions {
   prefix?: KvKey;
 }
 
-/** The header as stored: the public header plus this store's bookkeeping. */
-interface StoredHeader extends SessionHeader {
-  /** Epoch: a random tag per incarnation of the session, in every record key (a deleted session's leftovers never reappear). */
-  e: string;
-  /** Seq ranges `[from, to)` truncated but not yet deleted: invisible. */
-  hide?: [number, number][];
-  /** Seq ranges reserved by a commit too large for one atomic operation, being written: invisible. */
-  rsv?: { from: number; to: number; until: number }[];
+/** A header as read: its decoded value (undefined: no session) and the versionstamp that guards a write. */
+interface HeaderEntry {
+  key: KvKey;
+  versionstamp: string | null;
+  header: KvHeader | undefined;
 }
 
-/** A record too large for one value: its JSON in `parts` chunks under its own tag. */
-interface ChunkedRecord {
-  v: number;
-  tag: string;
-  parts: number;
+/** A commit planned against one header: what to write, what to clean up after, and its size. */
+interface CommitPlan {
+  result: CommitResult;
+  header: KvHeader;
+  mutations: Mutation[];
+  /** Chunked records the commit replaces or removes: their chunks are deleted after it. */
+  cleanup: ChunkedRecord[];
   bytes: number;
+  chunkBytes: number;
+  epoch: string;
 }
 
-type RecordValue = Uint8Array | ChunkedRecord;
-type Mutation = { key: KvKey; value?: unknown; bytes: number };
+/** Records whose chunks were written ahead of their commit, by body. */
+type StagedRecords = Map<RecordBody, EncodedRecord>;
 
-/** One record, encoded: its value and the chunks that must exist before the value is written. */
-interface Encoded {
-  seq: number;
-  value: RecordValue;
-  chunks: Mutation[];
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** A commit attempt that must be made again (a conflict, a busy database, chunks written first). */
+const retry: unique symbol = Symbol("retry");
 
 /**
  * A {@link SessionStore} on Deno KV (`Deno.openKv()`: a local SQLite file, or Deno Deploy's KV).
@@ -90,7 +116,7 @@ const decoder = new TextDecoder();
  */
 export class DenoKvSessionStore implements RevisionCheckedStore {
   readonly channelName = undefined;
-  private readonly prefix: KvKey;
+  private readonly keys: KvKeys;
 
   constructor(
     private readonly kv: KvLike,
@@ -99,12 +125,12 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
     if (!kv || typeof kv.atomic !== "function") {
       throw new TypeError("createDenoKvStore(kv): kv must be a Deno.Kv (await Deno.openKv()).");
     }
-    this.prefix = options.prefix ?? ["oaikit-sessions"];
+    this.keys = new KvKeys(options.prefix ?? ["oaikit-sessions"]);
   }
 
   /** A random id created with this prefix's sessions and kept with them. */
   async storeId(): Promise<string> {
-    const key = [...this.prefix, "meta", "store"];
+    const key = this.keys.storeId();
     for (let attempt = 0; ; attempt++) {
       try {
         const current = await this.kv.get<string>(key);
@@ -119,48 +145,49 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
   }
 
   async load(id: string): Promise<StoredSession | undefined> {
-    const op = `load "${id}"`;
+    const operation = `load "${id}"`;
     try {
       let last: StoredSession | undefined;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const h = await this.kv.get<StoredHeader>(this.hKey(id)).catch((error) => {
+      for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
+        const before = await this.readHeader(id, operation).catch((error) => {
           if (isBusy(error)) return undefined;
           throw error;
         });
-        if (!h) {
+        if (!before) {
           await pause(attempt);
           continue;
         }
-        if (!h.value) return undefined;
-        checkVersion(h.value.v, op);
-        if (h.value.revision === 0) return undefined; // a reservation for a session not created yet
-        const header = h.value;
+        const header = before.header;
+        if (!header) return undefined;
+        if (header.revision === 0) return undefined; // a reservation for a session not created yet
         const records: SessionRecord[] = [];
-        for await (const entry of this.kv.list<RecordValue>({ prefix: this.rKey(id, header.e) })) {
+        for await (const entry of this.kv.list<RecordValue>({
+          prefix: this.keys.records(id, header.epoch),
+        })) {
           const seq = entry.key.at(-1) as number;
-          if (!visible(header, seq)) continue;
-          const record = await this.decode(id, header.e, entry.value, op);
-          checkVersion(record.v, op);
+          if (!isVisible(header, seq)) continue;
+          const record = await decodeRecord(this.kv, this.keys, id, header.epoch, entry.value, operation);
+          checkVersion(record.v, operation);
           record.seq = seq; // a record staged before its seq was known carries a placeholder
           records.push(record);
         }
         last = { header: publicHeader(header), records };
         // The list is not a snapshot: accept it only if no commit happened meanwhile.
-        const again = await this.kv.get<StoredHeader>(this.hKey(id));
-        if (again.versionstamp === h.versionstamp) return last;
+        const after = await this.kv.get(this.keys.header(id));
+        if (after.versionstamp === before.versionstamp) return last;
       }
       return last;
     } catch (error) {
-      throw toStoreError(error, op);
+      throw toStoreError(error, operation);
     }
   }
 
   async list(): Promise<SessionHeader[]> {
     try {
       const headers: SessionHeader[] = [];
-      for await (const entry of this.kv.list<StoredHeader>({ prefix: [...this.prefix, "h"] })) {
+      for await (const entry of this.kv.list<SessionHeader>({ prefix: this.keys.allHeaders() })) {
         checkVersion(entry.value.v, "list");
-        if (entry.value.revision > 0) headers.push(publicHeader(entry.value));
+        if (entry.value.revision > 0) headers.push(publicHeader(decodeHeader(entry.value)));
       }
       return headers;
     } catch (error) {
@@ -177,41 +204,42 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
   }
 
   async delete(id: string): Promise<void> {
-    const op = `delete "${id}"`;
+    const operation = `delete "${id}"`;
     try {
       let epoch: string | undefined;
       for (let attempt = 0; ; attempt++) {
-        const h = await this.kv.get<StoredHeader>(this.hKey(id));
-        if (!h.value) return;
-        const done = await this.kv.atomic().check(h).delete(this.hKey(id)).commit();
+        const current = await this.readHeader(id, undefined);
+        if (!current.header) return;
+        const done = await this.kv.atomic().check(current).delete(current.key).commit();
         if (done.ok) {
-          epoch = h.value.e;
+          epoch = current.header.epoch;
           break;
         }
         if (attempt >= MAX_ATTEMPTS)
-          throw new SessionStoreError("failed", op, { detail: "the session kept changing" });
+          throw new SessionStoreError("failed", operation, { detail: "the session kept changing" });
         await pause(attempt);
       }
       // The session is gone (its header was the only way in); its keys go now, in batches.
-      for (const part of ["r", "c", "l"]) await this.deleteAll({ prefix: [...this.prefix, part, id, epoch] });
+      for (const prefix of this.keys.sessionData(id, epoch)) await this.deleteAll(prefix);
     } catch (error) {
-      throw toStoreError(error, op);
+      throw toStoreError(error, operation);
     }
   }
 
   // -------------------------------------------------------------------------------------------------
+  // Commits
 
-  private hKey(id: string): KvKey {
-    return [...this.prefix, "h", id];
-  }
-  private rKey(id: string, epoch: string, seq?: number): KvKey {
-    return seq === undefined ? [...this.prefix, "r", id, epoch] : [...this.prefix, "r", id, epoch, seq];
-  }
-  private cKey(id: string, epoch: string, tag: string, i: number): KvKey {
-    return [...this.prefix, "c", id, epoch, tag, i];
-  }
-  private lKey(id: string, epoch: string, from: number): KvKey {
-    return [...this.prefix, "l", id, epoch, from];
+  /**
+   * Reads session `id`'s header. Its schema version is checked first where the header's content is used
+   * (`operation` names the failure); a delete, a reservation and the clean-up (`undefined`) read only the
+   * store's bookkeeping, and work on a header of any version.
+   */
+  private async readHeader(id: string, operation: string | undefined): Promise<HeaderEntry> {
+    const key = this.keys.header(id);
+    const entry = await this.kv.get<SessionHeader>(key);
+    if (!entry.value) return { key, versionstamp: entry.versionstamp, header: undefined };
+    if (operation !== undefined) checkVersion(entry.value.v, operation);
+    return { key, versionstamp: entry.versionstamp, header: decodeHeader(entry.value) };
   }
 
   private async write(
@@ -219,12 +247,12 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
     change: SessionChange,
     expected: number | undefined,
   ): Promise<CommitResult | undefined> {
-    const op = `commit "${id}"`;
+    const operation = `commit "${id}"`;
     try {
       // Chunks are written once, before any attempt: they are invisible until a record points at them.
-      const staged = new Map<RecordBody, Encoded>();
+      const staged: StagedRecords = new Map();
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const outcome = await this.attempt(id, change, expected, staged, op, attempt).catch(
+        const outcome = await this.attempt(id, change, expected, staged, operation, attempt).catch(
           async (error): Promise<typeof retry> => {
             // Two connections to one local SQLite file: "database is locked" is a retryable conflict.
             if (!isBusy(error)) throw error;
@@ -234,11 +262,11 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
         );
         if (outcome !== retry) return outcome;
       }
-      throw new SessionStoreError("failed", op, {
+      throw new SessionStoreError("failed", operation, {
         detail: `the session kept changing (${MAX_ATTEMPTS} attempts)`,
       });
     } catch (error) {
-      throw toStoreError(error, op);
+      throw toStoreError(error, operation);
     }
   }
 
@@ -247,85 +275,84 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
     id: string,
     change: SessionChange,
     expected: number | undefined,
-    staged: Map<RecordBody, Encoded>,
-    op: string,
+    staged: StagedRecords,
+    operation: string,
     attempt: number,
   ): Promise<CommitResult | undefined | typeof retry> {
-    const h = await this.kv.get<StoredHeader>(this.hKey(id));
-    if (h.value) checkVersion(h.value.v, op);
-    if (expected !== undefined && (h.value?.revision ?? 0) !== expected) {
-      await this.dropStaged(id, h.value?.e, staged);
+    const current = await this.readHeader(id, operation);
+    if (expected !== undefined && (current.header?.revision ?? 0) !== expected) {
+      await this.dropStaged(id, current.header?.epoch, staged);
       return undefined;
     }
-    const plan = await this.plan(id, h, change, staged, op);
-    if (plan.mutations.length + 1 > BUDGET.mutations || plan.bytes > BUDGET.bytes) {
-      if (!plan.chunkBytes) return await this.reserve(id, change, expected, staged, op);
+    const plan = await this.plan(id, current, change, staged, operation);
+    if (plan.mutations.length + 1 > ATOMIC_BUDGET.mutations || plan.bytes > ATOMIC_BUDGET.bytes) {
+      if (!plan.chunkBytes) return await this.reserve(id, change, expected, staged, operation);
       // Write the chunks first, then plan again: the records are small pointers now.
       await this.stage(plan.epoch, id, change, staged);
       return retry;
     }
-    let atomic = this.kv.atomic().check({ key: this.hKey(id), versionstamp: h.versionstamp });
-    atomic = applyAll(atomic, [headerMutation(this.hKey(id), plan.header), ...plan.mutations]);
+    let atomic = this.kv.atomic().check(current);
+    atomic = applyMutations(atomic, [headerMutation(current.key, plan.header), ...plan.mutations]);
     const done = await atomic.commit();
     if (!done.ok) {
       await pause(attempt);
       return retry;
     }
-    await this.after(id, plan.header, plan.cleanup);
+    await this.afterCommit(id, plan.header, plan.cleanup);
     return plan.result;
   }
 
-  /** Plans a commit against header `h`: the new header, the record values, and what to delete. */
+  /** Plans a commit against the header read: the new header, the record values, and what to delete. */
   private async plan(
     id: string,
-    h: KvEntryMaybe<StoredHeader>,
+    current: HeaderEntry,
     change: SessionChange,
-    staged: Map<RecordBody, Encoded>,
-    op: string,
-  ) {
+    staged: StagedRecords,
+    operation: string,
+  ): Promise<CommitPlan> {
     // A header at revision 0 (a reservation for a session being created) is a header too.
-    const existing = h.value ?? undefined;
-    const epoch = existing?.e ?? randomTag();
+    const existing = current.header;
+    const epoch = existing?.epoch ?? randomTag();
     const cut = change.truncateFrom;
-    const oldNext = existing?.nextSeq ?? 0;
+    const oldNextSeq = existing?.nextSeq ?? 0;
     const mutations: Mutation[] = [];
     const cleanup: ChunkedRecord[] = [];
     let removed = 0;
-    let hide = existing?.hide ?? [];
-    if (existing && cut !== undefined && cut < oldNext) {
+    let hiddenRanges = existing?.hiddenRanges ?? [];
+    if (existing && cut !== undefined && cut < oldNextSeq) {
       const doomed: { seq: number; value: RecordValue }[] = [];
       for await (const entry of this.kv.list<RecordValue>({
-        start: this.rKey(id, epoch, cut),
-        end: this.rKey(id, epoch, oldNext),
+        start: this.keys.record(id, epoch, cut),
+        end: this.keys.record(id, epoch, oldNextSeq),
       })) {
         const seq = entry.key.at(-1) as number;
-        if (visible(existing, seq)) doomed.push({ seq, value: entry.value });
+        if (isVisible(existing, seq)) doomed.push({ seq, value: entry.value });
       }
       removed = doomed.length;
       if (doomed.length <= DIRECT_DELETE_MAX) {
-        for (const d of doomed) {
-          mutations.push({ key: this.rKey(id, epoch, d.seq), bytes: 64 });
-          if (!(d.value instanceof Uint8Array)) cleanup.push(d.value);
+        for (const record of doomed) {
+          mutations.push({ key: this.keys.record(id, epoch, record.seq), bytes: 64 });
+          if (!(record.value instanceof Uint8Array)) cleanup.push(record.value);
         }
       } else {
-        hide = addRange(hide, [cut, oldNext]);
+        hiddenRanges = withRange(hiddenRanges, [cut, oldNextSeq]);
       }
     }
     let created = 0;
     for (const put of change.put ?? []) {
       if (!existing || put.seq >= existing.nextSeq) {
-        throw new SessionStoreError("failed", op, {
+        throw new SessionStoreError("failed", operation, {
           detail: `put ${put.seq}: no such record (puts overwrite records)`,
         });
       }
-      const cutNow = cut !== undefined && put.seq >= cut;
+      const truncatedNow = cut !== undefined && put.seq >= cut;
       const old =
-        !cutNow && visible(existing, put.seq)
-          ? await this.kv.get<RecordValue>(this.rKey(id, epoch, put.seq))
+        !truncatedNow && isVisible(existing, put.seq)
+          ? await this.kv.get<RecordValue>(this.keys.record(id, epoch, put.seq))
           : undefined;
       if (!old?.value) created++;
       else if (!(old.value instanceof Uint8Array)) cleanup.push(old.value);
-      hide = subtractRange(hide, [put.seq, put.seq + 1]);
+      hiddenRanges = withoutRange(hiddenRanges, [put.seq, put.seq + 1]);
     }
     const result = planCommit(
       id,
@@ -334,19 +361,19 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
       { removed, created },
       Date.now(),
     );
-    const header: StoredHeader = { ...result.header, e: epoch };
-    if (hide.length) header.hide = hide;
-    if (existing?.rsv?.length) header.rsv = existing.rsv;
+    const header: KvHeader = { ...result.header, epoch };
+    if (hiddenRanges.length) header.hiddenRanges = hiddenRanges;
+    if (existing?.reservations?.length) header.reservations = existing.reservations;
     let chunkBytes = 0;
     const records = [
-      ...(change.put ?? []).map((p) => ({ seq: p.seq, body: p.body })),
+      ...(change.put ?? []).map((put) => ({ seq: put.seq, body: put.body })),
       ...(change.append ?? []).map((body, i) => ({ seq: result.seqs[i]!, body })),
     ];
     for (const { seq, body } of records) {
       const ready = staged.get(body);
-      const encoded = ready ? { ...ready, seq, chunks: [] } : encodeRecord(this, id, epoch, seq, body);
+      const encoded = ready ? { ...ready, seq, chunks: [] } : encodeRecord(this.keys, id, epoch, seq, body);
       mutations.push({
-        key: this.rKey(id, epoch, seq),
+        key: this.keys.record(id, epoch, seq),
         value: encoded.value,
         bytes: valueBytes(encoded.value),
       });
@@ -355,7 +382,10 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
         chunkBytes += chunk.bytes;
       }
     }
-    const bytes = mutations.reduce((sum, m) => sum + m.bytes + keyBytes(m.key), objectBytes(header) + 64);
+    const bytes = mutations.reduce(
+      (sum, m) => sum + m.bytes + keyBytes(m.key),
+      objectBytes(encodeHeader(header)) + 64,
+    );
     return { result, header, mutations, cleanup, bytes, chunkBytes, epoch };
   }
 
@@ -364,13 +394,13 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
     epoch: string,
     id: string,
     change: SessionChange,
-    staged: Map<RecordBody, Encoded>,
+    staged: StagedRecords,
   ): Promise<void> {
-    const bodies = [...(change.put ?? []).map((p) => p.body), ...(change.append ?? [])];
-    const batch = new Batcher(this.kv);
+    const bodies = [...(change.put ?? []).map((put) => put.body), ...(change.append ?? [])];
+    const batch = new AtomicBatch(this.kv);
     for (const body of bodies) {
       if (staged.has(body)) continue;
-      const encoded = encodeRecord(this, id, epoch, 0, body);
+      const encoded = encodeRecord(this.keys, id, epoch, 0, body);
       if (encoded.chunks.length === 0) continue;
       for (const chunk of encoded.chunks) await batch.add(chunk);
       staged.set(body, { ...encoded, chunks: [] });
@@ -379,16 +409,15 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
   }
 
   /** Deletes chunks staged for a commit that did not happen. */
-  private async dropStaged(
-    id: string,
-    epoch: string | undefined,
-    staged: Map<RecordBody, Encoded>,
-  ): Promise<void> {
+  private async dropStaged(id: string, epoch: string | undefined, staged: StagedRecords): Promise<void> {
     if (!epoch) return;
     for (const encoded of staged.values()) {
       if (!(encoded.value instanceof Uint8Array)) await this.deleteChunks(id, epoch, encoded.value);
     }
   }
+
+  // -------------------------------------------------------------------------------------------------
+  // Reservations: commits too large for one atomic operation
 
   /**
    * A commit too large for one atomic operation even with its chunks written first: reserve the seqs of its
@@ -400,53 +429,56 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
     id: string,
     change: SessionChange,
     expected: number | undefined,
-    staged: Map<RecordBody, Encoded>,
-    op: string,
+    staged: StagedRecords,
+    operation: string,
   ): Promise<CommitResult | undefined> {
     const appends = change.append ?? [];
-    let reservation: { from: number; to: number; until: number } | undefined;
+    let reservation: Reservation | undefined;
     let epoch = "";
-    let lease: string | null = null;
     for (let attempt = 0; !reservation; attempt++) {
       if (attempt >= MAX_ATTEMPTS)
-        throw new SessionStoreError("failed", op, { detail: "could not reserve seqs" });
-      const h = await this.kv.get<StoredHeader>(this.hKey(id));
-      if (expected !== undefined && (h.value?.revision ?? 0) !== expected) {
-        await this.dropStaged(id, h.value?.e, staged);
+        throw new SessionStoreError("failed", operation, { detail: "could not reserve seqs" });
+      const current = await this.readHeader(id, undefined);
+      if (expected !== undefined && (current.header?.revision ?? 0) !== expected) {
+        await this.dropStaged(id, current.header?.epoch, staged);
         return undefined;
       }
-      if (!h.value && !change.create) {
-        throw new SessionStoreError("failed", op, {
+      if (!current.header && !change.create) {
+        throw new SessionStoreError("failed", operation, {
           detail: "the session does not exist and the change does not create it",
         });
       }
       const now = Date.now();
-      const base: StoredHeader = h.value ?? { ...newHeader(id, change, now), e: randomTag() };
+      const base: KvHeader = current.header ?? { ...newHeader(id, change, now), epoch: randomTag() };
       const wanted = { from: base.nextSeq, to: base.nextSeq + appends.length, until: now + RESERVATION_MS };
-      const next: StoredHeader = { ...base, nextSeq: wanted.to, rsv: [...(base.rsv ?? []), wanted] };
+      const next: KvHeader = {
+        ...base,
+        nextSeq: wanted.to,
+        reservations: [...(base.reservations ?? []), wanted],
+      };
       const done = await this.kv
         .atomic()
-        .check({ key: this.hKey(id), versionstamp: h.versionstamp })
-        .set(this.hKey(id), next)
-        .set(this.lKey(id, base.e, wanted.from), wanted.until)
+        .check(current)
+        .set(current.key, encodeHeader(next))
+        .set(this.keys.lease(id, base.epoch, wanted.from), wanted.until)
         .commit();
       if (done.ok) {
         reservation = wanted;
-        epoch = base.e;
+        epoch = base.epoch;
       } else {
         await pause(attempt);
       }
     }
-    lease = (await this.kv.get(this.lKey(id, epoch, reservation.from))).versionstamp;
+    const leaseKey = this.keys.lease(id, epoch, reservation.from);
+    const lease = (await this.kv.get(leaseKey)).versionstamp;
     // The appended records, at their reserved seqs.
-    const batch = new Batcher(this.kv, { key: this.lKey(id, epoch, reservation.from), versionstamp: lease });
+    const batch = new AtomicBatch(this.kv, { key: leaseKey, versionstamp: lease });
     for (const [i, body] of appends.entries()) {
       const seq = reservation.from + i;
-      const ready = staged.get(body);
-      const encoded = ready ?? encodeRecord(this, id, epoch, seq, body);
+      const encoded = staged.get(body) ?? encodeRecord(this.keys, id, epoch, seq, body);
       for (const chunk of encoded.chunks) await batch.add(chunk);
       await batch.add({
-        key: this.rKey(id, epoch, seq),
+        key: this.keys.record(id, epoch, seq),
         value: encoded.value,
         bytes: valueBytes(encoded.value),
       });
@@ -454,45 +486,45 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
     await batch.flush();
     // Publish: one atomic operation with the truncation, the puts and the header.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const h = await this.kv.get<StoredHeader>(this.hKey(id));
-      const header = h.value;
-      const mine = header?.rsv?.find((r) => r.from === reservation.from && r.to === reservation.to);
-      if (!header || header.e !== epoch || !mine) {
-        throw new SessionStoreError("failed", op, {
+      const current = await this.readHeader(id, undefined);
+      const header = current.header;
+      const mine = header?.reservations?.find((r) => r.from === reservation.from && r.to === reservation.to);
+      if (!header || header.epoch !== epoch || !mine) {
+        throw new SessionStoreError("failed", operation, {
           detail: "the commit took longer than its reservation and was dropped",
         });
       }
       if (expected !== undefined && header.revision !== expected) {
-        await this.release(id, h as KvEntryMaybe<StoredHeader> & { value: StoredHeader }, mine);
+        await this.release(id, current, header, mine);
         return undefined;
       }
       // Planned with our reservation still in the header: its seqs are invisible to the truncation count.
-      const plan = await this.plan(id, h, { ...change, append: [] }, staged, op);
+      const plan = await this.plan(id, current, { ...change, append: [] }, staged, operation);
       plan.result.header.count += appends.length;
       plan.result.seqs = appends.map((_, i) => reservation.from + i);
-      const final: StoredHeader = { ...plan.header, count: plan.result.header.count };
-      const hide = subtractRange(final.hide ?? [], [reservation.from, reservation.to]);
-      if (hide.length) final.hide = hide;
-      else delete final.hide;
-      const rsv = (final.rsv ?? []).filter((r) => r.from !== mine.from || r.to !== mine.to);
-      if (rsv.length) final.rsv = rsv;
-      else delete final.rsv;
-      const mutations = [headerMutation(this.hKey(id), final), ...plan.mutations];
-      if (mutations.length + 2 > BUDGET.mutations || plan.bytes > BUDGET.bytes) {
-        throw new SessionStoreError("failed", op, {
+      const final: KvHeader = { ...plan.header, count: plan.result.header.count };
+      const hiddenRanges = withoutRange(final.hiddenRanges ?? [], [reservation.from, reservation.to]);
+      if (hiddenRanges.length) final.hiddenRanges = hiddenRanges;
+      else delete final.hiddenRanges;
+      const reservations = (final.reservations ?? []).filter((r) => r.from !== mine.from || r.to !== mine.to);
+      if (reservations.length) final.reservations = reservations;
+      else delete final.reservations;
+      const mutations = [headerMutation(current.key, final), ...plan.mutations];
+      if (mutations.length + 2 > ATOMIC_BUDGET.mutations || plan.bytes > ATOMIC_BUDGET.bytes) {
+        throw new SessionStoreError("failed", operation, {
           detail: `the commit rewrites too many records at once (${change.put?.length ?? 0} puts)`,
         });
       }
-      let atomic = this.kv.atomic().check({ key: this.hKey(id), versionstamp: h.versionstamp });
-      atomic = applyAll(atomic, mutations).delete(this.lKey(id, epoch, reservation.from));
+      let atomic = this.kv.atomic().check(current);
+      atomic = applyMutations(atomic, mutations).delete(leaseKey);
       const done = await atomic.commit();
       if (done.ok) {
-        await this.after(id, final, plan.cleanup);
+        await this.afterCommit(id, final, plan.cleanup);
         return plan.result;
       }
       await pause(attempt);
     }
-    throw new SessionStoreError("failed", op, {
+    throw new SessionStoreError("failed", operation, {
       detail: `the session kept changing (${MAX_ATTEMPTS} attempts)`,
     });
   }
@@ -500,28 +532,34 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
   /** Gives a reservation up: its range becomes hidden (deleted by the next clean-up). */
   private async release(
     id: string,
-    h: KvEntryMaybe<StoredHeader> & { value: StoredHeader },
-    mine: { from: number; to: number },
+    current: HeaderEntry,
+    header: KvHeader,
+    mine: Reservation,
   ): Promise<void> {
-    const header = {
-      ...h.value,
-      rsv: h.value.rsv!.filter((r) => r.from !== mine.from),
-      hide: addRange(h.value.hide ?? [], [mine.from, mine.to]),
+    const released: KvHeader = {
+      ...header,
+      reservations: header.reservations!.filter((r) => r.from !== mine.from),
+      hiddenRanges: withRange(header.hiddenRanges ?? [], [mine.from, mine.to]),
     };
     await this.kv
       .atomic()
-      .check(h)
-      .set(this.hKey(id), header)
-      .delete(this.lKey(id, h.value.e, mine.from))
+      .check(current)
+      .set(current.key, encodeHeader(released))
+      .delete(this.keys.lease(id, header.epoch, mine.from))
       .commit();
     await this.collect(id);
   }
 
+  // -------------------------------------------------------------------------------------------------
+  // Garbage collection
+
   /** After a commit: delete replaced chunks, and collect hidden or abandoned ranges if there are any. */
-  private async after(id: string, header: StoredHeader, cleanup: ChunkedRecord[]): Promise<void> {
+  private async afterCommit(id: string, header: KvHeader, cleanup: ChunkedRecord[]): Promise<void> {
     try {
-      for (const old of cleanup) await this.deleteChunks(id, header.e, old);
-      if (header.hide?.length || header.rsv?.some((r) => r.until < Date.now())) await this.collect(id);
+      for (const old of cleanup) await this.deleteChunks(id, header.epoch, old);
+      if (header.hiddenRanges?.length || header.reservations?.some((r) => r.until < Date.now())) {
+        await this.collect(id);
+      }
     } catch {
       // Best effort: leftovers are invisible, and the next commit collects them.
     }
@@ -533,87 +571,58 @@ export class DenoKvSessionStore implements RevisionCheckedStore {
    * them); every deletion checks the header, so a range a put revived in between is left alone.
    */
   private async collect(id: string): Promise<void> {
-    let h = await this.kv.get<StoredHeader>(this.hKey(id));
-    if (!h.value) return;
+    let current = await this.readHeader(id, undefined);
+    if (!current.header) return;
     const now = Date.now();
-    const expired = (h.value.rsv ?? []).filter((r) => r.until < now);
+    const expired = (current.header.reservations ?? []).filter((r) => r.until < now);
     if (expired.length) {
-      let hide = h.value.hide ?? [];
-      for (const r of expired) hide = addRange(hide, [r.from, r.to]);
-      const header: StoredHeader = {
-        ...h.value,
-        hide,
-        rsv: h.value.rsv!.filter((r) => !expired.includes(r)),
+      let hiddenRanges = current.header.hiddenRanges ?? [];
+      for (const r of expired) hiddenRanges = withRange(hiddenRanges, [r.from, r.to]);
+      const header: KvHeader = {
+        ...current.header,
+        hiddenRanges,
+        reservations: current.header.reservations!.filter((r) => !expired.includes(r)),
       };
-      if (!header.rsv?.length) delete header.rsv;
-      let atomic = this.kv.atomic().check(h).set(this.hKey(id), header);
-      for (const r of expired) atomic = atomic.delete(this.lKey(id, header.e, r.from));
+      if (!header.reservations?.length) delete header.reservations;
+      let atomic = this.kv.atomic().check(current).set(current.key, encodeHeader(header));
+      for (const r of expired) atomic = atomic.delete(this.keys.lease(id, header.epoch, r.from));
       if (!(await atomic.commit()).ok) return;
-      h = await this.kv.get<StoredHeader>(this.hKey(id));
-      if (!h.value) return;
+      current = await this.readHeader(id, undefined);
+      if (!current.header) return;
     }
-    const header = h.value;
-    const ranges = header.hide ?? [];
+    const header = current.header;
+    const ranges = header.hiddenRanges ?? [];
     if (!ranges.length) return;
-    const batch = new Batcher(this.kv, { key: this.hKey(id), versionstamp: h.versionstamp });
+    const batch = new AtomicBatch(this.kv, { key: current.key, versionstamp: current.versionstamp });
     for (const [from, to] of ranges) {
       for await (const entry of this.kv.list<RecordValue>({
-        start: this.rKey(id, header.e, from),
-        end: this.rKey(id, header.e, to),
+        start: this.keys.record(id, header.epoch, from),
+        end: this.keys.record(id, header.epoch, to),
       })) {
         await batch.add({ key: entry.key, bytes: 64 });
         if (!(entry.value instanceof Uint8Array)) {
           for (let i = 0; i < entry.value.parts; i++)
-            await batch.add({ key: this.cKey(id, header.e, entry.value.tag, i), bytes: 64 });
+            await batch.add({ key: this.keys.chunk(id, header.epoch, entry.value.tag, i), bytes: 64 });
         }
       }
     }
     if (!(await batch.flush())) return;
     const clean = { ...header };
-    delete clean.hide;
-    await this.kv.atomic().check(h).set(this.hKey(id), clean).commit();
+    delete clean.hiddenRanges;
+    await this.kv.atomic().check(current).set(current.key, encodeHeader(clean)).commit();
   }
 
   private async deleteChunks(id: string, epoch: string, record: ChunkedRecord): Promise<void> {
-    const batch = new Batcher(this.kv);
+    const batch = new AtomicBatch(this.kv);
     for (let i = 0; i < record.parts; i++)
-      await batch.add({ key: this.cKey(id, epoch, record.tag, i), bytes: 64 });
+      await batch.add({ key: this.keys.chunk(id, epoch, record.tag, i), bytes: 64 });
     await batch.flush();
   }
 
-  private async deleteAll(selector: { prefix: KvKey }): Promise<void> {
-    const batch = new Batcher(this.kv);
-    for await (const entry of this.kv.list(selector)) await batch.add({ key: entry.key, bytes: 64 });
+  private async deleteAll(prefix: KvKey): Promise<void> {
+    const batch = new AtomicBatch(this.kv);
+    for await (const entry of this.kv.list({ prefix })) await batch.add({ key: entry.key, bytes: 64 });
     await batch.flush();
-  }
-
-  private async decode(id: string, epoch: string, value: RecordValue, op: string): Promise<SessionRecord> {
-    let bytes: Uint8Array;
-    if (value instanceof Uint8Array) {
-      bytes = value;
-    } else {
-      bytes = new Uint8Array(value.bytes);
-      let at = 0;
-      let parts = 0;
-      for await (const chunk of this.kv.list<Uint8Array>({
-        prefix: [...this.prefix, "c", id, epoch, value.tag],
-      })) {
-        bytes.set(chunk.value, at);
-        at += chunk.value.byteLength;
-        parts++;
-      }
-      if (parts !== value.parts || at !== value.bytes) {
-        throw new SessionStoreError("schema", op, {
-          detail: `a record's chunks are incomplete (${parts}/${value.parts})`,
-        });
-      }
-    }
-    return JSON.parse(decoder.decode(bytes)) as SessionRecord;
-  }
-
-  /** @internal */
-  chunkKey(id: string, epoch: string, tag: string, i: number): KvKey {
-    return this.cKey(id, epoch, tag, i);
   }
 }
 
@@ -622,142 +631,18 @@ export function createDenoKvStore(kv: KvLike, options?: DenoKvStoreOptions): Den
   return new DenoKvSessionStore(kv, options);
 }
 
-// ---------------------------------------------------------------------------------------------------
-
-/** Writes mutations in atomic operations of at most the budget, each with an optional check. */
-class Batcher {
-  private pending: Mutation[] = [];
-  private bytes = 0;
-  private failed = false;
-  constructor(
-    private readonly kv: KvLike,
-    private readonly guard?: { key: KvKey; versionstamp: string | null },
-  ) {}
-  async add(m: Mutation): Promise<void> {
-    const size = m.bytes + keyBytes(m.key);
-    if (this.pending.length + 1 > BUDGET.mutations || this.bytes + size > BUDGET.bytes) await this.flush();
-    this.pending.push(m);
-    this.bytes += size;
-  }
-  /** Resolves false if a guarded batch found its check failing (nothing more is written then). */
-  async flush(): Promise<boolean> {
-    if (this.failed) return false;
-    if (this.pending.length === 0) return true;
-    let atomic = this.kv.atomic();
-    if (this.guard) atomic = atomic.check(this.guard);
-    const done = await applyAll(atomic, this.pending).commit();
-    this.pending = [];
-    this.bytes = 0;
-    if (!done.ok) {
-      if (!this.guard) throw new Error("an unguarded batch failed to commit");
-      this.failed = true;
-      throw new SessionStoreError("failed", "write batch", { detail: "the reservation was reclaimed" });
-    }
-    return true;
-  }
+/** The header, as stored, as a mutation. */
+function headerMutation(key: KvKey, header: KvHeader): Mutation {
+  const value = encodeHeader(header);
+  return { key, value, bytes: objectBytes(value) };
 }
 
-function applyAll(atomic: KvAtomic, mutations: Mutation[]): KvAtomic {
-  let a = atomic;
-  for (const m of mutations) a = m.value === undefined ? a.delete(m.key) : a.set(m.key, m.value);
-  return a;
-}
-
-function headerMutation(key: KvKey, header: StoredHeader): Mutation {
-  return { key, value: header, bytes: objectBytes(header) };
-}
-
-function encodeRecord(
-  store: DenoKvSessionStore,
-  id: string,
-  epoch: string,
-  seq: number,
-  body: RecordBody,
-): Encoded {
-  const bytes = encoder.encode(JSON.stringify(toRecord(seq, body)));
-  if (bytes.byteLength <= KV_CHUNK_BYTES) return { seq, value: bytes, chunks: [] };
-  const tag = randomTag();
-  const parts = Math.ceil(bytes.byteLength / KV_CHUNK_BYTES);
-  const chunks: Mutation[] = [];
-  for (let i = 0; i < parts; i++) {
-    const chunk = bytes.subarray(i * KV_CHUNK_BYTES, (i + 1) * KV_CHUNK_BYTES);
-    chunks.push({ key: store.chunkKey(id, epoch, tag, i), value: chunk.slice(), bytes: chunk.byteLength });
-  }
-  return { seq, value: { v: SCHEMA_VERSION, tag, parts, bytes: bytes.byteLength }, chunks };
-}
-
-function publicHeader(stored: StoredHeader): SessionHeader {
-  const { e: _e, hide: _h, rsv: _r, ...header } = stored;
-  return header;
-}
-
-function visible(header: StoredHeader, seq: number): boolean {
-  if (seq >= header.nextSeq) return false;
-  for (const [from, to] of header.hide ?? []) if (seq >= from && seq < to) return false;
-  for (const r of header.rsv ?? []) if (seq >= r.from && seq < r.to) return false;
-  return true;
-}
-
-/** Adds `[from, to)` to sorted, disjoint ranges. */
-export function addRange(ranges: [number, number][], range: [number, number]): [number, number][] {
-  if (range[1] <= range[0]) return ranges;
-  const all = [...ranges, range].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [from, to] of all) {
-    const last = out.at(-1);
-    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-    else out.push([from, to]);
-  }
-  return out;
-}
-
-/** Removes `[from, to)` from sorted, disjoint ranges. */
-export function subtractRange(ranges: [number, number][], [a, b]: [number, number]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [from, to] of ranges) {
-    if (to <= a || from >= b) out.push([from, to]);
-    else {
-      if (from < a) out.push([from, a]);
-      if (to > b) out.push([b, to]);
-    }
-  }
-  return out;
-}
-
-function keyBytes(key: KvKey): number {
-  let size = 8;
-  for (const part of key)
-    size +=
-      typeof part === "string"
-        ? encoder.encode(part).byteLength + 2
-        : part instanceof Uint8Array
-          ? part.byteLength + 2
-          : 10;
-  return size;
-}
-
-function valueBytes(value: unknown): number {
-  return value instanceof Uint8Array ? value.byteLength + 16 : objectBytes(value);
-}
-
-/** V8 serialisation stores a string as Latin-1 or UTF-16: at most 2 bytes per code unit, plus tags. */
-function objectBytes(value: unknown): number {
-  return JSON.stringify(value).length * 2 + 64;
-}
-
-const retry: unique symbol = Symbol("retry");
-
+/** "database is locked": a second connection to a local SQLite file holds it (retryable). Shared with other KV writers. */
 export function isBusy(error: unknown): boolean {
   return /database is locked|busy/i.test(String((error as Error)?.message ?? error));
 }
 
-function randomTag(): string {
-  return (
-    globalThis.crypto?.randomUUID?.().slice(0, 13) ??
-    `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
-  );
-}
-
+/** A random pause before attempt `attempt + 1` of a KV write (up to 200 ms). Shared with other KV writers. */
 export function pause(attempt: number): Promise<void> {
   return new Promise((resolve) =>
     setTimeout(resolve, Math.min(200, 2 ** Math.min(attempt, 7)) * Math.random()),

@@ -6,7 +6,6 @@ export {
   bodyOf,
   type ChangeNotice,
   type ConflictResponse,
-  canonicalJson,
   type DeleteResponse,
   type ErrorResponse,
   type ListResponse,
@@ -14,12 +13,12 @@ export {
   type PushOutcome,
   type PushRequest,
   type PushResponse,
-  recordHash,
   type SessionResponse,
   SYNC_PROTOCOL,
   TAIL_SIZE,
   type TailEntry,
-} from "./protocol.js";
+} from "../sync-protocol/protocol.js";
+export { canonicalJson, recordHash } from "../sync-protocol/record-hash.js";
 export {
   createRemoteStore,
   type RemoteStore,
@@ -31,10 +30,9 @@ export {
   defaultSyncState,
   indexedDbSyncState,
   memorySyncState,
-  type PendingChanges,
-  type SessionSyncState,
   type SyncStateStorage,
-} from "./state.js";
+} from "./state-storage.js";
+export type { PendingChanges, SessionSyncState } from "./sync-state.js";
 export {
   createSyncedStore,
   SYNC_SOURCE,

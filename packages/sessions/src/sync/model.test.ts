@@ -5,9 +5,9 @@ import { runSyncModel } from "../../test/sync-model.mjs";
 import { authorizeForTests } from "../../test/sync-tokens.mjs";
 import { createMemoryStore } from "../memory-store.js";
 import type { SessionStore } from "../store.js";
-import { createSyncHandler } from "./handler.js";
+import { createSyncHandler } from "../sync-server/handler.js";
 import { createRemoteStore } from "./remote-store.js";
-import { memorySyncState } from "./state.js";
+import { memorySyncState } from "./state-storage.js";
 import { createSyncedStore } from "./synced-store.js";
 
 const RUNS = Number(process.env.SYNC_MODEL_RUNS ?? 100);

@@ -1,3 +1,16 @@
+/**
+ * The remote store: the browser's client of the sync protocol (docs/sync.md, "Endpoints"). One method per
+ * request: `listRemote` (`GET /sessions`, with the store's identity), `load` (`GET /sessions/:id`), `push`
+ * (`POST /sessions/:id/push`: the answer, or the 409 conflict as a value), `deleteAt` (a delete at a
+ * revision), and `watch` (`GET /events`: change notices as server-sent events, decoded by core's SSE
+ * decoder, reconnecting after a cut; `onUnsupported` when the server has no event stream). It holds no
+ * state of its own: the synced store decides what to send and files the answers (push.ts, pull.ts).
+ *
+ * It is also a plain `SessionStore` (`load`, `list`, `commit` as a forced push, `delete`), for a page or a
+ * tool that works on the server's copy directly, without a local one. The bearer token goes only to the
+ * handler's origin; failures are `RemoteStoreError`s that carry the HTTP status (0: the server could not be
+ * reached, which the synced store reports as `offline`).
+ */
 import { SseDecoder } from "@oaikit/core/stream";
 import { SessionStoreError, type SessionStoreErrorCode } from "../errors.js";
 import type { CommitResult, SessionChange, SessionHeader, StoredSession } from "../schema.js";
@@ -10,7 +23,7 @@ import type {
   PushRequest,
   PushResponse,
   SessionResponse,
-} from "./protocol.js";
+} from "../sync-protocol/protocol.js";
 
 /** Options of {@link createRemoteStore}. */
 export interface RemoteStoreOptions {

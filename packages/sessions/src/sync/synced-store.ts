@@ -1,29 +1,38 @@
+/**
+ * The synced store: a {@link SessionStore} whose reads and writes go to a local store (IndexedDB: the page
+ * opens at once and works offline) and which syncs that copy with a server through the sync protocol
+ * (docs/sync.md). This file is the facade that puts the parts together; each part is its own module:
+ *
+ * | part | module | what it does |
+ * | --- | --- | --- |
+ * | facade | synced-store.ts | the `SessionStore` methods: local reads, local commits recorded as pending |
+ * | scheduling | scheduler.ts | when to sync (commits, opens, notices, focus, polling, back-off) and `status` |
+ * | one session, all sessions | session-sync.ts | the loop that runs the steps below in their order |
+ * | push | push.ts | prepare, send, acknowledged, conflicted (the conflicted copy) |
+ * | pull | pull.ts | mirror, reconcile, forget another store |
+ * | locks | locks.ts | the state lock and the sync lock of each session, across tabs |
+ * | bookkeeping | sync-state.ts, pending-changes.ts, seq-map.ts, bookkeeping.ts, state-storage.ts | what is remembered per session, and where |
+ *
+ * A local commit takes the session's state lock, redirects a writer's seqs if a mirror moved its records,
+ * commits to the local store, and records the change as pending (in local seqs) in the same lock; the
+ * scheduler pushes it shortly after. Changes that come from the server are published with the source
+ * {@link SYNC_SOURCE}, so open sessions hear of them (`onChange`) and reload (`refresh()`).
+ */
 import { publish } from "../broadcast.js";
-import { SessionStoreError, toStoreError } from "../errors.js";
+import { SessionStoreError } from "../errors.js";
 import type { CommitResult, RecordBody, SessionChange, SessionHeader, StoredSession } from "../schema.js";
-import { MAX_SESSION_ID_LENGTH, shortenId } from "../session-id.js";
 import type { SessionStore } from "../store.js";
-import { rewriteChange } from "./merge.js";
-import {
-  bodyOf,
-  type ConflictResponse,
-  type PushRequest,
-  type PushResponse,
-  recordHash,
-  TAIL_SIZE,
-  tailEntry,
-} from "./protocol.js";
-import { type RemoteStore, RemoteStoreError } from "./remote-store.js";
-import {
-  addPairs,
-  defaultSyncState,
-  type PendingChanges,
-  pairsOf,
-  remoteOf,
-  runsOf,
-  type SessionSyncState,
-  type SyncStateStorage,
-} from "./state.js";
+import { Bookkeeping } from "./bookkeeping.js";
+import { SessionLocks } from "./locks.js";
+import { recordLocalCommit, redirectToMovedSeqs } from "./pending-changes.js";
+import type { RemoteStore } from "./remote-store.js";
+import { SyncScheduler, type SyncStatus } from "./scheduler.js";
+import { type SessionSyncRequest, syncEverySession, syncOneSession } from "./session-sync.js";
+import { defaultSyncState, type SyncStateStorage } from "./state-storage.js";
+import type { SyncContext } from "./sync-context.js";
+import { newSyncState } from "./sync-state.js";
+
+export type { SyncStatus };
 
 /** Options of {@link createSyncedStore}. */
 export interface SyncedStoreOptions {
@@ -47,9 +56,6 @@ export interface SyncedStoreOptions {
   onError?: (error: SessionStoreError) => void;
 }
 
-/** What a synced store is doing. */
-export type SyncStatus = "idle" | "syncing" | "offline" | "error";
-
 /**
  * A {@link SessionStore} that keeps sessions in a local store (IndexedDB: works offline, opens at once)
  * and syncs them with a remote one through the sync protocol (docs/sync.md).
@@ -72,9 +78,6 @@ export interface SyncedStore extends SessionStore {
 
 /** The `source` of change events a synced store publishes for changes that came from the remote. */
 export const SYNC_SOURCE = "sync";
-/** Remote records whose hash a client keeps (for the `prev` of later puts). */
-const WINDOW = 64;
-const MAX_ROUNDS = 24;
 
 /** Creates a {@link SyncedStore}: `createSyncedStore({ local: createIndexedDbStore(), remote: createRemoteStore({ url, token }) })`. */
 export function createSyncedStore(options: SyncedStoreOptions): SyncedStore {
@@ -91,94 +94,87 @@ export function createSyncedStore(options: SyncedStoreOptions): SyncedStore {
   return new SyncedSessionStore(options);
 }
 
-type Base = NonNullable<SessionSyncState["base"]>;
-
 class SyncedSessionStore implements SyncedStore {
   readonly local: SessionStore;
   readonly remote: RemoteStore;
   readonly channelName: string | undefined;
-  status: SyncStatus = "idle";
-  lastError: SessionStoreError | undefined;
-  private readonly state: SyncStateStorage;
-  private readonly name: string;
-  private readonly chains = new Map<string, Promise<unknown>>();
-  private readonly statusListeners = new Set<(status: SyncStatus) => void>();
-  /** Sessions returned by the last merged push, for the mirror that follows (not persisted). */
-  private readonly fresh = new Map<string, StoredSession>();
-  private readonly queued = new Set<string>();
-  /** Pushes the scheduler started: `sync()` waits for them too. */
-  private readonly scheduled = new Set<Promise<unknown>>();
-  private queueTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
-  private failures = 0;
-  private running = 0;
-  private lastPull = new Map<string, number>();
-  private lastFullSync = 0;
-  /** The remote store's identity (`ListResponse.store`), as last listed. */
-  private storeId: string | undefined;
-  private stopWatch: (() => void) | undefined;
-  private closed = false;
-  private readonly onFocus = () => {
-    if ((globalThis as { document?: Document }).document?.visibilityState === "hidden") return;
-    this.syncSoon();
-  };
+  private readonly context: SyncContext;
+  private readonly scheduler: SyncScheduler;
 
-  constructor(private readonly options: SyncedStoreOptions) {
+  constructor(options: SyncedStoreOptions) {
     this.local = options.local;
     this.remote = options.remote;
     this.channelName = options.local.channelName;
-    this.state = options.state ?? defaultSyncState();
-    this.name = options.name ?? options.remote.url;
-    if (options.autoStart !== false) this.start();
+    const name = options.name ?? options.remote.url;
+    this.scheduler = new SyncScheduler(options, options.remote, {
+      syncAll: () => this.syncAll(),
+      syncSession: (id, request) => this.syncSession(id, request),
+    });
+    this.context = {
+      local: options.local,
+      remote: options.remote,
+      bookkeeping: new Bookkeeping(options.state ?? defaultSyncState(), name),
+      locks: new SessionLocks(name),
+      remoteStoreId: undefined,
+      mergedSessions: new Map(),
+      publishRemoteChange: (event) => publish(this, { ...event, source: SYNC_SOURCE }),
+      schedulePush: (id) => this.scheduler.schedulePush(id),
+    };
+    if (options.autoStart !== false) this.scheduler.start();
+  }
+
+  get status(): SyncStatus {
+    return this.scheduler.status;
+  }
+
+  get lastError(): SessionStoreError | undefined {
+    return this.scheduler.lastError;
   }
 
   // -------------------------------------------------------------------------------------------------
-  // SessionStore
+  // SessionStore: the local copy, and the bookkeeping of every change
 
   async load(id: string): Promise<StoredSession | undefined> {
     const session = await this.local.load(id);
-    const last = this.lastPull.get(id) ?? 0;
-    if (!this.closed && Date.now() - last > 2_000) {
-      this.lastPull.set(id, Date.now());
-      this.track(this.syncSession(id)).catch(() => {});
-    }
+    this.scheduler.pullOnLoad(id);
     return session;
   }
 
   async list(): Promise<SessionHeader[]> {
     const headers = await this.local.list();
-    if (!this.closed && Date.now() - this.lastFullSync > 5_000) this.syncSoon();
+    this.scheduler.syncOnList();
     return headers;
   }
 
   async commit(id: string, change: SessionChange): Promise<CommitResult> {
-    const result = await this.stateLock(id, async () => {
-      const st = (await this.readState(id)) ?? fresh(id);
-      const mapped = remapChange(change, st.remap);
-      const committed = await this.local.commit(id, mapped);
-      recordLocal(st, mapped, committed);
-      await this.writeState(st);
+    const { locks, bookkeeping } = this.context;
+    const result = await locks.state(id, async () => {
+      const state = (await bookkeeping.read(id)) ?? newSyncState(id);
+      const redirected = redirectToMovedSeqs(change, state.movedLocalSeqs);
+      const committed = await this.local.commit(id, redirected);
+      recordLocalCommit(state, redirected, committed);
+      await bookkeeping.write(state);
       return committed;
     });
-    this.schedule(id);
+    this.scheduler.schedulePush(id);
     return result;
   }
 
   async delete(id: string): Promise<void> {
-    await this.stateLock(id, async () => {
+    const { locks, bookkeeping } = this.context;
+    await locks.state(id, async () => {
       await this.local.delete(id);
-      const st = await this.readState(id);
-      if (!st) return;
-      if (!st.base && !st.inflight) {
-        await this.state.delete(this.key(id));
+      const state = await bookkeeping.read(id);
+      if (!state) return;
+      if (!state.base && !state.inflight) {
+        await bookkeeping.delete(id); // never reached the server: nothing to delete there
         return;
       }
-      st.pending = { touched: [], deleted: true };
-      st.localRevision = 0;
-      await this.writeState(st);
+      state.pending = { touched: [], deleted: true };
+      state.localRevision = 0;
+      await bookkeeping.write(state);
     });
-    this.schedule(id);
+    this.scheduler.schedulePush(id);
   }
 
   putRecords(id: string, records: { seq: number; body: RecordBody }[]): void {
@@ -190,820 +186,30 @@ class SyncedSessionStore implements SyncedStore {
   // Sync
 
   onStatus(listener: (status: SyncStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.scheduler.onStatus(listener);
   }
 
   close(): void {
-    this.closed = true;
-    this.stopWatch?.();
-    for (const timer of [this.queueTimer, this.retryTimer]) if (timer) clearTimeout(timer);
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    const target = globalThis as { removeEventListener?: typeof removeEventListener };
-    target.removeEventListener?.("focus", this.onFocus);
-    target.removeEventListener?.("online", this.onFocus);
-    target.removeEventListener?.("visibilitychange", this.onFocus);
+    this.scheduler.close();
   }
 
   async sync(): Promise<void> {
-    await this.track(this.syncAll());
+    await this.scheduler.track(this.syncAll());
   }
 
-  async syncSession(id: string, want: { pull?: boolean; unlessRevision?: number } = {}): Promise<void> {
-    await this.syncLock(id, () => this.syncOne(id, want.pull ?? true, want.unlessRevision));
+  async syncSession(id: string, request: SessionSyncRequest = {}): Promise<void> {
+    await this.context.locks.sync(id, () =>
+      syncOneSession(this.context, id, request.pull ?? true, request.unlessRevision),
+    );
   }
 
-  private start(): void {
-    if (this.options.live !== false) {
-      this.stopWatch = this.remote.watch({
-        onNotice: (notice) => {
-          this.track(this.syncSession(notice.id, { pull: true, unlessRevision: notice.revision })).catch(
-            () => {},
-          );
-        },
-        onOpen: () => this.syncSoon(true),
-        onUnsupported: () => this.startPolling(),
-      });
-    } else {
-      this.startPolling();
-    }
-    if (this.options.pullOnFocus !== false) {
-      const target = globalThis as { addEventListener?: typeof addEventListener };
-      target.addEventListener?.("focus", this.onFocus);
-      target.addEventListener?.("online", this.onFocus);
-      target.addEventListener?.("visibilitychange", this.onFocus);
-    }
-    this.syncSoon(true);
+  private syncAll(): Promise<void> {
+    return syncEverySession(
+      this.context,
+      (id, request) => this.syncSession(id, request),
+      () => this.scheduler.pushQueuedNow(),
+    );
   }
-
-  private startPolling(): void {
-    const every = this.options.pollMs ?? 15_000;
-    if (every > 0 && !this.pollTimer && !this.closed)
-      this.pollTimer = setInterval(() => this.syncSoon(true), every);
-  }
-
-  private syncSoon(force = false): void {
-    if (this.closed) return;
-    if (!force && Date.now() - this.lastFullSync < 2_000) return;
-    this.lastFullSync = Date.now();
-    this.track(this.syncAll()).catch(() => {});
-  }
-
-  /** Pushes `id` soon (a burst of commits is one push). */
-  private schedule(id: string): void {
-    if (this.closed) return;
-    this.queued.add(id);
-    this.queueTimer ??= setTimeout(() => {
-      this.queueTimer = undefined;
-      const ids = [...this.queued];
-      this.queued.clear();
-      for (const queued of ids) {
-        const run = this.track(this.syncSession(queued, { pull: false })).catch(() => {});
-        this.scheduled.add(run);
-        run.finally(() => this.scheduled.delete(run));
-      }
-    }, 20);
-  }
-
-  /** Counts running work for `status`, and turns failures into status, `onError` and a retry. */
-  private async track<T>(work: Promise<T>): Promise<T> {
-    this.running++;
-    this.setStatus("syncing");
-    try {
-      const value = await work;
-      this.failures = 0;
-      this.lastError = undefined;
-      return value;
-    } catch (raw) {
-      const error = toStoreError(raw, "sync");
-      this.lastError = error;
-      this.failures++;
-      this.options.onError?.(error);
-      if (!this.closed && !this.retryTimer) {
-        const delay = Math.min(60_000, 1_000 * 2 ** Math.min(this.failures, 6));
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          this.syncSoon(true);
-        }, delay);
-      }
-      throw error;
-    } finally {
-      this.running--;
-      if (this.running === 0) {
-        const failed = this.lastError;
-        this.setStatus(!failed ? "idle" : failed.code === "unavailable" ? "offline" : "error");
-      }
-    }
-  }
-
-  private setStatus(status: SyncStatus): void {
-    if (status === this.status) return;
-    this.status = status;
-    for (const listener of [...this.statusListeners]) listener(status);
-  }
-
-  /** Every session: local ones without bookkeeping, pending changes, remote revisions we have not mirrored. */
-  private async syncAll(): Promise<void> {
-    const [listed, local, keys] = await Promise.all([
-      this.remote.listRemote(),
-      this.local.list(),
-      this.state.keys(),
-    ]);
-    this.storeId = listed.store;
-    const remote = listed.sessions;
-    const prefix = this.key("");
-    const remoteById = new Map(remote.map((h) => [h.id, h]));
-    const localById = new Map(local.map((h) => [h.id, h]));
-    const ids = new Set([
-      ...remoteById.keys(),
-      ...localById.keys(),
-      ...keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)),
-    ]);
-    let firstError: unknown;
-    for (const id of ids) {
-      const r = remoteById.get(id);
-      const l = localById.get(id);
-      const st = await this.readState(id);
-      let run = false;
-      let pull = false;
-      if (!st) {
-        run = true;
-        pull = Boolean(r);
-      } else if (st.storeId && st.storeId !== this.storeId) {
-        run = true; // synced with another store: syncOne starts it over (see forget)
-      } else {
-        if ((l?.revision ?? 0) !== st.localRevision && !st.pending?.deleted) {
-          await this.stateLock(id, async () => {
-            const now = await this.readState(id);
-            const fresher = await this.local.list();
-            const localNow = fresher.find((h) => h.id === id);
-            if (now && (localNow?.revision ?? 0) !== now.localRevision && !now.pending?.deleted) {
-              now.reconcile = true;
-              await this.writeState(now);
-            }
-          });
-          run = true;
-        }
-        if (st.inflight || hasPending(st.pending) || st.unseen || st.reconcile) run = true;
-        if (
-          !r
-            ? Boolean(st.base)
-            : !st.base || r.revision !== st.base.revision || r.createdAt !== st.base.createdAt
-        ) {
-          run = true;
-          pull = true;
-        }
-      }
-      if (!run) continue;
-      try {
-        await this.syncSession(id, { pull });
-      } catch (error) {
-        if (error instanceof RemoteStoreError && error.status === 0) throw error; // offline: stop here
-        firstError ??= error;
-      }
-    }
-    // Sessions this sync created (conflicted copies) or that changed meanwhile: push them now too, and
-    // wait for the pushes the scheduler already started.
-    while (this.queued.size > 0 || this.scheduled.size > 0) {
-      for (const id of [...this.queued]) {
-        this.queued.delete(id);
-        try {
-          await this.syncSession(id, { pull: false });
-        } catch (error) {
-          firstError ??= error;
-        }
-      }
-      await Promise.allSettled([...this.scheduled]);
-    }
-    if (firstError) throw firstError;
-  }
-
-  /** One session, inside its sync lock: send what is in flight or pending, then mirror the remote. */
-  private async syncOne(id: string, pull: boolean, unlessRevision?: number): Promise<void> {
-    if (this.storeId === undefined) this.storeId = (await this.remote.listRemote()).store;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const st = await this.readState(id);
-      if (st?.storeId && st.storeId !== this.storeId) {
-        await this.forget(id);
-        continue;
-      }
-      if (!st) {
-        const local = await this.local.load(id);
-        if (local) {
-          await this.reconcile(id);
-          continue;
-        }
-        if (!pull) return;
-        const remote = await this.remote.load(id);
-        if (!remote) return;
-        await this.stateLock(id, async () => {
-          const now = await this.readState(id);
-          if (now) return; // a local commit created bookkeeping meanwhile: next round
-          if (await this.local.load(id)) return;
-          await this.mirrorLocked(id, fresh(id), remote);
-        });
-        continue;
-      }
-      if (st.inflight) {
-        await this.send(id, st);
-        continue;
-      }
-      if (st.reconcile) {
-        await this.reconcile(id);
-        continue;
-      }
-      if (st.blocked) return;
-      if (hasPending(st.pending)) {
-        await this.stateLock(id, async () => {
-          const now = await this.readState(id);
-          if (now && !now.inflight && hasPending(now.pending)) {
-            await this.prepare(id, now);
-            await this.writeState(now);
-          }
-        });
-        continue;
-      }
-      if (!st.unseen && !pull) return;
-      if (!st.unseen && unlessRevision !== undefined && st.base && st.base.revision >= unlessRevision) return;
-      const cached = this.fresh.get(id);
-      this.fresh.delete(id);
-      const remote = cached ?? (await this.remote.load(id));
-      if (
-        !st.unseen &&
-        remote &&
-        st.base &&
-        remote.header.revision === st.base.revision &&
-        remote.header.createdAt === st.base.createdAt
-      ) {
-        return;
-      }
-      if (!remote && !st.base) return; // never reached the remote, nothing pending: nothing to mirror
-      if (!remote) {
-        // Missing: deleted by another device, or this is another store (a server that lost its data)?
-        this.storeId = (await this.remote.listRemote()).store;
-        if (st.storeId && st.storeId !== this.storeId) continue;
-      }
-      const mirrored = await this.stateLock(id, async () => {
-        const now = await this.readState(id);
-        if (!now || now.inflight || hasPending(now.pending) || now.reconcile) return false;
-        await this.mirrorLocked(id, now, remote ?? null);
-        return true;
-      });
-      if (mirrored) return;
-      pull = true;
-    }
-  }
-
-  /**
-   * The session was synced with another store than the remote's now (another server at the URL, or one
-   * that lost its data): drop what this copy knew of the remote and compare contents again, so the local
-   * copy is pushed, never deleted for being missing there.
-   */
-  private async forget(id: string): Promise<void> {
-    await this.stateLock(id, async () => {
-      const st = await this.readState(id);
-      if (!st?.storeId || st.storeId === this.storeId) return;
-      st.base = undefined;
-      st.runs = [];
-      st.inflight = undefined;
-      st.unseen = false;
-      st.known = undefined;
-      st.storeId = undefined;
-      st.reconcile = true;
-      await this.writeState(st);
-    });
-  }
-
-  /** Turns pending changes into the next push (or delete), in remote seqs. */
-  private async prepare(id: string, st: SessionSyncState): Promise<void> {
-    const p = st.pending!;
-    if (p.deleted) {
-      if (st.base)
-        st.inflight = {
-          delete: { revision: st.base.revision, createdAt: st.base.createdAt },
-          appendLocal: [],
-          putLocal: [],
-        };
-      else st.runs = [];
-      const rest: PendingChanges = { touched: p.touched };
-      if (p.create) rest.create = p.create;
-      if (p.set) rest.set = p.set;
-      st.pending = hasPending(rest) ? rest : undefined;
-      return;
-    }
-    // A new id per push; a resend of the in-flight push carries the same (see PushRequest.id).
-    const push: PushRequest = { id: newPushId(), base: st.base ? sendBase(st.base) : null };
-    if (!st.base) {
-      const create = p.create ?? (await this.createFromLocal(id));
-      if (create) push.create = create;
-    }
-    let cutLocal: number | undefined;
-    if (p.cut !== undefined) {
-      const removed = pairsOf(st.runs).filter(([l]) => l >= p.cut!);
-      if (removed.length > 0) {
-        push.truncateFrom = Math.min(...removed.map(([, r]) => r));
-        cutLocal = p.cut;
-      }
-    }
-    const put: NonNullable<PushRequest["put"]> = [];
-    const append: RecordBody[] = [];
-    const putLocal: number[] = [];
-    const appendLocal: number[] = [];
-    for (const [l, body] of p.touched) {
-      const r = remoteOf(st.runs, l);
-      if (r !== undefined && (cutLocal === undefined || l < cutLocal)) {
-        const entry: (typeof put)[number] = { seq: r, body };
-        const prev = knownHash(st, r);
-        if (prev) entry.prev = prev;
-        put.push(entry);
-        putLocal.push(l);
-      } else {
-        append.push(body);
-        appendLocal.push(l);
-      }
-    }
-    if (put.length) push.put = put;
-    if (append.length) push.append = append;
-    if (p.set && Object.keys(p.set).length) push.set = p.set;
-    st.inflight = { push, appendLocal, putLocal };
-    if (cutLocal !== undefined) st.inflight.cutLocal = cutLocal;
-    st.pending = undefined;
-  }
-
-  private async createFromLocal(id: string): Promise<PendingChanges["create"]> {
-    const header = (await this.local.list()).find((h) => h.id === id);
-    return header && { kind: header.kind, title: header.title, createdAt: header.createdAt };
-  }
-
-  /** Sends the in-flight push (or delete) and files the answer. */
-  private async send(id: string, st: SessionSyncState): Promise<void> {
-    const inflight = st.inflight!;
-    if (inflight.delete) {
-      const answer = await this.remote.deleteAt(id, inflight.delete.revision, inflight.delete.createdAt);
-      await this.stateLock(id, async () => {
-        const now = await this.readState(id);
-        if (!now) return;
-        now.inflight = undefined;
-        if (answer.result === "deleted") {
-          now.base = undefined;
-          now.runs = [];
-          now.unseen = false;
-          if (!hasPending(now.pending)) {
-            await this.state.delete(this.key(id));
-            return;
-          }
-        } else if (!hasPending(now.pending)) {
-          // Someone changed the session since we saw it: it stays, and comes back here.
-          await this.mirrorLocked(id, now, answer.session);
-          return;
-        } else {
-          now.base = undefined;
-          now.runs = [];
-          now.reconcile = true;
-        }
-        await this.writeState(now);
-      });
-      return;
-    }
-    let answer: PushResponse | ConflictResponse;
-    try {
-      answer = await this.remote.push(id, inflight.push!);
-    } catch (error) {
-      if (error instanceof RemoteStoreError && (error.status === 400 || error.status === 413)) {
-        // Refused for good: keep the local data, stop resending it, and say so.
-        await this.stateLock(id, async () => {
-          const now = await this.readState(id);
-          if (!now) return;
-          now.inflight = undefined;
-          now.blocked = error.message;
-          now.reconcile = true;
-          await this.writeState(now);
-        });
-      }
-      throw error;
-    }
-    await this.stateLock(id, async () => {
-      const now = await this.readState(id);
-      if (!now?.inflight) return;
-      if (answer.result === "conflict") await this.conflicted(id, now, answer);
-      else await this.acknowledged(id, now, answer);
-    });
-  }
-
-  /** Files an accepted push: the map gains the appended records, the base moves (or the remote is unseen). */
-  private async acknowledged(id: string, st: SessionSyncState, answer: PushResponse): Promise<void> {
-    const inflight = st.inflight!;
-    const push = inflight.push!;
-    if (answer.session === null) {
-      await this.appliedThenDeleted(id, st);
-      return;
-    }
-    let pairs: [number, number][] | undefined;
-    if (inflight.cutLocal !== undefined || answer.moved?.length) {
-      const moved = new Map(answer.moved ?? []);
-      pairs = pairsOf(st.runs)
-        .filter(([l]) => inflight.cutLocal === undefined || l < inflight.cutLocal)
-        .map(([l, r]) => [l, moved.get(r) ?? r]);
-    }
-    // -1: a resent push's record that was removed since (the mirror that follows removes it here too).
-    const added = inflight.appendLocal
-      .map((l, i): [number, number] => [l, answer.seqs[i] ?? -1])
-      .filter(([, r]) => r >= 0);
-    st.runs = pairs ? runsOf([...pairs, ...added]) : addPairs(st.runs, added);
-    const entries = [
-      ...(push.put ?? []).map((p) => ({
-        seq: p.seq,
-        hash: recordHash(p.body),
-        partial: p.body.status === "partial",
-      })),
-      ...(push.append ?? []).map((body, i) => ({
-        seq: answer.seqs[i]!,
-        hash: recordHash(body),
-        partial: body.status === "partial",
-      })),
-    ];
-    if (answer.result === "applied" && !st.unseen && answer.header) {
-      const header = answer.header;
-      let tail = (st.base?.tail ?? []).filter(
-        (t) => push.truncateFrom === undefined || t.seq < push.truncateFrom,
-      );
-      for (const entry of entries) {
-        tail = tail.filter((t) => t.seq !== entry.seq);
-        tail.push(entry.partial ? entry : { seq: entry.seq, hash: entry.hash });
-      }
-      tail.sort((a, b) => a.seq - b.seq);
-      st.base = baseFromHeader(header, tail.slice(-WINDOW));
-      if (this.storeId) st.storeId = this.storeId;
-      this.fresh.delete(id);
-    } else {
-      // The server merged others' records in: the base stays what this copy has seen until it mirrors.
-      st.unseen = true;
-      const known = new Map(st.known ?? []);
-      for (const entry of entries) known.set(entry.seq, entry.hash);
-      st.known = [...known].slice(-WINDOW);
-      if (answer.session) this.fresh.set(id, answer.session);
-    }
-    st.inflight = undefined;
-    await this.writeState(st);
-  }
-
-  /**
-   * A resent push that the server had applied, to a session deleted since by a device that saw it: the
-   * delete stands here too. Changes made here after that push were not seen by the deleting device: as for
-   * any push refused because its session was deleted (docs/sync.md, rule 4), the whole copy goes back.
-   */
-  private async appliedThenDeleted(id: string, st: SessionSyncState): Promise<void> {
-    st.inflight = undefined;
-    if (!hasPending(st.pending)) {
-      await this.mirrorLocked(id, st, null);
-      return;
-    }
-    const local = await this.local.load(id);
-    st.base = undefined;
-    st.runs = [];
-    st.unseen = false;
-    st.known = undefined;
-    st.pending = local ? fullPending(local) : undefined;
-    if (local) st.localRevision = local.header.revision;
-    await this.writeState(st);
-  }
-
-  /**
-   * Files a refused push: the server keeps its version, which this copy mirrors; the local version (with
-   * every change the push carried, and any made since) is saved as a new session, the conflicted copy.
-   */
-  private async conflicted(id: string, st: SessionSyncState, answer: ConflictResponse): Promise<void> {
-    const local = await this.local.load(id);
-    st.inflight = undefined;
-    if (answer.session === null) {
-      // Deleted elsewhere while this copy changed it: it goes back to the server whole.
-      st.base = undefined;
-      st.runs = [];
-      st.unseen = false;
-      st.known = undefined;
-      st.pending = local ? fullPending(local) : undefined;
-      if (local) st.localRevision = local.header.revision;
-      await this.writeState(st);
-      return;
-    }
-    if (local && local.records.length > 0) await this.saveCopy(local);
-    st.pending = undefined;
-    await this.mirrorLocked(id, st, answer.session);
-  }
-
-  /** Saves `session` (the losing version) as a new local session, pending its first push. */
-  private async saveCopy(session: StoredSession): Promise<void> {
-    const { header } = session;
-    const stamp = `~conflict-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    const copyId = `${shortenId(header.id, MAX_SESSION_ID_LENGTH - stamp.length)}${stamp}`; // an id that syncs
-    const title = `${header.title || "Untitled"} (conflicted copy)`;
-    const set: NonNullable<SessionChange["set"]> = { title, updatedAt: Date.now() };
-    if (header.currentResponseId) set.currentResponseId = header.currentResponseId;
-    await this.stateLock(copyId, async () => {
-      const result = await this.local.commit(copyId, {
-        create: { kind: header.kind, title, createdAt: Date.now() },
-        append: session.records.map(bodyOf),
-        set,
-      });
-      const st = fresh(copyId);
-      recordLocal(
-        st,
-        { create: { kind: header.kind, title }, append: session.records.map(bodyOf), set },
-        result,
-      );
-      st.reconcile = false;
-      await this.writeState(st);
-      publish(this, { id: copyId, type: "commit", revision: result.header.revision, source: SYNC_SOURCE });
-    });
-    this.schedule(copyId);
-  }
-
-  /**
-   * Compares contents when the bookkeeping cannot be trusted (first sync of an existing local session, a
-   * local change made while sync was off): local records equal to remote ones (by hash) are paired, the
-   * others are pushed as new records, and the server merges them by timestamp.
-   */
-  private async reconcile(id: string): Promise<void> {
-    const remote = await this.remote.load(id);
-    await this.stateLock(id, async () => {
-      const local = await this.local.load(id);
-      const st = (await this.readState(id)) ?? fresh(id);
-      if (st.inflight) return;
-      st.reconcile = false;
-      st.blocked = undefined;
-      st.known = undefined;
-      if (!local) {
-        if (remote) await this.mirrorLocked(id, fresh(id), remote);
-        else await this.state.delete(this.key(id));
-        return;
-      }
-      st.localRevision = local.header.revision;
-      if (!remote) {
-        st.base = undefined;
-        st.runs = [];
-        st.unseen = false;
-        st.pending = fullPending(local);
-        await this.writeState(st);
-        return;
-      }
-      const byHash = new Map<string, number[]>();
-      for (const record of remote.records) {
-        const hash = recordHash(record);
-        byHash.set(hash, [...(byHash.get(hash) ?? []), record.seq]);
-      }
-      const pairs: [number, number][] = [];
-      const touched: [number, RecordBody][] = [];
-      for (const record of local.records) {
-        const r = byHash.get(recordHash(record))?.shift();
-        if (r !== undefined) pairs.push([record.seq, r]);
-        else touched.push([record.seq, bodyOf(record)]);
-      }
-      st.runs = runsOf(pairs);
-      // A null base: the server merges the unpaired records with all of its own by timestamp.
-      st.base = undefined;
-      st.unseen = true;
-      st.pending = touched.length
-        ? {
-            touched,
-            create: {
-              kind: local.header.kind,
-              title: local.header.title,
-              createdAt: remote.header.createdAt,
-            },
-          }
-        : undefined;
-      this.fresh.set(id, remote);
-      await this.writeState(st);
-    });
-  }
-
-  /**
-   * Makes the local copy equal to the remote session `remote` (null: deleted), keeping the local seqs of
-   * records that stay in place; runs inside the state lock with nothing pending.
-   */
-  private async mirrorLocked(id: string, st: SessionSyncState, remote: StoredSession | null): Promise<void> {
-    const local = await this.local.load(id);
-    if (!remote) {
-      if (local) await this.local.delete(id);
-      await this.state.delete(this.key(id));
-      if (local) publish(this, { id, type: "delete", revision: 0, source: SYNC_SOURCE });
-      return;
-    }
-    const header = remote.header;
-    const set: NonNullable<SessionChange["set"]> = {
-      title: header.title,
-      currentResponseId: header.currentResponseId ?? null,
-      updatedAt: header.updatedAt,
-    };
-    const localByRemote = new Map(pairsOf(st.runs).map(([l, r]) => [r, l]));
-    const localSeqs = new Set(local?.records.map((r) => r.seq));
-    const target = remote.records.map((record) => {
-      const l = localByRemote.get(record.seq);
-      return l !== undefined && localSeqs.has(l)
-        ? { reuse: l, body: bodyOf(record) }
-        : { body: bodyOf(record) };
-    });
-    let result: CommitResult | undefined;
-    let pairs: [number, number][];
-    const remap: [number, number][] = [];
-    if (!local) {
-      result = await this.local.commit(id, {
-        create: { kind: header.kind, title: header.title, createdAt: header.createdAt },
-        append: target.map((t) => t.body),
-        set,
-      });
-      pairs = remote.records.map((record, i) => [result!.seqs[i]!, record.seq]);
-    } else {
-      const { change, appended, kept } = rewriteChange(local.records, target);
-      const headerSame =
-        local.header.title === header.title &&
-        (local.header.currentResponseId ?? null) === (header.currentResponseId ?? null);
-      if (Object.keys(change).length === 0 && headerSame) {
-        pairs = remote.records.map((record, i) => [local.records[i]!.seq, record.seq]);
-      } else {
-        change.set = set;
-        result = await this.local.commit(id, change);
-        pairs = [
-          ...remote.records
-            .slice(0, kept)
-            .map((record, i): [number, number] => [local.records[i]!.seq, record.seq]),
-          ...appended.map((i, k): [number, number] => [result!.seqs[k]!, remote.records[i]!.seq]),
-        ];
-        // Records this rewrite moved: writers opened before it may still name their old seqs.
-        const newLocalByRemote = new Map(pairs.map(([l, r]) => [r, l]));
-        for (const record of local.records.slice(kept)) {
-          const r = remoteOf(st.runs, record.seq);
-          const moved = r === undefined ? undefined : newLocalByRemote.get(r);
-          remap.push([record.seq, moved ?? -1]);
-        }
-      }
-    }
-    st.runs = runsOf(pairs);
-    st.base = baseFromHeader(header, remote.records.slice(-WINDOW).map(tailEntry));
-    st.base.count = remote.records.length;
-    if (this.storeId) st.storeId = this.storeId;
-    st.unseen = false;
-    st.known = undefined;
-    st.pending = undefined;
-    st.reconcile = false;
-    st.localRevision = result?.header.revision ?? local!.header.revision;
-    if (remap.length)
-      st.remap = [...(st.remap ?? []).filter(([old]) => !remap.some(([o]) => o === old)), ...remap].slice(
-        -256,
-      );
-    await this.writeState(st);
-    if (result) publish(this, { id, type: "commit", revision: result.header.revision, source: SYNC_SOURCE });
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // Bookkeeping and locks
-
-  private key(id: string): string {
-    return `${this.name}\u0000${id}`;
-  }
-
-  private async readState(id: string): Promise<SessionSyncState | undefined> {
-    return this.state.get(this.key(id));
-  }
-
-  private async writeState(st: SessionSyncState): Promise<void> {
-    await this.state.set(this.key(st.id), st);
-  }
-
-  /** Short: local commits, bookkeeping updates and mirrors of one session (never held across a request). */
-  private stateLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    return this.lock(`state:${id}`, fn);
-  }
-
-  /** Long: the sync of one session (held across its requests), so tabs and callers take turns. */
-  private syncLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    return this.lock(`sync:${id}`, fn);
-  }
-
-  private lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-    const guarded = locks?.request
-      ? () => locks.request(`oaikit-sync:${this.name}:${key}`, fn) as Promise<T>
-      : fn;
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const run = previous.then(guarded, guarded);
-    const tail = run.catch(() => {});
-    this.chains.set(key, tail);
-    tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return run;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-/** A random push id (20 characters). */
-function newPushId(): string {
-  const uuid = globalThis.crypto?.randomUUID?.();
-  if (uuid) return uuid.replaceAll("-", "").slice(0, 20);
-  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`.slice(0, 20);
-}
-
-function fresh(id: string): SessionSyncState {
-  return { id, runs: [], localRevision: 0 };
-}
-
-function hasPending(p: PendingChanges | undefined): p is PendingChanges {
-  return Boolean(
-    p &&
-      (p.deleted ||
-        p.create ||
-        p.cut !== undefined ||
-        p.touched.length > 0 ||
-        (p.set && Object.keys(p.set).length)),
-  );
-}
-
-/** Adds a committed local change to the pending changes. */
-function recordLocal(st: SessionSyncState, change: SessionChange, result: CommitResult): void {
-  const p: PendingChanges = st.pending ?? { touched: [] };
-  if ((!st.base || p.deleted) && !p.create) {
-    p.create = { kind: result.header.kind, title: result.header.title, createdAt: result.header.createdAt };
-  }
-  if (change.truncateFrom !== undefined) {
-    const cut = change.truncateFrom;
-    p.touched = p.touched.filter(([l]) => l < cut);
-    p.cut = Math.min(p.cut ?? cut, cut);
-  }
-  for (const { seq, body } of change.put ?? []) upsert(p.touched, seq, body);
-  for (const [i, body] of (change.append ?? []).entries()) upsert(p.touched, result.seqs[i]!, body);
-  if (change.set) p.set = { ...p.set, ...change.set };
-  if (result.header.revision !== st.localRevision + 1 && !p.deleted) st.reconcile = true;
-  st.localRevision = result.header.revision;
-  st.pending = p;
-  st.blocked = undefined;
-}
-
-function upsert(list: [number, RecordBody][], seq: number, body: RecordBody): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1]![0] > seq) i--;
-  if (i > 0 && list[i - 1]![0] === seq) list[i - 1] = [seq, body];
-  else list.splice(i, 0, [seq, body]);
-}
-
-/** A change from a writer that opened before a mirror moved its records: old local seqs to new ones. */
-function remapChange(change: SessionChange, remap: [number, number][] | undefined): SessionChange {
-  if (!remap?.length) return change;
-  const map = new Map(remap);
-  const out: SessionChange = { ...change };
-  if (change.truncateFrom !== undefined && map.has(change.truncateFrom)) {
-    const to = map.get(change.truncateFrom)!;
-    if (to >= 0) out.truncateFrom = to;
-  }
-  if (change.put) {
-    const put: NonNullable<SessionChange["put"]> = [];
-    const append = [...(change.append ?? [])];
-    for (const p of change.put) {
-      const to = map.get(p.seq);
-      if (to === undefined) put.push(p);
-      else if (to >= 0) put.push({ seq: to, body: p.body });
-      else append.unshift(p.body); // its record is gone: keep the write as a new record
-    }
-    out.put = put;
-    if (append.length) out.append = append;
-  }
-  return out;
-}
-
-function fullPending(session: StoredSession): PendingChanges {
-  const { header } = session;
-  const p: PendingChanges = {
-    create: { kind: header.kind, title: header.title, createdAt: header.createdAt },
-    touched: session.records.map((r) => [r.seq, bodyOf(r)]),
-    set: { title: header.title },
-  };
-  if (header.currentResponseId) p.set!.currentResponseId = header.currentResponseId;
-  return p;
-}
-
-function knownHash(st: SessionSyncState, seq: number): string | undefined {
-  return st.known?.find(([s]) => s === seq)?.[1] ?? st.base?.tail.find((t) => t.seq === seq)?.hash;
-}
-
-function baseFromHeader(header: SessionHeader, tail: Base["tail"]): Base {
-  const base: Base = {
-    kind: header.kind,
-    revision: header.revision,
-    nextSeq: header.nextSeq,
-    createdAt: header.createdAt,
-    count: header.count,
-    tail,
-    title: header.title,
-  };
-  if (header.currentResponseId !== undefined) base.currentResponseId = header.currentResponseId;
-  return base;
-}
-
-/** The base as sent: the last {@link TAIL_SIZE} records of the window. */
-function sendBase(base: Base): PushRequest["base"] {
-  const { kind: _kind, ...rest } = base;
-  return { ...rest, tail: base.tail.slice(-TAIL_SIZE) };
 }
 
 export { SessionStoreError };

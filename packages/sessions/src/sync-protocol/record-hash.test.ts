@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, recordHash } from "./protocol.js";
+import { canonicalJson, recordHash } from "./record-hash.js";
 
 /** The recursive definition canonicalJson replaces: JSON.stringify of a copy with sorted keys. */
 function sortKeys(value: unknown): unknown {

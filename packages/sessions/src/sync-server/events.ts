@@ -1,4 +1,12 @@
-import { type ChangeNotice, SYNC_PROTOCOL } from "./protocol.js";
+/**
+ * Change notices: after every commit or delete the handler publishes `{ id, revision }` to the user's
+ * feed, and every open `GET /events` stream of that user writes it as an SSE `change` event (after a
+ * `ready` event on open, and a keep-alive comment every 15 s). A feed is one process's hub
+ * (`createChangeHub`: a Durable Object, a Node server) or shared between processes (Deno KV's
+ * `createKvChangeFeed`). Streams are bounded: per user (the oldest closes) and per queue (a stream nobody
+ * reads is closed, not buffered without end); a closed device reconnects and syncs on `ready`.
+ */
+import { type ChangeNotice, SYNC_PROTOCOL } from "../sync-protocol/protocol.js";
 
 /** Where change notices go between requests of the same user (the `GET /events` streams). */
 export interface ChangeFeed {

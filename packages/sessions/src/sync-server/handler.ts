@@ -1,10 +1,18 @@
+/**
+ * The sync server: the protocol's HTTP handler (docs/sync.md, "Endpoints") over any `SessionStore`, one
+ * store per authorised user. For every request: CORS, authorisation (a refused request gets the same 401
+ * whatever was wrong), the session id rule, then the route. A push is read within `MAX_PUSH_BYTES`, checked
+ * (check-push.ts), matched against the pushes the session remembers (receipts.ts: a resend is
+ * `duplicate`), decided by the conflict rule (merge.ts), and committed at the revision it was decided on:
+ * through the store's own compare-and-set where it has one (`RevisionCheckedStore`: Deno KV, Durable
+ * Objects), else in a per-session queue of this process; a commit that lost a race is decided again. Every
+ * commit and delete is announced to the user's other devices (events.ts). A store failure is a 500 that
+ * names its code, never the request's content.
+ */
 import { SessionStoreError } from "../errors.js";
 import type { CommitResult, SessionChange, StoredSession } from "../schema.js";
 import { sessionIdProblem } from "../session-id.js";
-import type { SessionStore } from "../store.js";
-import { checkPush, checkPushItems } from "./check-push.js";
-import { type ChangeFeed, createChangeHub, EventStreams } from "./events.js";
-import { decidePush } from "./merge.js";
+import type { RevisionCheckedStore, SessionStore } from "../store.js";
 import {
   type ChangeNotice,
   type ConflictResponse,
@@ -14,7 +22,10 @@ import {
   type PushRequest,
   type PushResponse,
   SYNC_PROTOCOL,
-} from "./protocol.js";
+} from "../sync-protocol/protocol.js";
+import { checkPush, checkPushItems } from "./check-push.js";
+import { type ChangeFeed, createChangeHub, EventStreams } from "./events.js";
+import { decidePush } from "./merge.js";
 import {
   appliedBefore,
   createdAfter,
@@ -26,19 +37,7 @@ import {
   tombstoneFor,
 } from "./receipts.js";
 
-export { type ChangeFeed, checkPush, createChangeHub };
-
-/**
- * A store that can commit only if a session is still at a given revision: the compare-and-set the handler
- * needs when several processes serve the same user (Deno Deploy isolates). The Deno KV and Durable Object
- * stores have it; for any other store the handler serialises pushes per session inside its own process.
- */
-export interface RevisionCheckedStore extends SessionStore {
-  /** Commits `change` if session `id` is at `revision` (0: does not exist); resolves undefined otherwise. */
-  commitAt(id: string, revision: number, change: SessionChange): Promise<CommitResult | undefined>;
-  /** A random id, created with the stored data and kept with it (see `ListResponse.store`). */
-  storeId?(): Promise<string>;
-}
+export { type ChangeFeed, checkPush, createChangeHub, type RevisionCheckedStore };
 
 /** Options of {@link createSyncHandler}. */
 export interface SyncHandlerOptions {

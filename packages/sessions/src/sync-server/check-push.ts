@@ -1,6 +1,6 @@
 import { storedItemProblem } from "../item-rules.js";
 import type { RecordBody, SessionKind } from "../schema.js";
-import type { PushBase, PushRequest } from "./protocol.js";
+import type { PushBase, PushRequest } from "../sync-protocol/protocol.js";
 
 /**
  * The sync server's checks of what a device sends, before anything is loaded or written: a push body's

@@ -1,6 +1,7 @@
 import type { RecordBody, SessionHeader, StoredSession } from "../schema.js";
 import type { SessionStore } from "../store.js";
-import { type PushRequest, recordHash } from "./protocol.js";
+import type { PushRequest } from "../sync-protocol/protocol.js";
+import { recordHash } from "../sync-protocol/record-hash.js";
 
 /**
  * How the sync server recognises a push it already applied, by the id the push carries (`PushRequest.id`):
